@@ -1,0 +1,139 @@
+# ior — build, test and benchmark. `make V=1` shows the commands.
+#   make              build ./ior (installs missing Debian packages as root)
+#   make STATIC=1     a fully static ./ior
+#   make SANITIZE=1   ASan+UBSan build (tests pass under it)
+#   make test         unit + integration tests (integration needs root + BPF)
+#   make bench        syscall-storm benchmark: ratios vs untraced and attach-only floor
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+BUILD    ?= build
+ifeq ($(SANITIZE),1)
+BUILD    := build-san
+endif
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wundef -Wwrite-strings -Wvla
+ifeq ($(CI),true)
+WERROR   ?= 1
+endif
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
+CFLAGS   ?= -O2 -g
+CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE -I$(BUILD) -Isrc -MMD -MP
+LDLIBS   := -lbpf -lelf -lz -lzstd
+ifeq ($(SANITIZE),1)
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=address,undefined
+endif
+ifeq ($(STATIC),1)
+LDFLAGS  += -static
+endif
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+CORE_SRCS := src/syscalls.c src/pathutil.c src/util.c src/pathcache.c src/plain.c \
+             src/tracer.c src/cli.c
+IOR_SRCS  := $(CORE_SRCS) src/main.c
+IOR_OBJS  := $(IOR_SRCS:src/%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%.o)
+LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(IOR_OBJS))
+WORKLOADS := $(patsubst tests/workload/%.c,$(BUILD)/workload/%,$(wildcard tests/workload/*.c))
+BENCH_BINS:= $(patsubst bench/%.c,$(BUILD)/bench/%,$(filter-out %.bpf.c,$(wildcard bench/*.c)))
+
+all: ior
+
+.PHONY: all deps test unit integration bench clean run
+
+$(BUILD)/.deps: scripts/deps.sh
+	$(Q)scripts/deps.sh build
+	$(Q)mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/vmlinux.h: | $(BUILD)/.deps
+	$(call msg,BTF,$@)
+	$(Q)test -r /sys/kernel/btf/vmlinux || { echo "ior: this kernel has no BTF (/sys/kernel/btf/vmlinux); ior needs a kernel built with CONFIG_DEBUG_INFO_BTF=y" >&2; exit 1; }
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
+
+$(BUILD)/%.bpf.o: src/%.bpf.c src/ior.h $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Isrc -Wall -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(BUILD)/tracer.o: $(BUILD)/ior.skel.h
+
+$(BUILD)/%.o: src/%.c | $(BUILD)/.deps
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+ior: $(IOR_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+run: ior
+	./ior -plain
+
+# ---- tests -------------------------------------------------------------
+$(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)/.deps
+	$(Q)mkdir -p $(dir $@)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/unit/run: $(UNIT_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/workload/%: tests/workload/%.c | $(BUILD)/.deps
+	$(Q)mkdir -p $(dir $@)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
+
+$(BUILD)/.testdeps: scripts/deps.sh
+	$(Q)scripts/deps.sh test
+	$(Q)mkdir -p $(BUILD) && touch $@
+
+unit: $(BUILD)/unit/run
+	$(Q)$(BUILD)/unit/run
+
+integration: ior $(WORKLOADS) $(BUILD)/.testdeps
+	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/run.py
+
+test: unit integration
+
+# ---- benchmark -----------------------------------------------------------
+$(BUILD)/bench/%: bench/%.c | $(BUILD)/.deps
+	$(Q)mkdir -p $(dir $@)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
+
+$(BUILD)/floor.o: $(BUILD)/floor.skel.h
+$(BUILD)/floor.bpf.o: bench/floor.bpf.c $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Isrc -Wall -c $< -o $@
+$(BUILD)/bench/floor: bench/floor.c $(BUILD)/floor.skel.h | $(BUILD)/.deps
+	$(Q)mkdir -p $(dir $@)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LDLIBS) -o $@
+
+bench: ior $(BENCH_BINS) $(BUILD)/bench/floor
+	$(Q)scripts/deps.sh bench
+	$(Q)BUILD=$(BUILD) bench/run.sh
+
+clean:
+	rm -rf build build-san ior
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/unit/*.d)

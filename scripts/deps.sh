@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs the Debian packages a target needs, when they are missing.
+# Usage: scripts/deps.sh build|test|bench
+# Run by the Makefile; as root it installs with apt-get, otherwise it names
+# the packages and the command to install them, and fails.
+set -eu
+
+build="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev libncurses-dev pkg-config gcc make"
+test="python3 tmux"
+bench="strace bpftrace"
+
+case "${1:-build}" in
+build) want=$build ;;
+test) want="$build $test" ;;
+bench) want="$build $test $bench" ;;
+*) echo "deps.sh: unknown target '$1' (build, test or bench)" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "ior: missing Debian packages:$missing; run 'sudo apt-get install$missing' or run make as root" >&2
+	exit 1
+fi
+echo "ior: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2 || true
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ior's kernel side. sys_enter stores a traced syscall's arguments and the
+ * identity of the file behind its fd in task storage; sys_exit pairs it,
+ * computes duration and gap, and emits one ior_rec_event. A file's path is
+ * built once by a bounded dentry walk, sent as an ior_rec_path and
+ * remembered in the `seen` LRU map, so events carry only a small file id.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "ior.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define PIPEFS_MAGIC 0x50495045
+#define SOCKFS_MAGIC 0x534F434B
+#define ANON_INODE_FS_MAGIC 0x09041934
+#define F_DUPFD 0
+#define F_DUPFD_CLOEXEC 1030
+#define O_CREAT_WRONLY_TRUNC 0x241
+
+/* Per-thread pairing state. */
+struct task_state {
+	__u64 enter_ts;
+	__u64 last_exit_ts;
+	__u64 args[6];
+	__u32 pending; /* syscall nr + 1 of the entry awaiting its exit; 0: none */
+	__u32 file_id;
+	__u32 file_id2;
+	/* one-entry cache: fd -> (struct file, id), valid for path_gen cgen */
+	__s32 cfd;
+	__u64 cfile;
+	__u64 cdentry;
+	__u32 cid;
+	__u32 cgen;
+};
+
+struct file_key {
+	__u64 dentry;
+	__u64 mnt;
+};
+
+struct file_seen {
+	__u64 ino;
+	__u32 id;
+	__u32 gen;
+};
+
+struct path_buf {
+	struct ior_rec_path hdr;
+	char data[IOR_PATH_DATA_MAX + IOR_NAME_MAX];
+};
+
+struct event_buf {
+	struct ior_rec_event ev;
+	char tail[2 * IOR_STR_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 32 << 20); /* resized by user space before load */
+} rb SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_state);
+} task_states SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct file_key);
+	__type(value, struct file_seen);
+} seen SEC(".maps");
+
+/* tgids followed in `-- COMMAND` mode: grows on fork, shrinks on exit */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} follow SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ior_counters);
+} counters SEC(".maps");
+
+/* slot 0: sys_enter, slot 1: sys_exit (the two programs may interleave) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct path_buf);
+} path_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct event_buf);
+} event_scratch SEC(".maps");
+
+/* Set by user space; .bss so filters and probes change without reloading. */
+struct ior_sc_desc descs[IOR_MAX_SYSCALLS];
+__u32 self_tgid;
+__u32 filter_pid;
+__u32 filter_tid;
+__u32 filter_comm_on;
+char filter_comm[IOR_COMM_LEN];
+__u32 follow_mode;
+__u64 wakeup_bytes;
+/* Bumped when paths may have changed (rename, unlink, ...): re-send them. */
+__u32 path_gen;
+__u32 next_file_id;
+
+static __always_inline struct ior_counters *counters_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+static __always_inline bool task_wanted(__u32 tgid, __u32 tid)
+{
+	if (tgid == self_tgid)
+		return false;
+	if (filter_pid && tgid != filter_pid)
+		return false;
+	if (filter_tid && tid != filter_tid)
+		return false;
+	if (follow_mode && !bpf_map_lookup_elem(&follow, &tgid))
+		return false;
+	if (filter_comm_on) {
+		char comm[IOR_COMM_LEN];
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		for (int i = 0; i < IOR_COMM_LEN; i++) {
+			if (comm[i] != filter_comm[i])
+				return false;
+			if (!comm[i])
+				break;
+		}
+	}
+	return true;
+}
+
+static __always_inline __u64 wake_flags(void)
+{
+	return bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									  : BPF_RB_NO_WAKEUP;
+}
+
+struct walk_ctx {
+	__u64 dentry;
+	__u64 mnt; /* struct mount * */
+	__u32 slot;
+	__u32 done;
+};
+
+/*
+ * One step of the walk from a dentry up to its namespace root: cross a
+ * mount point, or append one component name (leaf first, NUL-ended) to the
+ * path buffer. A bpf_loop callback, so the verifier checks it once; the
+ * write position lives in the buffer (pb->hdr.len), not on the stack, so
+ * the verifier does not track every value it takes.
+ */
+static long walk_step(__u32 i, void *arg)
+{
+	struct walk_ctx *w = arg;
+	struct dentry *dentry = (struct dentry *)w->dentry;
+	struct mount *mnt = (struct mount *)w->mnt;
+	struct path_buf *pb;
+	__u32 pos;
+
+	if (dentry == BPF_CORE_READ(mnt, mnt.mnt_root)) {
+		struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (parent == mnt) {
+			w->done = 1;
+			return 1;
+		}
+		w->dentry = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = (__u64)parent;
+		return 0;
+	}
+	struct dentry *up = BPF_CORE_READ(dentry, d_parent);
+
+	if (up == dentry || !up) {
+		w->done = 1;
+		return 1;
+	}
+	pb = bpf_map_lookup_elem(&path_scratch, &w->slot);
+	if (!pb)
+		return 1;
+	pos = pb->hdr.len;
+	if (pos >= IOR_PATH_DATA_MAX)
+		return 1;
+	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	long n = bpf_probe_read_kernel_str(&pb->data[pos & (IOR_PATH_DATA_MAX - 1)], IOR_NAME_MAX,
+					   name);
+	if (n <= 0)
+		return 1;
+	pb->hdr.len = pos + n;
+	w->dentry = (__u64)up;
+	return 0;
+}
+
+/* Writes the path of (dentry, mount) into pb->data; returns the bytes used. */
+static __always_inline __u32 walk_path(struct path_buf *pb, struct dentry *dentry,
+				       struct vfsmount *vfsmnt, __u32 slot)
+{
+	struct walk_ctx w = {
+		.dentry = (__u64)dentry,
+		.mnt = (__u64)((void *)vfsmnt - bpf_core_field_offset(struct mount, mnt)),
+		.slot = slot,
+	};
+
+	pb->hdr.len = 0;
+	bpf_loop(IOR_PATH_DEPTH, walk_step, &w, 0);
+	if (!w.done)
+		pb->hdr.pflags |= IOR_PATH_TRUNCATED;
+	return pb->hdr.len;
+}
+
+/*
+ * The id of the file at (dentry, mnt); sends its path first if this
+ * identity was not sent since the last path_gen bump. 0 when unknown.
+ * A global function: the verifier checks it once, not at every call site.
+ */
+__noinline __u32 file_id_of(__u64 dentry_addr, __u64 mnt_addr, __u32 slot)
+{
+	struct dentry *dentry = (struct dentry *)dentry_addr;
+	struct vfsmount *vfsmnt = (struct vfsmount *)mnt_addr;
+	struct file_key key = { .dentry = dentry_addr, .mnt = mnt_addr };
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+	__u64 ino = BPF_CORE_READ(inode, i_ino);
+	__u32 gen = path_gen;
+	struct file_seen *s;
+	struct path_buf *pb;
+	__u32 len = 0, id;
+
+	if (!dentry)
+		return 0;
+	s = bpf_map_lookup_elem(&seen, &key);
+	if (s && s->gen == gen && s->ino == ino)
+		return s->id;
+
+	pb = bpf_map_lookup_elem(&path_scratch, &slot);
+	if (!pb)
+		return 0;
+	id = __sync_fetch_and_add(&next_file_id, 1) + 1;
+	if (!id)
+		id = __sync_fetch_and_add(&next_file_id, 1) + 1;
+	pb->hdr.type = IOR_REC_PATH;
+	pb->hdr.id = id;
+	pb->hdr.kind = IOR_PATH_NAMES;
+	pb->hdr.pflags = 0;
+	pb->hdr.pad = 0;
+	pb->hdr.ino = ino;
+
+	unsigned long magic = BPF_CORE_READ(dentry, d_sb, s_magic);
+	if (magic == PIPEFS_MAGIC) {
+		pb->hdr.kind = IOR_PATH_PIPE;
+	} else if (magic == SOCKFS_MAGIC) {
+		pb->hdr.kind = IOR_PATH_SOCKET;
+	} else if (magic == ANON_INODE_FS_MAGIC) {
+		const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+		long n = bpf_probe_read_kernel_str(pb->data, IOR_NAME_MAX, name);
+
+		pb->hdr.kind = IOR_PATH_ANON;
+		len = n > 0 ? n : 0;
+	} else {
+		len = walk_path(pb, dentry, vfsmnt, slot);
+		if (!BPF_CORE_READ(dentry, d_hash.pprev) && BPF_CORE_READ(dentry, d_parent) != dentry)
+			pb->hdr.pflags |= IOR_PATH_DELETED;
+	}
+	if (len > IOR_PATH_DATA_MAX + IOR_NAME_MAX)
+		len = IOR_PATH_DATA_MAX + IOR_NAME_MAX;
+	pb->hdr.len = len;
+	if (bpf_ringbuf_output(&rb, pb, sizeof(pb->hdr) + len, wake_flags())) {
+		struct ior_counters *c = counters_get();
+
+		if (c)
+			c->path_drops++;
+		return 0;
+	}
+	struct file_seen v = { .ino = ino, .id = id, .gen = gen };
+	bpf_map_update_elem(&seen, &key, &v, BPF_ANY);
+	return id;
+}
+
+/* The struct file behind fd in the current task, or NULL. */
+static __always_inline struct file *fd_file(struct task_struct *task, int fd)
+{
+	struct file *file = NULL;
+	struct file **fds;
+	struct fdtable *fdt;
+
+	if (fd < 0)
+		return NULL;
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	return file;
+}
+
+static __always_inline __u32 fd_id(struct task_struct *task, struct task_state *st, int fd,
+				   __u32 slot)
+{
+	struct file *file = fd_file(task, fd);
+	struct path fpath;
+	__u32 id;
+
+	if (!file)
+		return 0;
+	if (bpf_probe_read_kernel(&fpath, sizeof(fpath), __builtin_preserve_access_index(&file->f_path)))
+		return 0;
+	if (st && st->cfd == fd && st->cfile == (__u64)file && st->cdentry == (__u64)fpath.dentry &&
+	    st->cgen == path_gen && st->cid)
+		return st->cid;
+	id = file_id_of((__u64)fpath.dentry, (__u64)fpath.mnt, slot);
+	if (st && id) {
+		st->cfd = fd;
+		st->cfile = (__u64)file;
+		st->cdentry = (__u64)fpath.dentry;
+		st->cgen = path_gen;
+		st->cid = id;
+	}
+	return id;
+}
+
+static __always_inline __u32 cwd_id(struct task_struct *task, __u32 slot)
+{
+	struct path pwd;
+
+	if (bpf_probe_read_kernel(&pwd, sizeof(pwd),
+				  __builtin_preserve_access_index(&task->fs->pwd)))
+		return 0;
+	return file_id_of((__u64)pwd.dentry, (__u64)pwd.mnt, slot);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *task;
+	struct task_state *st;
+	struct ior_sc_desc *d;
+	__u64 pid_tgid;
+
+	if (id < 0 || id >= IOR_MAX_SYSCALLS)
+		return 0;
+	d = &descs[id];
+	if (!(d->kind & IOR_K_TRACED))
+		return 0;
+	pid_tgid = bpf_get_current_pid_tgid();
+	if (!task_wanted(pid_tgid >> 32, (__u32)pid_tgid))
+		return 0;
+	task = bpf_get_current_task_btf();
+	st = bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st)
+		return 0;
+	if (st->pending) {
+		struct ior_counters *c = counters_get();
+
+		if (c)
+			c->lost_enters++;
+	}
+	/* x86-64 syscall argument registers; direct BTF loads, no helper calls */
+	st->args[0] = regs->di;
+	st->args[1] = regs->si;
+	st->args[2] = regs->dx;
+	st->args[3] = regs->r10;
+	st->args[4] = regs->r8;
+	st->args[5] = regs->r9;
+	st->file_id = 0;
+	st->file_id2 = 0;
+	if (d->fd < 6)
+		st->file_id = fd_id(task, st, (int)st->args[d->fd], 0);
+	if (d->fd2 < 6)
+		st->file_id2 = fd_id(task, 0, (int)st->args[d->fd2], 0);
+	st->pending = id + 1;
+	st->enter_ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+/*
+ * Read user string argument `uptr` into tail[off..]; returns its length with
+ * the NUL (0 if unreadable, flagging `trunc_flag`).
+ */
+static __always_inline __u32 read_str(struct event_buf *b, __u32 off, __u64 uptr,
+				      __u16 trunc_flag)
+{
+	long n;
+
+	if (off > IOR_STR_MAX)
+		return 0;
+	n = bpf_probe_read_user_str(&b->tail[off], IOR_STR_MAX, (const void *)uptr);
+	if (n <= 0) {
+		struct ior_counters *c = counters_get();
+
+		if (c)
+			c->str_faults++;
+		b->ev.evflags |= trunc_flag;
+		return 0;
+	}
+	return n;
+}
+
+/* Base directory id for a relative path given with dirfd argument index. */
+static __always_inline __u32 base_id(struct task_struct *task, struct task_state *st, __u8 dirfd_arg)
+{
+	int dirfd = IOR_AT_FDCWD;
+
+	if (dirfd_arg < 6)
+		dirfd = (int)st->args[dirfd_arg];
+	if (dirfd == IOR_AT_FDCWD)
+		return cwd_id(task, 1);
+	return fd_id(task, 0, dirfd, 1);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct task_struct *task;
+	struct ior_rec_event *e;
+	struct task_state *st;
+	struct event_buf *b;
+	struct ior_sc_desc *d;
+	__u64 pid_tgid;
+	__u32 zero = 0, off = 0;
+	long nr = regs->orig_ax;
+
+	if (nr < 0 || nr >= IOR_MAX_SYSCALLS)
+		return 0;
+	d = &descs[nr];
+	if ((d->kind & IOR_K_BUMP) && ret == 0)
+		__sync_fetch_and_add(&path_gen, 1);
+	if (!(d->kind & IOR_K_TRACED))
+		return 0;
+	task = bpf_get_current_task_btf();
+	st = bpf_task_storage_get(&task_states, task, 0, 0);
+	pid_tgid = bpf_get_current_pid_tgid();
+	if (!st || st->pending != nr + 1) {
+		if ((st && st->pending) || task_wanted(pid_tgid >> 32, (__u32)pid_tgid)) {
+			struct ior_counters *c = counters_get();
+
+			if (c)
+				c->unpaired_exits++;
+		}
+		if (st)
+			st->pending = 0;
+		return 0;
+	}
+	st->pending = 0;
+
+	b = bpf_map_lookup_elem(&event_scratch, &zero);
+	if (!b)
+		return 0;
+	e = &b->ev;
+	e->type = IOR_REC_EVENT;
+	e->nr = nr;
+	e->evflags = 0;
+	e->ts = st->enter_ts;
+	e->duration = now - st->enter_ts;
+	e->gap = st->last_exit_ts ? st->enter_ts - st->last_exit_ts : 0;
+	e->ret = ret;
+	e->bytes = (d->kind & IOR_K_BYTES) && ret > 0 ? ret : 0;
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->fd = -1;
+	e->flags = 0;
+	e->file_id = st->file_id;
+	e->file_id2 = st->file_id2;
+	e->base_id = 0;
+	e->base_id2 = 0;
+	e->str1_len = 0;
+	e->str2_len = 0;
+	e->pad = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+
+	if (d->fd < 6) {
+		e->fd = (int)st->args[d->fd];
+		e->evflags |= IOR_EV_HAS_FD;
+	}
+	if (d->kind & IOR_K_CLOSE)
+		st->cid = 0;
+	if (ret >= 0 && ((d->kind & IOR_K_RET_FD) ||
+			 ((d->kind & IOR_K_FCNTL) &&
+			  (st->args[1] == F_DUPFD || st->args[1] == F_DUPFD_CLOEXEC)))) {
+		e->fd = ret;
+		e->evflags |= IOR_EV_HAS_FD;
+		if (d->fd >= 6)
+			e->file_id = fd_id(task, 0, ret, 1);
+	}
+	if (d->flags < 6) {
+		e->flags = (int)st->args[d->flags];
+		e->evflags |= IOR_EV_HAS_FLAGS;
+	} else if (d->kind & IOR_K_CREAT) {
+		e->flags = O_CREAT_WRONLY_TRUNC;
+		e->evflags |= IOR_EV_HAS_FLAGS;
+	} else if (d->kind & IOR_K_HOW_FLAGS) {
+		__u64 how_flags = 0;
+
+		bpf_probe_read_user(&how_flags, sizeof(how_flags), (const void *)st->args[2]);
+		e->flags = (int)how_flags;
+		e->evflags |= IOR_EV_HAS_FLAGS;
+	}
+
+	if ((d->kind & IOR_K_CWD_RESULT) && ret == 0) {
+		e->file_id = cwd_id(task, 1);
+	} else if (d->path < 6 && !e->file_id) {
+		__u32 n = read_str(b, 0, st->args[d->path], IOR_EV_STR1_TRUNC);
+
+		if (n == 1 && d->dirfd < 6) {
+			/* empty path: AT_EMPTY_PATH acts on dirfd itself */
+			e->fd = (int)st->args[d->dirfd];
+			e->evflags |= IOR_EV_HAS_FD;
+			e->file_id = fd_id(task, 0, e->fd, 1);
+		} else if (n > 0) {
+			e->str1_len = n;
+			off = n;
+			if (b->tail[0] != '/')
+				e->base_id = base_id(task, st, d->dirfd);
+		}
+	}
+	if (d->path2 < 6) {
+		__u32 n = read_str(b, off, st->args[d->path2], IOR_EV_STR2_TRUNC);
+
+		if (n > 0) {
+			e->str2_len = n;
+			off += n;
+			if (!(d->kind & IOR_K_PATH2_RAW) && b->tail[(off - n) & (2 * IOR_STR_MAX - 1)] != '/')
+				e->base_id2 = base_id(task, st, d->dirfd2);
+		}
+	}
+	if (off > 2 * IOR_STR_MAX)
+		off = 2 * IOR_STR_MAX;
+	if (bpf_ringbuf_output(&rb, b, sizeof(*e) + off, wake_flags())) {
+		struct ior_counters *c = counters_get();
+
+		if (c)
+			c->rb_drops++;
+	}
+	st->last_exit_ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(ior_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid, ctgid;
+	__u8 one = 1;
+
+	if (!follow_mode)
+		return 0;
+	ptgid = BPF_CORE_READ(parent, tgid);
+	ctgid = BPF_CORE_READ(child, tgid);
+	if (ptgid != ctgid && bpf_map_lookup_elem(&follow, &ptgid))
+		bpf_map_update_elem(&follow, &ctgid, &one, BPF_ANY);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(ior_task_exit, struct task_struct *task)
+{
+	struct task_state *st = bpf_task_storage_get(&task_states, task, 0, 0);
+
+	if (st && st->pending) {
+		struct ior_counters *c = counters_get();
+
+		if (c)
+			c->died_in_call++;
+		st->pending = 0;
+	}
+	if (follow_mode && BPF_CORE_READ(task, signal, live.counter) == 0) {
+		__u32 tgid = BPF_CORE_READ(task, tgid);
+
+		bpf_map_delete_elem(&follow, &tgid);
+	}
+	return 0;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The contract between ior's BPF programs and its user space: the records
+ * that cross the ring buffer, the per-syscall decoding table the BPF side
+ * reads, and the loss counters. Fixed-width types only, so the same header
+ * compiles against vmlinux.h (BPF) and against the C library (user space).
+ */
+#ifndef IOR_H
+#define IOR_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define IOR_MAX_SYSCALLS 512    /* size of the per-syscall descriptor table */
+#define IOR_COMM_LEN 16
+#define IOR_STR_MAX 4096        /* a user string argument (PATH_MAX, with NUL) */
+#define IOR_PATH_DATA_MAX 8192  /* dentry-walk output: components, leaf first */
+#define IOR_NAME_MAX 256        /* one path component with its NUL */
+#define IOR_PATH_DEPTH 4096        /* components walked before a path is truncated */
+#define IOR_ARG_NONE 7          /* "this syscall has no such argument" */
+#define IOR_AT_FDCWD (-100)
+
+/* Record types: the first u32 of every ring-buffer record. */
+enum ior_rec_type {
+	IOR_REC_EVENT = 1, /* one completed syscall: struct ior_rec_event + strings */
+	IOR_REC_PATH = 2,  /* a file identity's path: struct ior_rec_path + data */
+};
+
+/* struct ior_sc_desc.kind bits: how to decode one syscall. */
+enum ior_sc_kind {
+	IOR_K_TRACED = 1 << 0,     /* probe enabled (toggled at run time) */
+	IOR_K_BUMP = 1 << 1,       /* success may change paths: re-send them */
+	IOR_K_RET_FD = 1 << 2,     /* ret >= 0 is a new fd: fd column = ret */
+	IOR_K_BYTES = 1 << 3,      /* ret > 0 counts bytes transferred */
+	IOR_K_CWD_RESULT = 1 << 4, /* chdir: on success the path is the new cwd */
+	IOR_K_FCNTL = 1 << 5,      /* fcntl: only F_DUPFD* create an fd */
+	IOR_K_HOW_FLAGS = 1 << 6,  /* openat2: flags live in struct open_how */
+	IOR_K_CREAT = 1 << 7,      /* creat: implied O_CREAT|O_WRONLY|O_TRUNC */
+	IOR_K_PATH2_RAW = 1 << 8,  /* symlink target: stored as given */
+	IOR_K_CLOSE = 1 << 9,      /* close/close_range: forget cached fds */
+};
+
+/*
+ * How the BPF side decodes syscall number nr: argument indexes (0..5) or
+ * IOR_ARG_NONE. User space fills the table from syscalls.h before loading.
+ */
+struct ior_sc_desc {
+	__u16 kind;
+	__u8 fd;     /* fd acted on: resolved to a file at entry */
+	__u8 fd2;    /* second fd (copy destination): resolved to path2 */
+	__u8 path;   /* user string: the path acted on */
+	__u8 dirfd;  /* base directory of path (else the cwd) */
+	__u8 path2;  /* second user string (rename/link target) */
+	__u8 dirfd2; /* base directory of path2 */
+	__u8 flags;  /* flags argument */
+	__u8 pad[3];
+};
+
+/* struct ior_rec_event.evflags */
+enum ior_ev_flags {
+	IOR_EV_HAS_FD = 1 << 0,
+	IOR_EV_HAS_FLAGS = 1 << 1,
+	IOR_EV_STR1_TRUNC = 1 << 2, /* user string was unreadable or cut */
+	IOR_EV_STR2_TRUNC = 1 << 3,
+};
+
+/*
+ * One completed syscall. Followed by str1_len bytes of the first user
+ * string then str2_len bytes of the second (each with its NUL; 0 = none).
+ * A string is relative to base_id/base_id2 (a file id) unless it starts
+ * with '/'. file_id/file_id2 name files whose paths came in IOR_REC_PATH
+ * records earlier in the same ring buffer; 0 means "no file".
+ */
+struct ior_rec_event {
+	__u32 type;
+	__u16 nr;
+	__u16 evflags;
+	__u64 ts; /* entry, CLOCK_MONOTONIC ns */
+	__u64 duration;
+	__u64 gap;
+	__s64 ret;
+	__u64 bytes;
+	__u32 pid;
+	__u32 tid;
+	__s32 fd;
+	__s32 flags;
+	__u32 file_id;
+	__u32 file_id2;
+	__u32 base_id;
+	__u32 base_id2;
+	__u16 str1_len;
+	__u16 str2_len;
+	__u32 pad;
+	char comm[IOR_COMM_LEN];
+};
+_Static_assert(sizeof(struct ior_rec_event) == 104, "ior_rec_event layout");
+
+/* struct ior_rec_path.kind */
+enum ior_path_kind {
+	IOR_PATH_NAMES = 0,  /* data: components leaf to root, each NUL-ended */
+	IOR_PATH_PIPE = 1,   /* pipe:[ino] */
+	IOR_PATH_SOCKET = 2, /* socket:[ino] */
+	IOR_PATH_ANON = 3,   /* anon_inode:<data> */
+};
+
+/* struct ior_rec_path.pflags */
+enum ior_path_flags {
+	IOR_PATH_TRUNCATED = 1 << 0, /* walk stopped before the root */
+	IOR_PATH_DELETED = 1 << 1,   /* unlinked while open */
+};
+
+/* The path of file id `id`; it replaces any earlier path sent for that id. */
+struct ior_rec_path {
+	__u32 type;
+	__u32 id;
+	__u16 len; /* bytes of data */
+	__u8 kind;
+	__u8 pflags;
+	__u32 pad;
+	__u64 ino;
+};
+_Static_assert(sizeof(struct ior_rec_path) == 24, "ior_rec_path layout");
+
+/* Loss and health counters, one set per CPU (summed by user space). */
+struct ior_counters {
+	__u64 rb_drops;       /* event records the ring buffer had no room for */
+	__u64 path_drops;     /* path records the ring buffer had no room for */
+	__u64 unpaired_exits; /* exit of a traced call whose entry was not seen */
+	__u64 lost_enters;    /* entry overwritten by another entry before its exit */
+	__u64 died_in_call;   /* thread exited inside a traced syscall */
+	__u64 str_faults;     /* user string argument could not be read */
+};
+
+#endif /* IOR_H */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The -plain sink: one line per event on a stream, every string escaped so
+ * that file names can neither break the line format nor reach the terminal
+ * raw. Line format (documented in README.md):
+ *   TIME COMM PID TID SYSCALL fd=FD ret=RET bytes=N dur=NS gap=NS flags=F path=P path2=P
+ */
+#ifndef IOR_PLAIN_H
+#define IOR_PLAIN_H
+
+#include <stdio.h>
+
+#include "event.h"
+
+struct plain {
+	FILE *out;
+	const char *path_filter; /* substring of path or path2, or NULL */
+	unsigned long long printed;
+};
+
+/* ior_event_fn: formats ev onto p->out. Returns -EPIPE once output fails. */
+int plain_event(void *p, const struct ior_event *ev);
+
+/* Formats one event line (with '\n') into buf; returns its length. */
+size_t plain_format(char *buf, size_t cap, const struct ior_event *ev);
+
+#endif /* IOR_PLAIN_H */

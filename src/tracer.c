@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The live event source. Owns the BPF skeleton, the ring buffer consumer
+ * and the path cache; turns IOR_REC_PATH records into cache entries and
+ * IOR_REC_EVENT records into struct ior_event (paths joined, made
+ * absolute, wall-clock time) for the sink.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "ior.h"
+#include "ior.skel.h"
+#include "pathcache.h"
+#include "pathutil.h"
+#include "syscalls.h"
+#include "tracer.h"
+#include "util.h"
+
+#define PATHCACHE_CAP (1u << 18)
+#define PATH_BUF (IOR_PATH_DATA_MAX + IOR_NAME_MAX + 64)
+#define JOIN_BUF (PATH_BUF + IOR_STR_MAX + 16)
+
+struct tracer {
+	struct ior_bpf *skel;
+	struct ring_buffer *rb;
+	struct pathcache *paths;
+	ior_event_fn sink;
+	void *sink_ctx;
+	int64_t wall_offset; /* realtime - monotonic, ns */
+	int sink_err;
+	uint64_t events;
+	uint64_t unknown_paths;
+	char fmt[PATH_BUF];
+	char path1[JOIN_BUF];
+	char path2[JOIN_BUF];
+};
+
+static int libbpf_verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	(void)level;
+	return libbpf_verbose ? vfprintf(stderr, fmt, args) : 0;
+}
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* 0 if this process may load and attach tracing programs. */
+static int check_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	uint64_t eff = (uint64_t)data[1].effective << 32 | data[0].effective;
+	if (eff & (1ull << CAP_SYS_ADMIN))
+		return 0;
+	if ((eff & (1ull << 39 /* CAP_BPF */)) && (eff & (1ull << CAP_PERFMON)))
+		return 0;
+	return -EPERM;
+}
+
+/* Resolves a (possibly relative) user string against a base file id. */
+static const char *event_path(struct tracer *t, char *buf, uint32_t file_id, const char *str,
+			      uint16_t str_len, uint32_t base, bool raw)
+{
+	const char *base_path;
+
+	if (file_id) {
+		const char *p = pathcache_get(t->paths, file_id);
+
+		if (!p)
+			t->unknown_paths++;
+		return p ? p : "[unknown]";
+	}
+	if (!str_len)
+		return NULL;
+	if (raw) {
+		size_t n = strnlen(str, str_len);
+
+		if (n >= JOIN_BUF)
+			n = JOIN_BUF - 1;
+		memcpy(buf, str, n);
+		buf[n] = '\0';
+		return buf;
+	}
+	base_path = NULL;
+	if (str[0] != '/') {
+		base_path = pathcache_get(t->paths, base);
+		if (!base_path)
+			t->unknown_paths++;
+	}
+	if (path_join(buf, JOIN_BUF, base_path, str) < 0) {
+		snprintf(buf, JOIN_BUF, "%s", str);
+	}
+	return buf;
+}
+
+static int handle_event(struct tracer *t, const struct ior_rec_event *r, size_t size)
+{
+	const char *tail = (const char *)(r + 1);
+	const struct ior_syscall *sc;
+	struct ior_event ev;
+	int idx;
+
+	if (size < sizeof(*r) + r->str1_len + r->str2_len)
+		return 0;
+	idx = ior_syscall_by_nr(r->nr);
+	if (idx < 0)
+		return 0;
+	sc = &ior_syscalls[idx];
+	memset(&ev, 0, sizeof(ev));
+	ev.time_ns = r->ts + (uint64_t)t->wall_offset;
+	ev.duration_ns = r->duration;
+	ev.gap_ns = r->gap;
+	ev.ret = r->ret;
+	ev.bytes = r->bytes;
+	ev.pid = r->pid;
+	ev.tid = r->tid;
+	ev.fd = r->fd;
+	ev.flags = r->flags;
+	ev.has_fd = r->evflags & IOR_EV_HAS_FD;
+	ev.has_flags = r->evflags & IOR_EV_HAS_FLAGS;
+	ev.sc = idx;
+	memcpy(ev.comm, r->comm, IOR_COMM_LEN);
+	ev.comm[IOR_COMM_LEN] = '\0';
+	ev.path = event_path(t, t->path1, r->file_id, tail, r->str1_len, r->base_id, false);
+	ev.path2 = event_path(t, t->path2, r->file_id2, tail + r->str1_len, r->str2_len,
+			      r->base_id2, sc->desc.kind & IOR_K_PATH2_RAW);
+	t->events++;
+	return t->sink(t->sink_ctx, &ev);
+}
+
+static int handle_path(struct tracer *t, const struct ior_rec_path *r, size_t size)
+{
+	int n, rotated;
+
+	if (size < sizeof(*r) + r->len)
+		return 0;
+	n = pathcache_format(t->fmt, sizeof(t->fmt), r->kind, r->pflags, r->ino,
+			     (const char *)(r + 1), r->len);
+	if (n < 0)
+		return 0;
+	rotated = pathcache_put(t->paths, r->id, t->fmt, (size_t)n);
+	if (rotated < 0)
+		return rotated;
+	if (rotated)
+		__atomic_fetch_add(&t->skel->bss->path_gen, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Ring-buffer callback: 0 goes on; negative stops the consumer. */
+static int handle_record(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+	uint32_t type;
+	int err;
+
+	if (size < sizeof(type))
+		return 0;
+	memcpy(&type, data, sizeof(type));
+	if (type == IOR_REC_EVENT && size >= sizeof(struct ior_rec_event))
+		err = handle_event(t, data, size);
+	else if (type == IOR_REC_PATH && size >= sizeof(struct ior_rec_path))
+		err = handle_path(t, data, size);
+	else
+		err = 0;
+	if (err < 0)
+		t->sink_err = err;
+	return err < 0 ? err : 0;
+}
+
+static void configure(struct tracer *t, const struct tracer_opts *o)
+{
+	struct ior_bpf__bss *bss = t->skel->bss;
+
+	for (int i = 0; i < IOR_SC_COUNT; i++) {
+		const struct ior_syscall *sc = &ior_syscalls[i];
+
+		bss->descs[sc->nr] = sc->desc;
+		bss->descs[sc->nr].kind |= IOR_K_TRACED;
+	}
+	bss->self_tgid = (uint32_t)getpid();
+	bss->filter_pid = o->pid;
+	bss->filter_tid = o->tid;
+	if (o->comm && o->comm[0]) {
+		strncpy(bss->filter_comm, o->comm, sizeof(bss->filter_comm) - 1);
+		bss->filter_comm_on = 1;
+	}
+	bss->follow_mode = o->follow;
+}
+
+int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size_t errlen)
+{
+	uint32_t rb_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : TRACER_DEFAULT_RINGBUF;
+	struct tracer *t;
+	int ret;
+
+	*out = NULL;
+	libbpf_verbose = getenv("IOR_DEBUG") != NULL;
+	libbpf_set_print(libbpf_print);
+	if (check_privileges()) {
+		say(err, errlen, "tracing needs root (or CAP_BPF and CAP_PERFMON): run ior with sudo");
+		return -EPERM;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		say(err, errlen, "this kernel has no BTF type information (/sys/kernel/btf/vmlinux); "
+				 "ior needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		return -ENOTSUP;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		say(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	t->sink = o->sink;
+	t->sink_ctx = o->sink_ctx;
+	t->wall_offset = (int64_t)(util_now_ns(CLOCK_REALTIME) - util_now_ns(CLOCK_MONOTONIC));
+	t->paths = pathcache_new(PATHCACHE_CAP);
+	t->skel = ior_bpf__open();
+	if (!t->paths || !t->skel) {
+		ret = -errno ?: -ENOMEM;
+		say(err, errlen, "cannot open the BPF object: %s", strerror(-ret));
+		goto fail;
+	}
+	ret = bpf_map__set_max_entries(t->skel->maps.rb, rb_bytes);
+	if (ret) {
+		say(err, errlen, "cannot size the ring buffer to %u bytes: %s", rb_bytes, strerror(-ret));
+		goto fail;
+	}
+	configure(t, o);
+	t->skel->bss->wakeup_bytes = rb_bytes / 4;
+	ret = ior_bpf__load(t->skel);
+	if (ret) {
+		say(err, errlen, "the kernel refused ior's BPF programs (%s); ior needs Linux 5.15 or "
+				 "newer with BPF task storage, run with IOR_DEBUG=1 for the verifier log",
+		    strerror(-ret));
+		goto fail;
+	}
+	ret = ior_bpf__attach(t->skel);
+	if (ret) {
+		say(err, errlen, "cannot attach to the sys_enter/sys_exit tracepoints: %s",
+		    strerror(-ret));
+		goto fail;
+	}
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.rb), handle_record, t, NULL);
+	if (!t->rb) {
+		ret = -errno;
+		say(err, errlen, "cannot open the ring buffer: %s", strerror(-ret));
+		goto fail;
+	}
+	*out = t;
+	return 0;
+fail:
+	tracer_free(t);
+	return ret < 0 ? ret : -EINVAL;
+}
+
+void tracer_free(struct tracer *t)
+{
+	if (!t)
+		return;
+	ring_buffer__free(t->rb);
+	ior_bpf__destroy(t->skel);
+	pathcache_free(t->paths);
+	free(t);
+}
+
+int tracer_follow(struct tracer *t, pid_t pid)
+{
+	uint32_t key = (uint32_t)pid;
+	uint8_t one = 1;
+
+	return bpf_map__update_elem(t->skel->maps.follow, &key, sizeof(key), &one, sizeof(one),
+				    BPF_ANY);
+}
+
+int tracer_fd(const struct tracer *t)
+{
+	return ring_buffer__epoll_fd(t->rb);
+}
+
+int tracer_consume(struct tracer *t)
+{
+	int n = ring_buffer__consume(t->rb);
+
+	if (t->sink_err)
+		return t->sink_err;
+	return n;
+}
+
+void tracer_stop(struct tracer *t)
+{
+	ior_bpf__detach(t->skel);
+}
+
+static uint64_t prog_misses(struct bpf_program *prog)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
+void tracer_stats(struct tracer *t, struct tracer_stats *s)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct ior_counters *per;
+	uint32_t zero = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->events = t->events;
+	s->unknown_paths = t->unknown_paths;
+	s->recursion_misses = prog_misses(t->skel->progs.ior_enter) +
+			      prog_misses(t->skel->progs.ior_exit);
+	if (ncpu <= 0)
+		return;
+	per = calloc((size_t)ncpu, sizeof(*per));
+	if (!per)
+		return;
+	if (!bpf_map__lookup_elem(t->skel->maps.counters, &zero, sizeof(zero), per,
+				  sizeof(*per) * (size_t)ncpu, 0)) {
+		for (int i = 0; i < ncpu; i++) {
+			s->rb_drops += per[i].rb_drops;
+			s->path_drops += per[i].path_drops;
+			s->unpaired_exits += per[i].unpaired_exits;
+			s->lost_enters += per[i].lost_enters;
+			s->died_in_call += per[i].died_in_call;
+			s->str_faults += per[i].str_faults;
+		}
+	}
+	free(per);
+}

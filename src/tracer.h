@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The live source of events: loads ior's BPF programs, configures filters
+ * and probes, drains the ring buffer and decodes its records into struct
+ * ior_event for a sink callback.
+ */
+#ifndef IOR_TRACER_H
+#define IOR_TRACER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "event.h"
+
+struct tracer_opts {
+	uint32_t pid;           /* 0: any process */
+	uint32_t tid;           /* 0: any thread */
+	const char *comm;       /* NULL: any task name */
+	bool follow;            /* trace only followed processes and their descendants */
+	uint32_t ringbuf_bytes; /* power of two; 0: default */
+	ior_event_fn sink;
+	void *sink_ctx;
+};
+
+/* Everything ior can lose, summed over CPUs. */
+struct tracer_stats {
+	uint64_t events;         /* events delivered to the sink */
+	uint64_t rb_drops;       /* events the ring buffer had no room for */
+	uint64_t path_drops;     /* path records the ring buffer had no room for */
+	uint64_t unpaired_exits; /* exits whose entry was not seen */
+	uint64_t lost_enters;    /* entries overwritten before their exit */
+	uint64_t died_in_call;   /* threads that exited inside a traced syscall */
+	uint64_t str_faults;     /* path arguments that could not be read */
+	uint64_t recursion_misses; /* program runs the kernel skipped */
+	uint64_t unknown_paths;  /* events naming a file id never received */
+};
+
+#define TRACER_DEFAULT_RINGBUF (32u << 20)
+
+struct tracer;
+
+/*
+ * Opens, configures, loads and attaches. On failure returns a negative
+ * errno and writes one sentence saying what to do into err.
+ */
+int tracer_new(const struct tracer_opts *opts, struct tracer **out, char *err, size_t errlen);
+void tracer_free(struct tracer *t);
+
+/* Adds a process to the follow set (its descendants follow automatically). */
+int tracer_follow(struct tracer *t, pid_t pid);
+
+/* An fd to poll for readability (epoll); ready means records are waiting. */
+int tracer_fd(const struct tracer *t);
+
+/* Decodes every record available now. Returns records seen or -errno. */
+int tracer_consume(struct tracer *t);
+
+/* Stops producing new events (detaches); what is buffered can be consumed. */
+void tracer_stop(struct tracer *t);
+
+void tracer_stats(struct tracer *t, struct tracer_stats *out);
+
+#endif /* IOR_TRACER_H */

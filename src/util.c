@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Strict number parsing, display escaping and clock helpers (see util.h).
+ * The escaper is the one place that decides which bytes of a traced path or
+ * comm are safe to print as they are; everything else goes out as \xHH.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int util_parse_long(const char *s, long min, long max, long *out)
+{
+	const char *digits;
+	char *end;
+	int saved_errno = errno;
+	int err = 0;
+	long v;
+
+	if (!s || !out)
+		return -EINVAL;
+	/* strtol would skip leading whitespace and accept a lone sign: refuse
+	 * anything that does not start (after one sign) with a digit. */
+	digits = (*s == '-' || *s == '+') ? s + 1 : s;
+	if (!is_digit(*digits))
+		return -EINVAL;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end != '\0')
+		err = -EINVAL;
+	else if (errno == ERANGE || v < min || v > max)
+		err = -ERANGE;
+	errno = saved_errno;
+	if (err)
+		return err;
+	*out = v;
+	return 0;
+}
+
+int util_parse_seconds(const char *s, uint64_t *ns)
+{
+	uint64_t secs = 0, frac = 0;
+	uint64_t weight = 100000000; /* ns worth of the next fractional digit */
+	size_t ndigits = 0;
+	const char *p;
+
+	if (!s || !ns)
+		return -EINVAL;
+
+	/* Once secs passes the maximum it stops growing, so it cannot overflow
+	 * (UTIL_SECONDS_MAX * 10 + 9 fits), and the syntax is still checked to
+	 * the end: "99999999999x" is -EINVAL, not -ERANGE. */
+	for (p = s; is_digit(*p); p++, ndigits++)
+		if (secs <= UTIL_SECONDS_MAX)
+			secs = secs * 10 + (uint64_t)(*p - '0');
+	if (*p == '.') {
+		for (p++; is_digit(*p); p++, ndigits++) {
+			frac += (uint64_t)(*p - '0') * weight;
+			weight /= 10;
+		}
+	}
+	if (*p != '\0' || ndigits == 0)
+		return -EINVAL;
+	if (secs > UTIL_SECONDS_MAX || (secs == UTIL_SECONDS_MAX && frac > 0))
+		return -ERANGE;
+	*ns = secs * 1000000000ULL + frac;
+	return 0;
+}
+
+/*
+ * Length of the well-formed UTF-8 character at s (avail bytes readable), or
+ * 0 if s does not start one. The second byte's allowed range is what rules
+ * out overlong forms (E0, F0), surrogates (ED) and code points past
+ * U+10FFFF (F4); C0, C1 and F5..FF never start a character.
+ */
+static size_t utf8_char_len(const unsigned char *s, size_t avail)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	} else {
+		return 0;
+	}
+	if (avail < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+static size_t put_hex(char *unit, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	unit[0] = '\\';
+	unit[1] = 'x';
+	unit[2] = hex[c >> 4];
+	unit[3] = hex[c & 0xf];
+	return 4;
+}
+
+size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned flags)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0, i = 0;
+
+	if (cap == 0)
+		return 0;
+	/* Each pass renders one unit (a byte, or one whole UTF-8 character)
+	 * into unit[] and copies it only if it fits with room for the NUL. */
+	while (i < len) {
+		char unit[8];
+		size_t ulen = 0, used = 1;
+		unsigned char c = s[i];
+
+		if (c >= 0x80) {
+			size_t n = utf8_char_len(s + i, len - i);
+
+			if (n == 2 && c == 0xc2 && s[i + 1] < 0xa0) {
+				/* C1 control: terminals act on these */
+				ulen = put_hex(unit, c);
+				ulen += put_hex(unit + ulen, s[i + 1]);
+				used = 2;
+			} else if (n) {
+				memcpy(unit, s + i, n);
+				ulen = used = n;
+			} else {
+				ulen = put_hex(unit, c);
+			}
+		} else if (c == '\\' || c == '"') {
+			unit[0] = '\\';
+			unit[1] = (char)c;
+			ulen = 2;
+		} else if (c == '\n' || c == '\t' || c == '\r') {
+			unit[0] = '\\';
+			unit[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+			ulen = 2;
+		} else if (c < 0x20 || c == 0x7f || (c == ' ' && (flags & UTIL_ESC_SPACE))) {
+			ulen = put_hex(unit, c);
+		} else {
+			unit[0] = (char)c;
+			ulen = 1;
+		}
+
+		if (ulen > cap - 1 - o)
+			break;
+		memcpy(dst + o, unit, ulen);
+		o += ulen;
+		i += used;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+uint64_t util_now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clk, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers shared by ior's user-space modules: strict parsing of numbers
+ * given on the command line, escaping of untrusted bytes (paths, comm names)
+ * before they reach a terminal or a line-oriented output, and clock reads.
+ * Nothing here allocates or keeps state.
+ */
+#ifndef IOR_UTIL_H
+#define IOR_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Largest duration util_parse_seconds accepts: ten years of 365 days. */
+#define UTIL_SECONDS_MAX (10ULL * 365 * 24 * 60 * 60)
+
+/*
+ * Parse s as a base-10 long. The whole string must be an optional '-' or '+'
+ * followed by one or more digits: no whitespace, no prefix ("0x"), nothing
+ * after the digits. Leading zeros are decimal ("08" is 8).
+ * Returns 0 and sets *out; -EINVAL if s is not such a number (or s/out is
+ * NULL); -ERANGE if it is outside [min, max] or does not fit a long.
+ * *out is left untouched on error; errno is preserved.
+ */
+int util_parse_long(const char *s, long min, long max, long *out);
+
+/*
+ * Parse s as a non-negative decimal number of seconds and store it in *ns as
+ * nanoseconds, exactly (no floating point). Accepted: digits, optionally
+ * followed by '.' and more digits; either side of the '.' may be empty but
+ * not both ("10", "0.5", ".5", "1." are valid; "." is not). Digits beyond the
+ * ninth fractional digit are checked and then truncated. Signs, whitespace,
+ * exponents, "nan"/"inf" and trailing garbage are rejected.
+ * Returns 0; -EINVAL if s is malformed (or s/ns is NULL); -ERANGE if the
+ * value exceeds UTIL_SECONDS_MAX. *ns is left untouched on error.
+ */
+int util_parse_seconds(const char *s, uint64_t *ns);
+
+/* util_escape flags */
+#define UTIL_ESC_SPACE 1u /* also escape ' ' as \x20 (whitespace-split fields) */
+
+/*
+ * Escape len bytes of src (NUL bytes included) into dst for display, as
+ * units: printable ASCII stays as it is, except backslash -> \\ and
+ * double quote -> \"; newline, tab and CR become \n, \t, \r; every other
+ * byte below 0x20, and 0x7f, becomes \xHH (lower-case hex). A valid UTF-8
+ * character (shortest form, no surrogates, at most U+10FFFF) is copied as
+ * is, except the C1 controls U+0080..U+009F, written as \xc2\xHH. Each byte
+ * of invalid or truncated UTF-8 becomes \xHH on its own.
+ *
+ * Writes at most cap bytes including the terminating NUL, always terminates
+ * when cap > 0, and never cuts a unit (an escape, a UTF-8 character, an
+ * escaped C1 control) in half: at the first unit that does not fit, output
+ * stops. A cap of 4 * len + 1 always holds the whole result. Returns the
+ * number of bytes written before the NUL (0 when cap is 0, dst untouched).
+ */
+size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned flags);
+
+/* clock_gettime(clk) in nanoseconds; 0 if the clock cannot be read. */
+uint64_t util_now_ns(clockid_t clk);
+
+#endif /* IOR_UTIL_H */
