@@ -33,6 +33,9 @@ LDFLAGS  += -fsanitize=address,undefined
 endif
 ifeq ($(STATIC),1)
 LDFLAGS  += -static
+ifneq ($(SANITIZE),1)
+BUILD    := build-static
+endif
 endif
 
 ifeq ($(V),1)
@@ -80,9 +83,17 @@ $(BUILD)/%.o: src/%.c | $(BUILD)/.deps
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-ior: $(IOR_OBJS)
+# ./ior is relinked whenever the link flags change (make, STATIC=1, SANITIZE=1)
+LINKSTAMP := build/ior.link
+$(LINKSTAMP): FORCE
+	$(Q)mkdir -p build
+	$(Q)echo '$(BUILD) $(CC) $(LDFLAGS) $(LDLIBS)' | cmp -s - $@ || echo '$(BUILD) $(CC) $(LDFLAGS) $(LDLIBS)' > $@
+
+ior: $(IOR_OBJS) $(LINKSTAMP)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(IOR_OBJS) $(LDLIBS) -o $@
+
+FORCE:
 
 run: ior
 	./ior -plain
@@ -134,6 +145,6 @@ bench: ior $(BENCH_BINS) $(BUILD)/bench/floor
 	$(Q)BUILD=$(BUILD) bench/run.sh
 
 clean:
-	rm -rf build build-san ior
+	rm -rf build build-san build-static ior
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/unit/*.d)

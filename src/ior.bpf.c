@@ -28,6 +28,7 @@ struct task_state {
 	__u64 last_exit_ts;
 	__u64 args[6];
 	__u32 pending; /* syscall nr + 1 of the entry awaiting its exit; 0: none */
+	__u32 wanted_gen; /* filter_gen when this task last passed the filters */
 	__u32 file_id;
 	__u32 file_id2;
 	/* one-entry cache: fd -> (struct file, id), valid for path_gen cgen */
@@ -116,6 +117,8 @@ __u32 filter_tid;
 __u32 filter_comm_on;
 char filter_comm[IOR_COMM_LEN];
 __u32 follow_mode;
+/* Bumped by user space whenever a filter changes: cached verdicts expire. */
+__u32 filter_gen = 1;
 __u64 wakeup_bytes;
 /* Bumped when paths may have changed (rename, unlink, ...): re-send them. */
 __u32 path_gen;
@@ -306,10 +309,11 @@ static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 
 	if (fd < 0)
 		return NULL;
-	fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+	/* task is a trusted BTF pointer: plain loads, no helper calls */
+	fdt = task->files->fdt;
+	if (!fdt || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
+	fds = fdt->fd;
 	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
 	return file;
 }
@@ -362,13 +366,24 @@ int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
 	d = &descs[id];
 	if (!(d->kind & IOR_K_TRACED))
 		return 0;
-	pid_tgid = bpf_get_current_pid_tgid();
-	if (!task_wanted(pid_tgid >> 32, (__u32)pid_tgid))
-		return 0;
+	/*
+	 * A task that passed the filters keeps its verdict in task storage
+	 * until a filter changes; others are checked on every call (and get
+	 * no storage). A followed process stays followed while it lives.
+	 */
 	task = bpf_get_current_task_btf();
-	st = bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!st)
-		return 0;
+	st = bpf_task_storage_get(&task_states, task, 0, 0);
+	if (!st || st->wanted_gen != filter_gen) {
+		pid_tgid = bpf_get_current_pid_tgid();
+		if (!task_wanted(pid_tgid >> 32, (__u32)pid_tgid))
+			return 0;
+		if (!st)
+			st = bpf_task_storage_get(&task_states, task, 0,
+						  BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!st)
+			return 0;
+		st->wanted_gen = filter_gen;
+	}
 	if (st->pending) {
 		struct ior_counters *c = counters_get();
 
@@ -428,49 +443,21 @@ static __always_inline __u32 base_id(struct task_struct *task, struct task_state
 	return fd_id(task, 0, dirfd, 1);
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
+/* What sys_exit learned about one call before writing its record. */
+struct exit_info {
+	__s32 fd;
+	__s32 flags;
+	__u32 file_id;
+	__u16 evflags;
+};
+
+static __always_inline void fill_event(struct ior_rec_event *e, struct task_state *st,
+				       struct ior_sc_desc *d, struct exit_info *x, long nr,
+				       long ret, __u64 now, __u64 pid_tgid)
 {
-	__u64 now = bpf_ktime_get_ns();
-	struct task_struct *task;
-	struct ior_rec_event *e;
-	struct task_state *st;
-	struct event_buf *b;
-	struct ior_sc_desc *d;
-	__u64 pid_tgid;
-	__u32 zero = 0, off = 0;
-	long nr = regs->orig_ax;
-
-	if (nr < 0 || nr >= IOR_MAX_SYSCALLS)
-		return 0;
-	d = &descs[nr];
-	if ((d->kind & IOR_K_BUMP) && ret == 0)
-		__sync_fetch_and_add(&path_gen, 1);
-	if (!(d->kind & IOR_K_TRACED))
-		return 0;
-	task = bpf_get_current_task_btf();
-	st = bpf_task_storage_get(&task_states, task, 0, 0);
-	pid_tgid = bpf_get_current_pid_tgid();
-	if (!st || st->pending != nr + 1) {
-		if ((st && st->pending) || task_wanted(pid_tgid >> 32, (__u32)pid_tgid)) {
-			struct ior_counters *c = counters_get();
-
-			if (c)
-				c->unpaired_exits++;
-		}
-		if (st)
-			st->pending = 0;
-		return 0;
-	}
-	st->pending = 0;
-
-	b = bpf_map_lookup_elem(&event_scratch, &zero);
-	if (!b)
-		return 0;
-	e = &b->ev;
 	e->type = IOR_REC_EVENT;
 	e->nr = nr;
-	e->evflags = 0;
+	e->evflags = x->evflags;
 	e->ts = st->enter_ts;
 	e->duration = now - st->enter_ts;
 	e->gap = st->last_exit_ts ? st->enter_ts - st->last_exit_ts : 0;
@@ -478,9 +465,9 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 	e->bytes = (d->kind & IOR_K_BYTES) && ret > 0 ? ret : 0;
 	e->pid = pid_tgid >> 32;
 	e->tid = (__u32)pid_tgid;
-	e->fd = -1;
-	e->flags = 0;
-	e->file_id = st->file_id;
+	e->fd = x->fd;
+	e->flags = x->flags;
+	e->file_id = x->file_id;
 	e->file_id2 = st->file_id2;
 	e->base_id = 0;
 	e->base_id2 = 0;
@@ -488,34 +475,34 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 	e->str2_len = 0;
 	e->pad = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
 
-	if (d->fd < 6) {
-		e->fd = (int)st->args[d->fd];
-		e->evflags |= IOR_EV_HAS_FD;
-	}
-	if (d->kind & IOR_K_CLOSE)
-		st->cid = 0;
-	if (ret >= 0 && ((d->kind & IOR_K_RET_FD) ||
-			 ((d->kind & IOR_K_FCNTL) &&
-			  (st->args[1] == F_DUPFD || st->args[1] == F_DUPFD_CLOEXEC)))) {
-		e->fd = ret;
-		e->evflags |= IOR_EV_HAS_FD;
-		if (d->fd >= 6)
-			e->file_id = fd_id(task, 0, ret, 1);
-	}
-	if (d->flags < 6) {
-		e->flags = (int)st->args[d->flags];
-		e->evflags |= IOR_EV_HAS_FLAGS;
-	} else if (d->kind & IOR_K_CREAT) {
-		e->flags = O_CREAT_WRONLY_TRUNC;
-		e->evflags |= IOR_EV_HAS_FLAGS;
-	} else if (d->kind & IOR_K_HOW_FLAGS) {
-		__u64 how_flags = 0;
+static __always_inline void count_drop(void)
+{
+	struct ior_counters *c = counters_get();
 
-		bpf_probe_read_user(&how_flags, sizeof(how_flags), (const void *)st->args[2]);
-		e->flags = (int)how_flags;
-		e->evflags |= IOR_EV_HAS_FLAGS;
-	}
+	if (c)
+		c->rb_drops++;
+}
+
+/*
+ * The record of a call with path strings: built in per-CPU scratch (its
+ * size is only known once the strings are read), then copied out. Any
+ * path record a file id needs is emitted before this event's record.
+ */
+static __always_inline void emit_with_strings(struct task_struct *task, struct task_state *st,
+					      struct ior_sc_desc *d, struct exit_info *x,
+					      long nr, long ret, __u64 now, __u64 pid_tgid)
+{
+	struct ior_rec_event *e;
+	struct event_buf *b;
+	__u32 zero = 0, off = 0;
+
+	b = bpf_map_lookup_elem(&event_scratch, &zero);
+	if (!b)
+		return;
+	e = &b->ev;
+	fill_event(e, st, d, x, nr, ret, now, pid_tgid);
 
 	if ((d->kind & IOR_K_CWD_RESULT) && ret == 0) {
 		e->file_id = cwd_id(task, 1);
@@ -540,19 +527,95 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 		if (n > 0) {
 			e->str2_len = n;
 			off += n;
-			if (!(d->kind & IOR_K_PATH2_RAW) && b->tail[(off - n) & (2 * IOR_STR_MAX - 1)] != '/')
+			if (!(d->kind & IOR_K_PATH2_RAW) &&
+			    b->tail[(off - n) & (2 * IOR_STR_MAX - 1)] != '/')
 				e->base_id2 = base_id(task, st, d->dirfd2);
 		}
 	}
 	if (off > 2 * IOR_STR_MAX)
 		off = 2 * IOR_STR_MAX;
-	if (bpf_ringbuf_output(&rb, b, sizeof(*e) + off, wake_flags())) {
-		struct ior_counters *c = counters_get();
+	if (bpf_ringbuf_output(&rb, b, sizeof(*e) + off, wake_flags()))
+		count_drop();
+}
 
-		if (c)
-			c->rb_drops++;
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct ior_rec_event *e;
+	struct exit_info x = {};
+	struct task_struct *task;
+	struct task_state *st;
+	struct ior_sc_desc *d;
+	__u64 pid_tgid;
+	long nr = regs->orig_ax;
+
+	if (nr < 0 || nr >= IOR_MAX_SYSCALLS)
+		return 0;
+	d = &descs[nr];
+	if ((d->kind & IOR_K_BUMP) && ret == 0)
+		__sync_fetch_and_add(&path_gen, 1);
+	if (!(d->kind & IOR_K_TRACED))
+		return 0;
+	task = bpf_get_current_task_btf();
+	st = bpf_task_storage_get(&task_states, task, 0, 0);
+	pid_tgid = bpf_get_current_pid_tgid();
+	if (!st || st->pending != nr + 1) {
+		if ((st && st->pending) || task_wanted(pid_tgid >> 32, (__u32)pid_tgid)) {
+			struct ior_counters *c = counters_get();
+
+			if (c)
+				c->unpaired_exits++;
+		}
+		if (st)
+			st->pending = 0;
+		return 0;
 	}
-	st->last_exit_ts = bpf_ktime_get_ns();
+	st->pending = 0;
+	if (d->kind & IOR_K_CLOSE)
+		st->cid = 0;
+
+	x.fd = -1;
+	x.file_id = st->file_id;
+	if (d->fd < 6) {
+		x.fd = (int)st->args[d->fd];
+		x.evflags |= IOR_EV_HAS_FD;
+	}
+	if (ret >= 0 && ((d->kind & IOR_K_RET_FD) ||
+			 ((d->kind & IOR_K_FCNTL) &&
+			  (st->args[1] == F_DUPFD || st->args[1] == F_DUPFD_CLOEXEC)))) {
+		x.fd = ret;
+		x.evflags |= IOR_EV_HAS_FD;
+		if (d->fd >= 6)
+			x.file_id = fd_id(task, 0, ret, 1);
+	}
+	if (d->flags < 6) {
+		x.flags = (int)st->args[d->flags];
+		x.evflags |= IOR_EV_HAS_FLAGS;
+	} else if (d->kind & IOR_K_CREAT) {
+		x.flags = O_CREAT_WRONLY_TRUNC;
+		x.evflags |= IOR_EV_HAS_FLAGS;
+	} else if (d->kind & IOR_K_HOW_FLAGS) {
+		__u64 how_flags = 0;
+
+		bpf_probe_read_user(&how_flags, sizeof(how_flags), (const void *)st->args[2]);
+		x.flags = (int)how_flags;
+		x.evflags |= IOR_EV_HAS_FLAGS;
+	}
+
+	if (d->path < 6 || d->path2 < 6 || (d->kind & IOR_K_CWD_RESULT)) {
+		emit_with_strings(task, st, d, &x, nr, ret, now, pid_tgid);
+	} else {
+		/* fast path: fixed size, written in place */
+		e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+		if (e) {
+			fill_event(e, st, d, &x, nr, ret, now, pid_tgid);
+			bpf_ringbuf_submit(e, wake_flags());
+		} else {
+			count_drop();
+		}
+	}
+	st->last_exit_ts = now;
 	return 0;
 }
 
