@@ -252,7 +252,7 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 	t->skel->bss->wakeup_bytes = rb_bytes / 4;
 	ret = ior_bpf__load(t->skel);
 	if (ret) {
-		say(err, errlen, "the kernel refused ior's BPF programs (%s); ior needs Linux 5.15 or "
+		say(err, errlen, "the kernel refused ior's BPF programs (%s); ior needs Linux 5.17 or "
 				 "newer with BPF task storage, run with IOR_DEBUG=1 for the verifier log",
 		    strerror(-ret));
 		goto fail;

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for cli.c: spellings, strict values, conflicts and their messages. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "harness.h"
+
+/* argv arrays of string literals, as a shell would pass (never written to) */
+#pragma GCC diagnostic ignored "-Wdiscarded-qualifiers"
+#define ARGV(...) ((char *[]){ "ior", __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ "ior", __VA_ARGS__ }) / sizeof(char *)))
+
+static char err[512];
+
+static int parse(int argc, char **argv, struct cli *c)
+{
+	err[0] = '\0';
+	return cli_parse(argc, argv, c, err, sizeof(err));
+}
+
+#define PARSE(c, ...) parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (c))
+
+TEST(cli_spellings)
+{
+	struct cli c;
+
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-duration", "2.5"), 0);
+	CHECK_EQ_INT(c.mode, CLI_PLAIN);
+	CHECK_EQ_UINT(c.duration_ns, 2500000000ull);
+	CHECK_EQ_INT(PARSE(&c, "--plain", "--duration=7", "--comm=nginx", "-path", "/var"), 0);
+	CHECK_EQ_UINT(c.duration_ns, 7000000000ull);
+	CHECK_EQ_STR(c.comm, "nginx");
+	CHECK_EQ_STR(c.path, "/var");
+	CHECK_EQ_STR(c.fields, "comm,path,tracepoint");
+	CHECK_EQ_STR(c.count, "count");
+	CHECK_EQ_INT(PARSE(&c, "-ringbuf", "64"), 0);
+	CHECK_EQ_UINT(c.ringbuf_bytes, 64u << 20);
+	CHECK_EQ_INT(c.mode, CLI_TUI);
+}
+
+TEST(cli_command_after_double_dash)
+{
+	struct cli c;
+
+	CHECK_EQ_INT(PARSE(&c, "-plain", "--", "sh", "-c", "exit 3"), 0);
+	CHECK(c.cmd != NULL);
+	CHECK_EQ_STR(c.cmd[0], "sh");
+	CHECK_EQ_STR(c.cmd[1], "-c");
+	CHECK_EQ_STR(c.cmd[2], "exit 3");
+	CHECK(c.cmd[3] == NULL);
+	CHECK_EQ_INT(PARSE(&c, "-plain", "--"), -22);
+	CHECK_EQ_STR(err, "-- must be followed by a COMMAND to run");
+}
+
+TEST(cli_bad_values)
+{
+	struct cli c;
+
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-duration", "abc"), -22);
+	CHECK_EQ_STR(err, "-duration needs a number of seconds (like 10 or 0.5), not 'abc'");
+	CHECK_EQ_INT(PARSE(&c, "-duration", "-1"), -22);
+	CHECK_EQ_INT(PARSE(&c, "-duration", "5s"), -22);
+	CHECK_EQ_INT(PARSE(&c, "-pid", "0"), -22);
+	CHECK_EQ_STR(err, "-pid needs a positive process or thread id, not '0'");
+	CHECK_EQ_INT(PARSE(&c, "-pid", "12abc"), -22);
+	CHECK_EQ_INT(PARSE(&c, "-comm", "a-name-longer-than-15"), -22);
+	CHECK_EQ_INT(PARSE(&c, "-ringbuf", "3"), -22);
+	CHECK_EQ_INT(PARSE(&c, "-fields", "comm,bogus"), -22);
+	CHECK_EQ_STR(err, "-fields: unknown field 'bogus' (use comm, pid, tid, path, tracepoint, flags)");
+	CHECK_EQ_INT(PARSE(&c, "-count", "latency"), -22);
+	CHECK_EQ_INT(PARSE(&c, "-nope"), -22);
+	CHECK_EQ_STR(err, "unknown option '-nope' (see ior -help)");
+	CHECK_EQ_INT(PARSE(&c, "-duration"), -22);
+	CHECK_EQ_STR(err, "-duration needs a value");
+	CHECK_EQ_INT(PARSE(&c, "-plain=1"), -22);
+	CHECK_EQ_INT(PARSE(&c, "stray"), -22);
+}
+
+TEST(cli_conflicts)
+{
+	struct cli c;
+
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-parquet", "x.parquet"), -22);
+	CHECK_EQ_STR(err, "-parquet cannot be combined with -plain");
+	CHECK_EQ_INT(PARSE(&c, "-parquet", "x.parquet", "-comm", "a"), -22);
+	CHECK_EQ_INT(PARSE(&c, "-flamegraph"), -22);
+	CHECK_EQ_STR(err, "-flamegraph needs -name NAME (the output is NAME.ior.zst)");
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-name", "x"), -22);
+	CHECK_EQ_INT(PARSE(&c, "--testflames", "-plain"), -22);
+	CHECK_EQ_INT(PARSE(&c, "-view", "x.parquet", "--", "ls"), -22);
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-pid", "1", "--", "ls"), -22);
+	CHECK_EQ_INT(PARSE(&c, "-flamegraph", "-name", "run"), 0);
+	CHECK_EQ_STR(c.name, "run");
+}
+
+TEST(cli_pid_must_exist)
+{
+	struct cli c;
+	char self[32];
+
+	snprintf(self, sizeof(self), "%d", (int)getpid());
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-pid", self), 0);
+	CHECK_EQ_UINT(c.pid, (unsigned)getpid());
+	/* pid_max is at most 2^22: this id cannot exist */
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-pid", "1000000000"), -22);
+	CHECK_EQ_STR(err, "-pid 1000000000: no such process");
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-tid", "1000000000"), -22);
+	CHECK_EQ_STR(err, "-tid 1000000000: no such thread");
+}
