@@ -155,10 +155,17 @@ static __always_inline bool task_wanted(__u32 tgid, __u32 tid)
 	return true;
 }
 
-static __always_inline __u64 wake_flags(void)
+/*
+ * Records are submitted without waking the reader, which drains on a timer.
+ * Only the record that takes the ring past wakeup_bytes wakes it early; a
+ * reader that is behind is not woken again for every record after that.
+ */
+static __always_inline __u64 wake_flags(__u64 size)
 {
-	return bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									  : BPF_RB_NO_WAKEUP;
+	__u64 avail = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
+
+	return avail >= wakeup_bytes && avail < wakeup_bytes + size ? BPF_RB_FORCE_WAKEUP
+								    : BPF_RB_NO_WAKEUP;
 }
 
 struct walk_ctx {
@@ -288,7 +295,7 @@ __noinline __u32 file_id_of(__u64 dentry_addr, __u64 mnt_addr, __u32 slot)
 	if (len > IOR_PATH_DATA_MAX + IOR_NAME_MAX)
 		len = IOR_PATH_DATA_MAX + IOR_NAME_MAX;
 	pb->hdr.len = len;
-	if (bpf_ringbuf_output(&rb, pb, sizeof(pb->hdr) + len, wake_flags())) {
+	if (bpf_ringbuf_output(&rb, pb, sizeof(pb->hdr) + len, wake_flags(sizeof(pb->hdr) + len))) {
 		struct ior_counters *c = counters_get();
 
 		if (c)
@@ -510,10 +517,14 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 		__u32 n = read_str(b, 0, st->args[d->path], IOR_EV_STR1_TRUNC);
 
 		if (n == 1 && d->dirfd < 6) {
-			/* empty path: AT_EMPTY_PATH acts on dirfd itself */
-			e->fd = (int)st->args[d->dirfd];
-			e->evflags |= IOR_EV_HAS_FD;
-			e->file_id = fd_id(task, 0, e->fd, 1);
+			/* empty path: AT_EMPTY_PATH acts on dirfd itself (or the cwd) */
+			int dirfd = (int)st->args[d->dirfd];
+
+			if (dirfd != IOR_AT_FDCWD) {
+				e->fd = dirfd;
+				e->evflags |= IOR_EV_HAS_FD;
+			}
+			e->file_id = base_id(task, st, d->dirfd);
 		} else if (n > 0) {
 			e->str1_len = n;
 			off = n;
@@ -534,7 +545,7 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 	}
 	if (off > 2 * IOR_STR_MAX)
 		off = 2 * IOR_STR_MAX;
-	if (bpf_ringbuf_output(&rb, b, sizeof(*e) + off, wake_flags()))
+	if (bpf_ringbuf_output(&rb, b, sizeof(*e) + off, wake_flags(sizeof(*e) + off)))
 		count_drop();
 }
 
@@ -610,7 +621,7 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 		e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 		if (e) {
 			fill_event(e, st, d, &x, nr, ret, now, pid_tgid);
-			bpf_ringbuf_submit(e, wake_flags());
+			bpf_ringbuf_submit(e, wake_flags(sizeof(*e)));
 		} else {
 			count_drop();
 		}
