@@ -46,8 +46,8 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-CORE_SRCS := src/syscalls.c src/pathutil.c src/util.c src/pathcache.c src/plain.c \
-             src/tracer.c src/cli.c
+# every module in src/ except the entry point and the BPF program
+CORE_SRCS := $(sort $(filter-out src/main.c %.bpf.c,$(wildcard src/*.c)))
 IOR_SRCS  := $(CORE_SRCS) src/main.c
 IOR_OBJS  := $(IOR_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
