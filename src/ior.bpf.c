@@ -203,10 +203,17 @@ static long walk_step(__u32 i, void *arg)
 	}
 	struct dentry *up = BPF_CORE_READ(dentry, d_parent);
 
-	if (up == dentry || !up) {
+	if (!up) {
 		w->done = 1;
 		return 1;
 	}
+	/*
+	 * A dentry that is its own parent but not the mount's root is a
+	 * pseudo file (memfd, O_TMPFILE-like internal files): its name is the
+	 * last component, as /proc/PID/fd shows it.
+	 */
+	if (up == dentry)
+		w->done = 1;
 	pb = bpf_map_lookup_elem(&path_scratch, &w->slot);
 	if (!pb)
 		return 1;
@@ -220,7 +227,7 @@ static long walk_step(__u32 i, void *arg)
 		return 1;
 	pb->hdr.len = pos + n;
 	w->dentry = (__u64)up;
-	return 0;
+	return w->done ? 1 : 0;
 }
 
 /* Writes the path of (dentry, mount) into pb->data; returns the bytes used. */
@@ -289,8 +296,14 @@ __noinline __u32 file_id_of(__u64 dentry_addr, __u64 mnt_addr, __u32 slot)
 		len = n > 0 ? n : 0;
 	} else {
 		len = walk_path(pb, dentry, vfsmnt, slot);
-		if (!BPF_CORE_READ(dentry, d_hash.pprev) && BPF_CORE_READ(dentry, d_parent) != dentry)
+		/* unlinked while open: unhashed, or a pseudo file with no links left */
+		if (BPF_CORE_READ(dentry, d_parent) != dentry) {
+			if (!BPF_CORE_READ(dentry, d_hash.pprev))
+				pb->hdr.pflags |= IOR_PATH_DELETED;
+		} else if (dentry != BPF_CORE_READ(vfsmnt, mnt_root) &&
+			   !BPF_CORE_READ(inode, __i_nlink)) {
 			pb->hdr.pflags |= IOR_PATH_DELETED;
+		}
 	}
 	if (len > IOR_PATH_DATA_MAX + IOR_NAME_MAX)
 		len = IOR_PATH_DATA_MAX + IOR_NAME_MAX;
