@@ -1,0 +1,787 @@
+#!/usr/bin/env python3
+"""Integration tests of ior: run the real binary over real workloads and
+assert the exact records it prints with -plain.
+
+The workloads (tests/workload/*.c, built by make into $WORKLOAD_DIR) log
+what they did; this script runs them under `ior -plain -- ...`, parses every
+stdout line strictly and compares. It needs root and a kernel where ior can
+load its BPF programs: when it cannot run, it says why and fails.
+
+Usage (from the repository root, as `make integration` does):
+    IOR=./ior WORKLOAD_DIR=build/workload python3 tests/integration/run.py [NAME...]
+    python3 tests/integration/run.py --self-test   # the parser alone, no root
+
+The last line is `integration: N passed, N failed`; the exit status is 1 when
+any test failed or the tests could not run.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+# absolute: some runs start in the test directory
+IOR = os.path.abspath(os.environ.get("IOR", "./ior"))
+WORKLOAD_DIR = os.path.abspath(os.environ.get("WORKLOAD_DIR", "build/workload"))
+KEEP = os.environ.get("IOR_TEST_KEEP") == "1"  # keep the temp dirs of failing tests
+
+# ---- the -plain line format ------------------------------------------------
+
+# A quoted path: escapes \\ \" \n \t \r \xHH; raw control bytes never appear.
+_QSTR = r'"(?:[^"\\\x00-\x1f\x7f]|\\[\\"ntr]|\\x[0-9a-f]{2})*"'
+RECORD_RE = re.compile(
+    r"^(?P<time>\d+\.\d{9}) (?P<comm>\S+) (?P<pid>\d+) (?P<tid>\d+) (?P<sc>[a-z0-9_]+)"
+    r" fd=(?P<fd>-|-?\d+) ret=(?P<ret>-?\d+) bytes=(?P<bytes>\d+)"
+    r" dur=(?P<dur>\d+) gap=(?P<gap>\d+) flags=(?P<flags>-|0x[0-9a-f]+)"
+    r" path=(?P<path>-|" + _QSTR + r") path2=(?P<path2>-|" + _QSTR + r")\Z"
+)
+SUMMARY_RE = re.compile(r"^ior: (\d+) syscalls in ([0-9.]+) s \((\d+)/s\); lost: (.*)$")
+
+# Fields compared between a logged call and a record.
+KEY_FIELDS = ("sc", "pid", "tid", "fd", "ret", "bytes", "flags", "path", "path2")
+
+
+def escape(raw, space_too=False):
+    """Escapes bytes the way the -plain contract says (without the quotes)."""
+    out = []
+    i = 0
+    while i < len(raw):
+        c = raw[i]
+        if c < 0x80:
+            if c == 0x5C:
+                out.append("\\\\")
+            elif c == 0x22:
+                out.append('\\"')
+            elif c == 0x0A:
+                out.append("\\n")
+            elif c == 0x09:
+                out.append("\\t")
+            elif c == 0x0D:
+                out.append("\\r")
+            elif c < 0x20 or c == 0x7F or (space_too and c == 0x20):
+                out.append("\\x%02x" % c)
+            else:
+                out.append(chr(c))
+            i += 1
+            continue
+        n = 2 if 0xC2 <= c <= 0xDF else 3 if 0xE0 <= c <= 0xEF else 4 if 0xF0 <= c <= 0xF4 else 0
+        if n:
+            try:
+                out.append(raw[i:i + n].decode("utf-8"))  # strict: no overlong, no surrogate
+                i += n
+                continue
+            except UnicodeDecodeError:
+                pass
+        out.append("\\x%02x" % c)
+        i += 1
+    return "".join(out)
+
+
+def quote(raw):
+    """The path column for raw bytes, or '-' for None."""
+    return "-" if raw is None else '"' + escape(raw) + '"'
+
+
+def unquote(field):
+    """Bytes of a quoted path column (already validated by RECORD_RE), or None for '-'."""
+    if field == "-":
+        return None
+    s = field[1:-1]
+    out = bytearray()
+    i = 0
+    simple = {"\\": 0x5C, '"': 0x22, "n": 0x0A, "t": 0x09, "r": 0x0D}
+    while i < len(s):
+        if s[i] == "\\":
+            if s[i + 1] == "x":
+                out.append(int(s[i + 2:i + 4], 16))
+                i += 4
+            else:
+                out.append(simple[s[i + 1]])
+                i += 2
+        else:
+            out += s[i].encode("utf-8")
+            i += 1
+    return bytes(out)
+
+
+def parse_record(line):
+    """A dict for one -plain line (bytes or str), or None if it breaks the format."""
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    m = RECORD_RE.match(line)
+    if not m:
+        return None
+    rec = m.groupdict()
+    rec["line"] = line
+    rec["time_ns"] = int(rec["time"].replace(".", ""))
+    for k in ("pid", "tid", "ret", "bytes", "dur", "gap"):
+        rec[k] = int(rec[k])
+    rec["fd"] = None if rec["fd"] == "-" else int(rec["fd"])
+    rec["flags"] = None if rec["flags"] == "-" else rec["flags"]
+    rec["raw_path"] = unquote(rec["path"])
+    rec["raw_path2"] = unquote(rec["path2"])
+    return rec
+
+
+def parse_summary(stderr):
+    """The counters of ior's end-of-run summary line by label, or None if absent."""
+    for line in stderr.splitlines():
+        m = SUMMARY_RE.match(line.strip())
+        if m:
+            counters = {label: int(n) for n, label in re.findall(r"(\d+) ([a-z][a-z -]*[a-z])", m.group(4))}
+            counters["syscalls"] = int(m.group(1))
+            return counters
+    return None
+
+
+def key_of(rec):
+    return tuple(rec[k] for k in KEY_FIELDS)
+
+
+def under(raw, directory):
+    """True when path bytes raw name directory or something inside it."""
+    return raw is not None and (raw == directory or raw.startswith(directory + b"/")
+                                or raw == directory + b" (deleted)")
+
+
+# ---- running ior ------------------------------------------------------------
+
+class TestFailure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise TestFailure(msg)
+
+
+def session_members(sid):
+    """Pids of the processes in session sid (read from /proc)."""
+    pids = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name, "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 3 and int(fields[3]) == sid:
+            pids.append(int(name))
+    return pids
+
+
+class IorRun:
+    """One finished run of ior: status, parsed stdout, stderr, timing."""
+
+    def __init__(self, args, status, elapsed, out, err, wall0, wall1, leftovers):
+        self.args = args
+        self.status = status  # None: timed out
+        self.elapsed = elapsed
+        self.stdout = out
+        self.stderr = err.decode("utf-8", "replace")
+        self.wall0, self.wall1 = wall0, wall1
+        self.leftovers = leftovers  # processes still in ior's session after it exited
+        self.records, self.bad_lines = [], []
+        for raw in out.splitlines():
+            rec = parse_record(raw)
+            if rec is None:
+                self.bad_lines.append(raw)
+            else:
+                self.records.append(rec)
+        self.summary = parse_summary(self.stderr)
+
+    def describe(self):
+        return "ior %s" % " ".join(os.fsdecode(a) for a in self.args)
+
+    def stderr_tail(self, n=8):
+        lines = self.stderr.strip().splitlines()
+        return "\n".join("    stderr| " + x for x in lines[-n:]) or "    (stderr empty)"
+
+    def check_ran(self, want_status):
+        check(self.status is not None,
+              "%s did not exit within its timeout\n%s" % (self.describe(), self.stderr_tail()))
+        check(self.status == want_status, "%s exited %s, expected %s\n%s"
+              % (self.describe(), self.status, want_status, self.stderr_tail()))
+
+    def check_lines(self):
+        check(not self.bad_lines, "%d stdout line(s) do not parse as -plain records, e.g.:\n%s"
+              % (len(self.bad_lines), "\n".join("    %r" % x for x in self.bad_lines[:5])))
+
+    def check_summary(self):
+        check(self.summary is not None,
+              "no summary line 'ior: N syscalls in ...; lost: ...' on stderr\n%s" % self.stderr_tail())
+        for label in ("ring-buffer drops", "path drops"):
+            check(label in self.summary, "summary has no '%s' counter: %s" % (label, self.summary))
+            check(self.summary[label] == 0, "summary reports %d %s" % (self.summary[label], label))
+
+
+def run_ior(args, cwd=None, pass_fds=(), timeout=60, stdin=b""):
+    """Runs IOR with args (str or bytes) in its own session, stdin bytes on its
+    stdin; stdout/stderr go to files, not pipes, so a command ior leaves
+    running cannot hold the test up."""
+    with tempfile.TemporaryFile() as inp, tempfile.TemporaryFile() as out, \
+            tempfile.TemporaryFile() as err:
+        inp.write(stdin)
+        inp.seek(0)
+        wall0, t0 = time.time(), time.monotonic()
+        proc = subprocess.Popen([IOR] + args, stdin=inp, stdout=out, stderr=err,
+                                cwd=cwd, pass_fds=pass_fds, start_new_session=True)
+        try:
+            status = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            status = None
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+        elapsed = time.monotonic() - t0
+        wall1 = time.time()
+        leftovers = []
+        for pid in session_members(proc.pid):
+            try:
+                with open("/proc/%d/cmdline" % pid, "rb") as f:
+                    leftovers.append((pid, f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()))
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        out.seek(0)
+        err.seek(0)
+        return IorRun(args, status, elapsed, out.read(), err.read(), wall0, wall1, leftovers)
+
+
+def workload(name):
+    return os.path.abspath(os.path.join(WORKLOAD_DIR, name))
+
+
+class Scratch:
+    """A fresh directory under /tmp (its real path); removed at the end unless
+    the test failed and IOR_TEST_KEEP=1 asks to keep it for a look."""
+
+    def __init__(self, tag):
+        self.base = os.path.realpath(tempfile.mkdtemp(prefix="ior-it-%s-" % tag))
+        self.dir = os.path.join(self.base, "work")
+        os.mkdir(self.dir)
+        self.failed = False
+
+    def remove(self):
+        if not self.failed or not KEEP:
+            shutil.rmtree(self.base, ignore_errors=True)
+
+
+# ---- the scripted workload (iowork) ------------------------------------------
+
+# Sections of tests/workload/iowork.c, each checked as its own test case.
+IOWORK_SECTIONS = ("open", "rw", "fd", "meta", "names", "copy", "pipe", "mmap", "dir",
+                   "hostile", "lexical", "renamedir", "replace", "anon", "deep", "thread",
+                   "fork", "scm", "clonefiles", "exec", "end")
+IOWORK_EXIT = 7
+PREOPEN_FD = 40
+
+
+def fmt_expected(e):
+    return ("%s pid=%d tid=%d fd=%s ret=%d bytes=%d flags=%s path=%s path2=%s"
+            % (e["sc"], e["pid"], e["tid"], "-" if e["fd"] is None else e["fd"], e["ret"],
+               e["bytes"], e["flags"] or "-", e["path"], e["path2"]))
+
+
+def nearest(e, records, anchor=None, n=3):
+    """The records most like expected call e: same thread and syscall first,
+    then most fields equal, then closest to time anchor (ns) when known."""
+    def score(r):
+        same = sum(1 for k in KEY_FIELDS if r[k] == e[k])
+        near = -abs(r["time_ns"] - anchor) if anchor is not None else 0
+        return (r["tid"] == e["tid"], r["sc"] == e["sc"], same, near)
+    return sorted(records, key=score, reverse=True)[:n]
+
+
+class IoworkResult:
+    """The iowork run, and the match of its log against ior's records."""
+
+    def __init__(self):
+        self.error = None
+        self.scratch = Scratch("iowork")
+        try:
+            self._run()
+        except TestFailure as e:
+            self.error = str(e)
+        except OSError as e:
+            self.error = "could not run iowork: %s" % e
+
+    def _run(self):
+        d = self.scratch.dir
+        self.dir_raw = d.encode()
+        log = os.path.join(self.scratch.base, "iowork.log")
+        fd = os.open(os.path.join(d, "preopened.txt"), os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.write(fd, b"opened by the test driver\n")
+        os.dup2(fd, PREOPEN_FD, inheritable=True)
+        os.close(fd)
+        try:
+            self.run = run_ior(["-plain", "--", workload("iowork"), d, log, str(PREOPEN_FD)],
+                               cwd=d, pass_fds=(PREOPEN_FD,), timeout=60)
+        finally:
+            os.close(PREOPEN_FD)
+        self.expected, markers = [], {}
+        with open(log, "rb") as f:
+            for line in f:
+                e = json.loads(line)
+                if "exit" in e:
+                    markers[e["pid"]] = e["exit"]
+                    continue
+                for k in ("path", "path2"):
+                    e["raw_" + k] = None if e[k] is None else bytes.fromhex(e[k])
+                    e[k] = quote(e["raw_" + k])
+                self.expected.append(e)
+        # the status iowork's first process logged just before exiting
+        self.exit_marker = markers.get(self.expected[0]["pid"]) if self.expected else None
+        self._match()
+
+    def _match(self):
+        pids = {e["pid"] for e in self.expected}
+        self.kept = [r for r in self.run.records
+                     if r["pid"] in pids or under(r["raw_path"], self.dir_raw)
+                     or under(r["raw_path2"], self.dir_raw)]
+        by_key = {}
+        for r in sorted(self.kept, key=lambda r: r["time_ns"]):
+            by_key.setdefault(key_of(r), []).append(r)
+        used = set()
+        self.matched, self.missing, self.order_errors = {}, [], []
+        last_time = {}  # tid -> entry time of the previous matched call
+        for e in sorted(self.expected, key=lambda e: (e["tid"], e["seq"])):
+            cands = [r for r in by_key.get(key_of(e), []) if id(r) not in used]
+            if not cands:
+                self.missing.append(e)
+                continue
+            after = [r for r in cands if r["time_ns"] > last_time.get(e["tid"], -1)]
+            r = after[0] if after else cands[0]
+            if not after:
+                self.order_errors.append((e, r))
+            used.add(id(r))
+            self.matched[id(e)] = r
+            last_time[e["tid"]] = r["time_ns"]
+        self.unexpected = [r for r in self.kept if id(r) not in used
+                           and (under(r["raw_path"], self.dir_raw) or under(r["raw_path2"], self.dir_raw))]
+
+    def check_section(self, section):
+        check(self.error is None, self.error or "")
+        entries = [e for e in self.expected if e["sec"] == section]
+        check(entries, "iowork logged no calls for section '%s' (did it stop early? exit marker %s)\n%s"
+              % (section, self.exit_marker, self.run.stderr_tail()))
+        check(self.kept, "ior printed no records of iowork's processes (%d records in all)\n%s"
+              % (len(self.run.records), self.run.stderr_tail()))
+        problems = []
+        missing = {id(e) for e in self.missing}
+        for e in entries:
+            if id(e) in missing:
+                # the record of the same thread's previous matched call, for context
+                before = [x for x in self.expected if x["tid"] == e["tid"] and x["seq"] < e["seq"]
+                          and id(x) in self.matched]
+                anchor = self.matched[id(max(before, key=lambda x: x["seq"]))]["time_ns"] if before else None
+                lines = ["  expected: " + fmt_expected(e), "  nearest records:"]
+                lines += ["    " + r["line"] for r in nearest(e, self.kept, anchor)]
+                problems.append("\n".join(lines))
+                continue
+            r = self.matched[id(e)]
+            if r["dur"] <= 0:
+                problems.append("  dur is not > 0:\n    " + r["line"])
+            if not (self.run.wall0 - 2) * 1e9 <= r["time_ns"] <= (self.run.wall1 + 2) * 1e9:
+                problems.append("  time is outside the run (%.3f..%.3f):\n    %s"
+                                % (self.run.wall0, self.run.wall1, r["line"]))
+        for e, r in self.order_errors:
+            if e["sec"] == section:
+                problems.append("  out of order on tid %d: call #%d matched a record timed before"
+                                " the previous call's:\n    %s" % (e["tid"], e["seq"], r["line"]))
+        shown = problems[:15]
+        if len(problems) > len(shown):
+            shown.append("  ... and %d more" % (len(problems) - len(shown)))
+        check(not problems, "%d problem(s) with the %d calls iowork logged in this section:\n%s"
+              % (len(problems), len(entries), "\n".join(shown)))
+
+
+_iowork = None
+
+
+def iowork():
+    global _iowork
+    if _iowork is None:
+        _iowork = IoworkResult()
+    return _iowork
+
+
+def test_iowork_run():
+    w = iowork()
+    check(w.error is None, w.error or "")
+    check(w.exit_marker == IOWORK_EXIT,
+          "iowork did not finish its script (exit marker %s)\n%s" % (w.exit_marker, w.run.stderr_tail()))
+    w.run.check_ran(IOWORK_EXIT)
+    w.run.check_lines()
+    w.run.check_summary()
+
+
+def test_iowork_unexpected():
+    w = iowork()
+    check(w.error is None, w.error or "")
+    check(not w.unexpected, "%d record(s) under the test directory that iowork did not log:\n%s"
+          % (len(w.unexpected), "\n".join("    " + r["line"] for r in w.unexpected[:30])))
+
+
+def make_section_test(section):
+    def test():
+        iowork().check_section(section)
+    return test
+
+
+# ---- focused cases --------------------------------------------------------------
+
+def test_exit_status_3():
+    run = run_ior(["-plain", "--", "sh", "-c", "exit 3"], timeout=30)
+    run.check_ran(3)
+    run.check_lines()
+
+
+def test_exit_status_0():
+    run = run_ior(["-plain", "--", "true"], timeout=30)
+    run.check_ran(0)
+    run.check_lines()
+    run.check_summary()
+
+
+def test_duration():
+    run = run_ior(["-plain", "-duration", "1", "--", "sleep", "30"], timeout=20)
+    check(run.status is not None, "ior -duration 1 did not stop within 20 s")
+    check(run.elapsed < 5, "ior -duration 1 took %.1f s" % run.elapsed)
+    check(run.elapsed >= 0.9, "ior -duration 1 stopped after only %.2f s" % run.elapsed)
+    run.check_ran(0)
+    run.check_lines()
+    run.check_summary()
+
+
+BAD_FLAGS = {
+    "duration-abc": ["-plain", "-duration", "abc", "--", "true"],
+    "duration-negative": ["-plain", "-duration", "-1", "--", "true"],
+    "duration-trailing": ["-plain", "-duration", "1x", "--", "true"],
+    "duration-missing": ["-plain", "-duration"],
+    "unknown-flag": ["-plain", "-nope", "--", "true"],
+    "no-command": ["-plain", "--"],
+    "pid-zero": ["-plain", "-pid", "0"],
+}
+
+
+def make_bad_flag_test(args):
+    def test():
+        run = run_ior(args, timeout=10)
+        check(run.status is not None, "ior %s did not exit within 10 s" % " ".join(args))
+        check(run.status != 0, "ior %s exited 0" % " ".join(args))
+        check(run.stdout == b"", "ior %s printed on stdout: %r" % (" ".join(args), run.stdout[:200]))
+        lines = run.stderr.splitlines()
+        check(len(lines) == 1 and lines[0].startswith("ior: "),
+              "ior %s: stderr should be one line starting with 'ior: ', got %d line(s):\n%s"
+              % (" ".join(args), len(lines), run.stderr_tail()))
+    return test
+
+
+def test_comm_filter():
+    s = Scratch("comm")
+    try:
+        run = run_ior(["-plain", "-comm", "iorA", "--", workload("twocomm"), s.dir], timeout=30)
+        run.check_ran(0)
+        run.check_lines()
+        run.check_summary()
+        a, b = os.path.join(s.dir, "a.txt").encode(), os.path.join(s.dir, "b.txt").encode()
+        others = [r for r in run.records if r["comm"] != "iorA"]
+        check(not others, "-comm iorA let through %d record(s) of other tasks:\n%s"
+              % (len(others), "\n".join("    " + r["line"] for r in others[:10])))
+        check(not [r for r in run.records if r["raw_path"] == b],
+              "records of the filtered-out process (b.txt) were printed")
+        recs = [r for r in run.records if r["raw_path"] == a]
+        got = sorted((r["sc"], r["bytes"]) for r in recs)
+        want = sorted([("openat", 0), ("close", 0)] + [("write", 5)] * 5)
+        check(got == want, "records for a.txt: got %s, expected %s\n%s"
+              % (got, want, "\n".join("    " + r["line"] for r in recs)))
+        opened = [r for r in recs if r["sc"] == "openat"][0]
+        check(opened["fd"] == opened["ret"] and opened["flags"] == "0x241",
+              "openat record of a.txt: " + opened["line"])
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        s.remove()
+
+
+def check_threads(nthreads, nwrites):
+    """nthreads threads x nwrites 1-byte writes: every write reported on its
+    thread with its file, each thread's first call with gap 0, gaps that agree
+    with the times and durations of consecutive records."""
+    s = Scratch("threads")
+    try:
+        log = os.path.join(s.base, "threads.log")
+        run = run_ior(["-plain", "--", workload("threads"), s.dir, log, str(nthreads), str(nwrites)],
+                      timeout=120)
+        run.check_ran(0)
+        run.check_lines()
+        run.check_summary()
+        with open(log) as f:
+            workers = [json.loads(x) for x in f]
+        check(len(workers) == nthreads, "threads logged %d workers, expected %d" % (len(workers), nthreads))
+        problems = []
+        for w in workers:
+            path = quote(bytes.fromhex(w["path"]))
+            mine = sorted((r for r in run.records if r["tid"] == w["tid"]), key=lambda r: r["time_ns"])
+            writes = [r for r in mine if r["sc"] == "write"]
+            good = [r for r in writes if r["pid"] == w["pid"] and r["fd"] == w["fd"] and r["ret"] == 1
+                    and r["bytes"] == 1 and r["path"] == path and r["path2"] == "-" and r["flags"] is None]
+            if len(writes) != nwrites or len(good) != nwrites:
+                bad = [r for r in writes if r not in good]
+                problems.append("tid %d: %d write records, %d of them right (fd=%d bytes=1 path=%s)%s"
+                                % (w["tid"], len(writes), len(good), w["fd"], path,
+                                   "".join("\n    " + r["line"] for r in bad[:3])))
+            if not mine:
+                continue
+            first = mine[0]
+            if first["sc"] != "openat" or first["gap"] != 0:
+                problems.append("tid %d: first traced call should be openat with gap=0:\n    %s"
+                                % (w["tid"], first["line"]))
+            worst = 0
+            for prev, cur in zip(mine, mine[1:]):
+                want_gap = cur["time_ns"] - (prev["time_ns"] + prev["dur"])
+                if abs(cur["gap"] - want_gap) > abs(worst):
+                    worst = cur["gap"] - want_gap
+                    worst_pair = (prev, cur)
+            if abs(worst) > 1000:
+                problems.append("tid %d: gap disagrees with time and dur of the previous record by"
+                                " %d ns:\n    %s\n    %s" % (w["tid"], worst, worst_pair[0]["line"],
+                                                          worst_pair[1]["line"]))
+            closes = [r for r in mine if r["sc"] == "close" and r["path"] == path]
+            if len(closes) != 1:
+                problems.append("tid %d: %d close records for %s" % (w["tid"], len(closes), path))
+        check(not problems, "\n".join(problems))
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        s.remove()
+
+
+def test_threads():
+    check_threads(4, 1000)
+
+
+def test_threads_load():
+    check_threads(4, 50000)
+
+
+def test_comm_escape():
+    """A task name with a space, tab, quote, backslash, 0xff and 0x01 is escaped, never quoted."""
+    s = Scratch("commesc")
+    try:
+        name = b'a b\t"\\\xff\x01z'
+        run = run_ior(["-plain", "--", workload("twocomm"), s.dir, name], timeout=30)
+        run.check_ran(0)
+        run.check_lines()
+        want = escape(name, space_too=True)
+        recs = [r for r in run.records if r["raw_path"] == os.path.join(s.dir, "c.txt").encode()]
+        check(sorted(r["sc"] for r in recs) == ["close", "openat", "write"],
+              "records for c.txt: %s" % "".join("\n    " + r["line"] for r in recs))
+        bad = [r for r in recs if r["comm"] != want]
+        check(not bad, "comm should be %s:%s" % (want, "".join("\n    " + r["line"] for r in bad)))
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        s.remove()
+
+
+def test_pid_filter():
+    """-pid P -duration 2 attaches to a running process and reports only it."""
+    s = Scratch("pid")
+    loop = ["sh", "-c", 'while :; do echo x >> "$1"; sleep 0.05; done', "sh"]
+    target = subprocess.Popen(loop + [os.path.join(s.dir, "target.txt")], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, start_new_session=True)
+    other = subprocess.Popen(loop + [os.path.join(s.dir, "other.txt")], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, start_new_session=True)
+    try:
+        time.sleep(0.2)
+        run = run_ior(["-plain", "-pid", str(target.pid), "-duration", "2"], timeout=20)
+        run.check_ran(0)
+        run.check_lines()
+        run.check_summary()
+        check(run.elapsed < 6, "ior -pid -duration 2 took %.1f s" % run.elapsed)
+        foreign = [r for r in run.records if r["pid"] != target.pid]
+        check(not foreign, "-pid %d let through %d record(s) of other processes, e.g.:%s"
+              % (target.pid, len(foreign), "".join("\n    " + r["line"] for r in foreign[:5])))
+        path = quote(os.path.join(s.dir, "target.txt").encode())
+        writes = [r for r in run.records if r["sc"] == "write" and r["path"] == path]
+        check(len(writes) >= 5, "only %d write records for %s in 2 s" % (len(writes), path))
+        bad = [r for r in writes if (r["fd"], r["ret"], r["bytes"]) != (1, 2, 2)]
+        check(not bad, "writes of 'x\\n' through fd 1:%s" % "".join("\n    " + r["line"] for r in bad[:5]))
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        for proc in (target, other):
+            proc.kill()
+            proc.wait()
+        s.remove()
+
+
+def test_stdin_passthrough():
+    """The command reads ior's stdin."""
+    s = Scratch("stdin")
+    try:
+        out = os.path.join(s.dir, "in.txt")
+        # sh's read builtin reads fd 0 a byte at a time; echo writes the line at once
+        run = run_ior(["-plain", "--", "sh", "-c", 'read line; echo "$line" > "$1"', "sh", out], timeout=30,
+                      stdin=b"hello from stdin\n")
+        run.check_ran(0)
+        run.check_lines()
+        with open(out, "rb") as f:
+            got = f.read()
+        check(got == b"hello from stdin\n", "the command read %r from stdin" % got)
+        writes = [r for r in run.records if r["sc"] == "write" and r["raw_path"] == out.encode()]
+        check(len(writes) == 1 and (writes[0]["fd"], writes[0]["bytes"]) == (1, 17),
+              "write records for in.txt:%s" % "".join("\n    " + r["line"] for r in writes))
+        reads = [r for r in run.records if r["sc"] == "read" and r["fd"] == 0 and r["bytes"] == 1]
+        check(len(reads) == 17, "%d one-byte reads of fd 0, expected 17" % len(reads))
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        s.remove()
+
+
+def test_missing_command():
+    """A command that cannot be started: non-zero exit, a message, no records."""
+    run = run_ior(["-plain", "--", "/nonexistent-ior-test/cmd"], timeout=10)
+    check(run.status is not None and run.status != 0, "ior exited %s" % run.status)
+    check(run.stdout == b"", "stdout: %r" % run.stdout[:200])
+    check(any(line.startswith("ior: ") and "/nonexistent-ior-test/cmd" in line
+              for line in run.stderr.splitlines()),
+          "no 'ior: ...' line naming the command on stderr\n" + run.stderr_tail())
+
+
+# ---- the runner -----------------------------------------------------------------
+
+TESTS = [("exit-status-3", test_exit_status_3), ("exit-status-0", test_exit_status_0),
+         ("duration", test_duration)]
+TESTS += [("bad-flag:" + name, make_bad_flag_test(args)) for name, args in BAD_FLAGS.items()]
+TESTS += [("missing-command", test_missing_command), ("stdin-passthrough", test_stdin_passthrough),
+          ("comm-filter", test_comm_filter), ("comm-escape", test_comm_escape),
+          ("pid-filter", test_pid_filter), ("threads", test_threads),
+          ("threads-load", test_threads_load), ("iowork:run", test_iowork_run)]
+TESTS += [("iowork:" + sec, make_section_test(sec)) for sec in IOWORK_SECTIONS]
+TESTS += [("iowork:no-unexpected", test_iowork_unexpected)]
+
+
+def preflight():
+    """Why the tests cannot run here, or None."""
+    if os.geteuid() != 0:
+        return "not root: ior needs root to load BPF programs (run the tests as root)"
+    if not (os.path.isfile(IOR) and os.access(IOR, os.X_OK)):
+        return "IOR=%s is not an executable file (build it with make)" % IOR
+    for name in ("iowork", "threads", "twocomm"):
+        if not os.access(workload(name), os.X_OK):
+            return "workload %s is missing (make builds it)" % workload(name)
+    if not os.access("/sys/kernel/btf/vmlinux", os.R_OK):
+        return "this kernel has no BTF (/sys/kernel/btf/vmlinux), so ior cannot load its BPF programs"
+    run = run_ior(["-plain", "--", "true"], timeout=30)
+    if run.status is None or run.status != 0 or run.summary is None:
+        return ("ior could not trace even `true` (BPF unavailable?): exit %s\n%s"
+                % (run.status, run.stderr_tail()))
+    return None
+
+
+def self_test():
+    """Checks the parser and the escaping on hand-written lines."""
+    good = ('1764198583.123456789 my\\x20prog 12 13 openat fd=3 ret=3 bytes=0 dur=1200 gap=0'
+            ' flags=0x241 path="/tmp/a b/\\"q\\"\\\\\\n\\t\\r\\x01\\xff\U0001F600" path2=-')
+    rec = parse_record(good.encode("utf-8"))
+    assert rec is not None, "good line rejected"
+    assert rec["comm"] == "my\\x20prog" and rec["pid"] == 12 and rec["tid"] == 13
+    assert rec["fd"] == 3 and rec["flags"] == "0x241" and rec["path2"] == "-"
+    raw = b'/tmp/a b/"q"\\\n\t\r\x01\xff\xf0\x9f\x98\x80'
+    assert rec["raw_path"] == raw, rec["raw_path"]
+    assert quote(raw) == rec["path"], (quote(raw), rec["path"])
+    assert rec["time_ns"] == 1764198583123456789
+    anon = parse_record("1.000000001 a 1 1 mmap fd=-1 ret=140737 bytes=0 dur=5 gap=7 flags=0x22 path=- path2=-")
+    assert anon and anon["fd"] == -1 and anon["raw_path"] is None
+    pipe = parse_record('1.000000001 a 1 1 read fd=3 ret=-9 bytes=0 dur=5 gap=7 flags=- path="pipe:[123]" path2=-')
+    assert pipe and pipe["raw_path"] == b"pipe:[123]" and pipe["flags"] is None and pipe["ret"] == -9
+    bad = [
+        "1.00000001 a 1 1 read fd=3 ret=1 bytes=1 dur=5 gap=7 flags=- path=- path2=-",   # 8 decimals
+        "1.000000001 a b 1 1 read fd=3 ret=1 bytes=1 dur=5 gap=7 flags=- path=- path2=-",  # space in comm
+        '1.000000001 a 1 1 read fd=3 ret=1 bytes=1 dur=5 gap=7 flags=- path="a"b" path2=-',  # bare quote
+        '1.000000001 a 1 1 read fd=3 ret=1 bytes=1 dur=5 gap=7 flags=- path="a\\q" path2=-',  # bad escape
+        '1.000000001 a 1 1 read fd=3 ret=1 bytes=1 dur=5 gap=7 flags=- path="a\\xFF" path2=-',  # upper hex
+        "1.000000001 a 1 1 read fd=3 ret=1 bytes=1 dur=5 gap=7 flags=- path=/a path2=-",  # unquoted
+        "1.000000001 a 1 1 read fd=3 ret=1 bytes=-1 dur=5 gap=7 flags=- path=- path2=-",  # negative bytes
+        "1.000000001 a 1 1 read fd=3 ret=1 bytes=1 dur=5 gap=7 flags=0 path=- path2=-",  # flags not hex
+        "1.000000001 a 1 1 read fd=3 ret=1 bytes=1 dur=5 gap=7 flags=- path=- path2=- x",  # trailing
+        "1.000000001 a 1 1 read fd=3 ret=1 bytes=1 dur=5 gap=7 flags=- path=- path2=-\n",  # newline
+    ]
+    for line in bad:
+        assert parse_record(line) is None, "accepted: %r" % line
+    assert parse_record(b'1.000000001 a 1 1 read fd=3 ret=1 bytes=1 dur=5 gap=7 flags=- path="\xff" path2=-') is None
+    assert escape(b"\xc0\xaf") == "\\xc0\\xaf"          # overlong '/'
+    assert escape(b"\xed\xa0\x80") == "\\xed\\xa0\\x80"  # surrogate
+    assert escape(b"\xe2\x82") == "\\xe2\\x82"          # cut short
+    assert escape(b"a b", space_too=True) == "a\\x20b"
+    s = parse_summary("x\nior: 1234 syscalls in 2.001 s (617/s); lost: 0 ring-buffer drops, 3 path drops,"
+                      " 0 unpaired exits, 0 lost entries, 0 died in call, 0 unreadable strings,"
+                      " 0 recursion misses\n")
+    assert s == {"syscalls": 1234, "ring-buffer drops": 0, "path drops": 3, "unpaired exits": 0,
+                 "lost entries": 0, "died in call": 0, "unreadable strings": 0,
+                 "recursion misses": 0}, s
+    assert parse_summary("ior: done\n") is None
+    print("self-test: parser and escaping OK")
+
+
+def main(argv):
+    if argv[1:] == ["--self-test"]:
+        self_test()
+        return 0
+    wanted = set(argv[1:])
+    unknown = wanted - {name for name, _ in TESTS}
+    if unknown:
+        print("run.py: unknown test(s) %s; tests are: %s"
+              % (", ".join(sorted(unknown)), ", ".join(n for n, _ in TESTS)), file=sys.stderr)
+        return 2
+    why = preflight()
+    if why:
+        print("integration: cannot run the BPF tests: " + why)
+        print("integration: 0 passed, 1 failed")
+        return 1
+    passed = failed = 0
+    for name, test in TESTS:
+        if wanted and name not in wanted:
+            continue
+        t0 = time.monotonic()
+        try:
+            test()
+        except Exception as e:  # a crash in one test is that test's failure
+            failed += 1
+            print("FAIL %s (%.1fs)" % (name, time.monotonic() - t0))
+            msg = str(e) if isinstance(e, TestFailure) else "%s: %s" % (type(e).__name__, e)
+            for line in msg.splitlines():
+                print("    " + line)
+        else:
+            passed += 1
+            print("PASS %s (%.1fs)" % (name, time.monotonic() - t0))
+        sys.stdout.flush()
+    if _iowork is not None:
+        _iowork.scratch.failed = failed > 0
+        if failed and KEEP:
+            print("(iowork files kept in %s)" % _iowork.scratch.base)
+        _iowork.scratch.remove()
+    print("integration: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
