@@ -5,6 +5,7 @@
 #   make test         unit + integration tests (integration needs root + BPF)
 #   make bench        syscall-storm benchmark: ratios vs untraced and attach-only floor
 .DELETE_ON_ERROR:
+.SECONDARY:
 .SUFFIXES:
 
 BUILD    ?= build
@@ -131,7 +132,6 @@ $(BUILD)/bench/%: bench/%.c | $(BUILD)/.deps
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
 
-$(BUILD)/floor.o: $(BUILD)/floor.skel.h
 $(BUILD)/floor.bpf.o: bench/floor.bpf.c $(BUILD)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Isrc -Wall -c $< -o $@

@@ -7,7 +7,7 @@ set -eu
 
 build="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev libncurses-dev pkg-config gcc make"
 test="python3 tmux"
-bench="strace bpftrace"
+bench="strace bpftrace time"
 
 case "${1:-build}" in
 build) want=$build ;;

@@ -1,0 +1,405 @@
+#!/usr/bin/env bash
+# The syscall-storm benchmark: how much slower a storm of 1-byte pread/pwrite
+# calls runs under ior than untraced, and than under the attach-only floor
+# (empty programs on the same two raw tracepoints ior uses).
+#
+# Usage, as root from anywhere (normally `make bench`, which builds first):
+#   BUILD=build bench/run.sh
+# Environment:
+#   BENCH_ROUNDS  rounds of every configuration (default 5); the table shows medians
+#   BENCH_N       syscalls per storm thread (default 2000000)
+#   BUILD         build folder holding bench/storm and bench/floor (default build)
+#   IOR           the ior binary (default ./ior); its rows are skipped if it is missing
+#   BENCH_IOR_WAIT seconds ior -plain gets to attach before the storm starts (default 1)
+#
+# Configurations, each run single-threaded and with one storm thread per core,
+# interleaved round-robin so machine noise spreads over all of them:
+#   untraced   the storm alone
+#   floor      the storm while build/bench/floor holds its empty programs
+#   ior-plain  the storm while `ior -plain` traces system-wide to /dev/null
+#   ior-cmd    `ior -plain -- storm` (ior traces only its command)
+#   strace     `strace -f -c` on N/20 syscalls per thread, time scaled x20
+#   bpftrace   per-syscall latency histograms of the storm's pid (tracepoints)
+# The storm writes its result line to a file (storm -o), so it survives
+# whatever a tracer does with stdout. The time is the storm's own loop time.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+IOR=${IOR:-./ior}
+ROUNDS=${BENCH_ROUNDS:-5}
+N=${BENCH_N:-2000000}
+IOR_WAIT=${BENCH_IOR_WAIT:-1}
+STRACE_DIV=20
+STORM=$BUILD/bench/storm
+FLOOR=$BUILD/bench/floor
+
+die() { echo "bench: $*" >&2; exit 1; }
+note() { echo "bench: $*" >&2; }
+
+[[ $ROUNDS =~ ^[1-9][0-9]{0,3}$ ]] || die "BENCH_ROUNDS must be a whole number from 1 to 9999, not '$ROUNDS'"
+[[ $N =~ ^[1-9][0-9]{0,11}$ ]] || die "BENCH_N must be a whole number of syscalls per thread (>= 1), not '$N'"
+[[ $IOR_WAIT =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "BENCH_IOR_WAIT must be a number of seconds, not '$IOR_WAIT'"
+[ "$(id -u)" = 0 ] || die "must run as root (attaching BPF programs needs it): sudo make bench"
+[ -x "$STORM" ] || die "$STORM is missing: run 'make bench' (or 'make $STORM')"
+[ -x "$FLOOR" ] || die "$FLOOR is missing: run 'make bench' (or 'make $FLOOR')"
+
+CORES=$(nproc)
+THREADS=(1)
+[ "$CORES" -gt 1 ] && THREADS+=("$CORES")
+
+# ---- background processes and cleanup ---------------------------------------
+WORK=$(mktemp -d /tmp/ior-bench.XXXXXX)
+BG_PIDS=()
+MOUNTED_TRACEFS=0
+
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+	local pid
+	# Children of ours first (ior under /usr/bin/time, a storm under a
+	# tracer), by parent id; then ours. ior and floor stop cleanly on TERM.
+	for pid in "${BG_PIDS[@]}"; do
+		pkill -TERM -P "$pid" 2>/dev/null || true
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in "${BG_PIDS[@]}"; do
+		stop_pid "$pid" TERM 2>/dev/null || true
+	done
+	[ "$MOUNTED_TRACEFS" = 1 ] && umount /sys/kernel/tracing 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'echo "bench: interrupted" >&2; exit 130' INT TERM HUP
+
+forget_pid() {
+	local keep=() p
+	for p in "${BG_PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	BG_PIDS=("${keep[@]+"${keep[@]}"}")
+}
+
+# run_fg COMMAND...: run it as a child the shell waits for, so a signal to
+# this script is handled at once (a foreground command would delay the trap
+# until it ended) and the cleanup can stop it. Returns its exit status.
+run_fg() {
+	local pid rc=0
+	"$@" &
+	pid=$!
+	BG_PIDS+=("$pid")
+	wait "$pid" || rc=$?
+	forget_pid "$pid"
+	return "$rc"
+}
+
+# exited PID: the background child has ended (gone, or a zombie not yet reaped).
+exited() {
+	! [ -d "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# stop_pid PID [SIGNAL]: signal a background child, give it 10 s to exit,
+# then kill it; reap it either way. Returns the child's exit status.
+stop_pid() {
+	local pid=$1 sig=${2:-INT} watchdog rc=0
+	kill "-$sig" "$pid" 2>/dev/null || true
+	(sleep 10; kill -KILL "$pid" 2>/dev/null) &
+	watchdog=$!
+	wait "$pid" 2>/dev/null || rc=$?
+	kill "$watchdog" 2>/dev/null || true
+	wait "$watchdog" 2>/dev/null || true
+	forget_pid "$pid"
+	return "$rc"
+}
+
+# ---- results ----------------------------------------------------------------
+# TIMES[cfg,threads]: the storm's loop times in seconds, one per round.
+# LOST[cfg,threads]:  ior's lost events summed over the rounds.
+# RSS[cfg,threads]:   ior's peak resident set (kB), the largest of the rounds.
+# FAILED[cfg]:        why a configuration stopped being run.
+declare -A TIMES=() LOST=() RSS=() LASTSUM=() FAILED=()
+
+# storm_time FILE: the loop time from a storm result line.
+storm_time() {
+	local line
+	line=$(cat "$1" 2>/dev/null) || return 1
+	[[ $line =~ ^storm:\ [0-9]+\ threads,\ [0-9]+\ syscalls,\ ([0-9]+\.[0-9]+)\ s, ]] || return 1
+	echo "${BASH_REMATCH[1]}"
+}
+
+# ior_lost LINE: the events ior lost, from its summary line: every counter
+# after "lost:" except unreadable strings and unknown paths, which are events
+# delivered with a missing string or path rather than events lost.
+ior_lost() {
+	local part=${1#*lost: } total=0 item n name
+	IFS=',' read -ra items <<<"$part"
+	for item in "${items[@]}"; do
+		item=${item# }
+		n=${item%% *}
+		name=${item#* }
+		[[ $n =~ ^[0-9]+$ ]] || continue
+		case $name in "unreadable strings" | "unknown paths") continue ;; esac
+		total=$((total + n))
+	done
+	echo "$total"
+}
+
+add_result() { # cfg threads seconds
+	TIMES[$1,$2]="${TIMES[$1,$2]:-} $3"
+}
+
+add_ior() { # cfg threads summary-line rss-kB
+	local lost
+	lost=$(ior_lost "$3")
+	LOST[$1,$2]=$((${LOST[$1,$2]:-0} + lost))
+	LASTSUM[$1,$2]=$3
+	if [[ $4 =~ ^[0-9]+$ ]] && [ "$4" -gt "${RSS[$1,$2]:-0}" ]; then
+		RSS[$1,$2]=$4
+	fi
+}
+
+fail_cfg() { # cfg reason
+	FAILED[$1]=$2
+	note "$1: $2; not run again"
+}
+
+# check_ior_saw cfg threads summary: ior must have seen at least the storm's
+# syscalls, or it was not attached for the whole loop.
+check_ior_saw() {
+	local seen
+	[[ $3 =~ ^ior:\ ([0-9]+)\ syscalls ]] || return 0
+	seen=${BASH_REMATCH[1]}
+	if [ "$seen" -lt $(($2 * N)) ]; then
+		note "warning: $1 with $2 threads: ior saw $seen syscalls, fewer than the storm's $(($2 * N)); raise BENCH_IOR_WAIT?"
+	fi
+}
+
+# ---- one run of each configuration --------------------------------------------
+run_untraced() { # threads
+	local out=$WORK/storm.out t
+	rm -f "$out"
+	run_fg "$STORM" -t "$1" -n "$N" -p "$WORK" -o "$out" || die "the storm failed untraced; see above"
+	t=$(storm_time "$out") || die "the storm printed no result line to $out"
+	add_result untraced "$1" "$t"
+}
+
+run_floor() {
+	local out=$WORK/storm.out fpid i t
+	rm -f "$out" "$WORK/floor.out"
+	"$FLOOR" >"$WORK/floor.out" 2>"$WORK/floor.err" &
+	fpid=$!
+	BG_PIDS+=("$fpid")
+	for ((i = 0; i < 200; i++)); do
+		grep -q '^floor: attached$' "$WORK/floor.out" 2>/dev/null && break
+		exited "$fpid" && break
+		sleep 0.05
+	done
+	if ! grep -q '^floor: attached$' "$WORK/floor.out"; then
+		stop_pid "$fpid" TERM || true
+		die "floor did not attach: $(head -c 400 "$WORK/floor.err")"
+	fi
+	run_fg "$STORM" -t "$1" -n "$N" -p "$WORK" -o "$out" || { stop_pid "$fpid" TERM || true; die "the storm failed under floor"; }
+	stop_pid "$fpid" TERM || die "floor exited with an error: $(head -c 400 "$WORK/floor.err")"
+	t=$(storm_time "$out") || die "the storm printed no result line to $out"
+	add_result floor "$1" "$t"
+}
+
+run_ior_plain() {
+	local out=$WORK/storm.out err=$WORK/ior.err ipid rss=- sum t i
+	rm -f "$out"
+	"$IOR" -plain >/dev/null 2>"$err" &
+	ipid=$!
+	BG_PIDS+=("$ipid")
+	sleep "$IOR_WAIT"
+	if exited "$ipid"; then
+		i=0
+		stop_pid "$ipid" || i=$?
+		fail_cfg ior-plain "ior exited at start with status $i: $(head -c 400 "$err")"
+		return
+	fi
+	run_fg "$STORM" -t "$1" -n "$N" -p "$WORK" -o "$out" || true
+	rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$ipid/status" 2>/dev/null || true)
+	stop_pid "$ipid" INT || true
+	sum=$(grep -E '^ior: [0-9]+ syscalls in' "$err" | tail -n1 || true)
+	if ! t=$(storm_time "$out"); then
+		fail_cfg ior-plain "the storm failed under ior -plain"
+		return
+	fi
+	[ -n "$sum" ] || { fail_cfg ior-plain "ior printed no summary line: $(head -c 400 "$err")"; return; }
+	check_ior_saw ior-plain "$1" "$sum"
+	add_result ior-plain "$1" "$t"
+	add_ior ior-plain "$1" "$sum" "${rss:--}"
+}
+
+run_ior_cmd() {
+	local out=$WORK/storm.out err=$WORK/ior.err rssf=$WORK/ior.rss rss=- sum t rc=0
+	rm -f "$out" "$rssf"
+	if [ -x /usr/bin/time ]; then
+		# GNU time's %M is the largest peak RSS among ior and the storm it
+		# waits for; the storm's is a few MB, far below ior's.
+		run_fg /usr/bin/time -f '%M' -o "$rssf" "$IOR" -plain -- "$STORM" -t "$1" -n "$N" -p "$WORK" -o "$out" \
+			>/dev/null 2>"$err" || rc=$?
+		rss=$(tail -n1 "$rssf" 2>/dev/null || true)
+	else
+		run_fg "$IOR" -plain -- "$STORM" -t "$1" -n "$N" -p "$WORK" -o "$out" >/dev/null 2>"$err" || rc=$?
+	fi
+	sum=$(grep -E '^ior: [0-9]+ syscalls in' "$err" | tail -n1 || true)
+	if ! t=$(storm_time "$out"); then
+		fail_cfg ior-cmd "the storm did not complete under ior (exit $rc): $(head -c 400 "$err")"
+		return
+	fi
+	[ -n "$sum" ] || { fail_cfg ior-cmd "ior printed no summary line (exit $rc): $(head -c 400 "$err")"; return; }
+	check_ior_saw ior-cmd "$1" "$sum"
+	add_result ior-cmd "$1" "$t"
+	add_ior ior-cmd "$1" "$sum" "$rss"
+}
+
+STRACE_N=$((N / STRACE_DIV))
+[ "$STRACE_N" -ge 1 ] || STRACE_N=1
+run_strace() {
+	local out=$WORK/storm.out t
+	rm -f "$out"
+	if ! run_fg strace -f -c -o /dev/null "$STORM" -t "$1" -n "$STRACE_N" -p "$WORK" -o "$out" 2>"$WORK/strace.err" ||
+		! t=$(storm_time "$out"); then
+		fail_cfg strace "strace failed: $(head -c 400 "$WORK/strace.err")"
+		return
+	fi
+	# scaled to the full N, so it lines up with the other rows
+	add_result strace "$1" "$(awk -v t="$t" -v n="$N" -v s="$STRACE_N" 'BEGIN { printf "%.3f", t * n / s }')"
+}
+
+# Per-syscall latency histograms for the storm's process only (cpid).
+BPFTRACE_PROG='tracepoint:raw_syscalls:sys_enter /pid == cpid/ { @start[tid] = nsecs; }
+tracepoint:raw_syscalls:sys_exit /pid == cpid && @start[tid]/ {
+	@lat[args->id] = hist(nsecs - @start[tid]); delete(@start[tid]); }
+END { clear(@start); }'
+run_bpftrace() {
+	local out=$WORK/storm.out t
+	rm -f "$out"
+	# bpftrace splits -c on spaces and runs it without a shell (checked above)
+	if ! run_fg bpftrace -o "$WORK/bpftrace.hist" -e "$BPFTRACE_PROG" \
+		-c "$STORM -t $1 -n $N -p $WORK -o $out" >/dev/null 2>"$WORK/bpftrace.err" ||
+		! t=$(storm_time "$out"); then
+		fail_cfg bpftrace "bpftrace failed: $(grep -v RLIMIT_MEMLOCK "$WORK/bpftrace.err" | head -c 400)"
+		return
+	fi
+	add_result bpftrace "$1" "$t"
+}
+
+# ---- which configurations can run -------------------------------------------
+CONFIGS=(untraced floor)
+if [ -x "$IOR" ]; then
+	CONFIGS+=(ior-plain ior-cmd)
+else
+	note "ior rows skipped: $IOR does not exist yet (build it with 'make ior')"
+fi
+if command -v strace >/dev/null; then
+	if strace -f -c -o /dev/null true 2>"$WORK/strace.err"; then
+		CONFIGS+=(strace)
+	else
+		echo "strace: unavailable ($(head -n1 "$WORK/strace.err"))"
+	fi
+else
+	echo "strace: unavailable (not installed; scripts/deps.sh bench installs it)"
+fi
+bpftrace_check() {
+	# tracepoints need tracefs; mount it for the run if nobody has
+	# it runs the storm from -c, split on spaces without a shell
+	case "$WORK $STORM" in *' '*' '*)
+		echo "bpftrace: unavailable (the storm's path has spaces, which bpftrace -c cannot pass)"
+		return 1 ;;
+	esac
+	if [ ! -d /sys/kernel/tracing/events ] && [ -d /sys/kernel/tracing ] &&
+		mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null; then
+		MOUNTED_TRACEFS=1
+	fi
+	if ! timeout 120 bpftrace -e 'tracepoint:raw_syscalls:sys_enter /pid == cpid/ { @n = count(); }' \
+		-c "$STORM -n 1 -p $WORK -o /dev/null" >/dev/null 2>"$WORK/bpftrace.err"; then
+		echo "bpftrace: unavailable ($(grep -v RLIMIT_MEMLOCK "$WORK/bpftrace.err" | grep -m1 . || echo "exit status $?"))"
+		return 1
+	fi
+}
+if ! command -v bpftrace >/dev/null; then
+	echo "bpftrace: unavailable (not installed; scripts/deps.sh bench installs it)"
+elif bpftrace_check; then
+	CONFIGS+=(bpftrace)
+fi
+
+echo "bench: kernel $(uname -r), $CORES cores, storm of $N syscalls per thread (1-byte pwrite/pread), $ROUNDS rounds"
+echo "bench: configurations: ${CONFIGS[*]}; threads: ${THREADS[*]}"
+
+# A short untraced storm first: page cache, CPU frequency and the binaries'
+# pages settle before anything is measured.
+run_fg "$STORM" -t "${THREADS[-1]}" -n $((N / 10 + 1)) -p "$WORK" -o /dev/null || die "the storm does not run: see above"
+
+START=$SECONDS
+for ((round = 1; round <= ROUNDS; round++)); do
+	for cfg in "${CONFIGS[@]}"; do
+		for t in "${THREADS[@]}"; do
+			[ -z "${FAILED[$cfg]:-}" ] || continue
+			printf 'bench: round %d/%d: %-9s %s thread(s)\n' "$round" "$ROUNDS" "$cfg" "$t" >&2
+			case $cfg in
+			untraced) run_untraced "$t" ;;
+			floor) run_floor "$t" ;;
+			ior-plain) run_ior_plain "$t" ;;
+			ior-cmd) run_ior_cmd "$t" ;;
+			strace) run_strace "$t" ;;
+			bpftrace) run_bpftrace "$t" ;;
+			esac
+		done
+	done
+done
+
+# ---- the table --------------------------------------------------------------
+median() { # values...
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+		END { if (NR == 0) exit 1; if (NR % 2) printf "%.3f", v[(NR + 1) / 2];
+		      else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { # a b
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'
+}
+
+echo
+echo "ior syscall-storm benchmark: $N syscalls per thread, median of $ROUNDS rounds, $((SECONDS - START)) s"
+printf '%-13s %7s %10s %10s %8s %13s %8s %10s\n' \
+	configuration threads "median s" "x untraced" "x floor" "events/s" lost "ior RSS"
+for cfg in untraced floor ior-plain ior-cmd strace bpftrace; do
+	for t in "${THREADS[@]}"; do
+		label=$cfg
+		[ "$cfg" = strace ] && label="strace (*)"
+		if [ -z "${TIMES[$cfg,$t]:-}" ]; then
+			[ -n "${FAILED[$cfg]:-}" ] && printf '%-13s %7s %s\n' "$label" "$t" "failed: ${FAILED[$cfg]}"
+			continue
+		fi
+		# the lists of times are meant to split into arguments
+		# shellcheck disable=SC2086
+		{
+			med=$(median ${TIMES[$cfg,$t]})
+			un=$(median ${TIMES[untraced,$t]:-0})
+			fl=$(median ${TIMES[floor,$t]:-0})
+		}
+		rate=$(awk -v m="$med" -v n=$((N * t)) 'BEGIN { if (m > 0) printf "%.0f", n / m; else printf "-" }')
+		lost=-
+		rss=-
+		case $cfg in ior-*)
+			lost=${LOST[$cfg,$t]:--}
+			[ -n "${RSS[$cfg,$t]:-}" ] && rss="$((RSS[$cfg,$t] / 1024)) MiB"
+			;;
+		esac
+		printf '%-13s %7s %10s %10s %8s %13s %8s %10s\n' \
+			"$label" "$t" "$med" "$(ratio "$med" "$un")" "$(ratio "$med" "$fl")" "$rate" "$lost" "$rss"
+	done
+done
+for cfg in "${!FAILED[@]}"; do
+	[ -n "${TIMES[$cfg,1]:-}" ] && printf '%s: failed in a later round: %s\n' "$cfg" "${FAILED[$cfg]}"
+done
+[[ " ${CONFIGS[*]} " == *' strace '* ]] &&
+	echo "(*) strace ran $STRACE_N syscalls per thread; its time is scaled x$((N / STRACE_N)) to $N."
+echo "lost: ior's summary counters of events lost, summed over all rounds (drops, unpaired exits, lost entries, died in call, recursion misses)."
+echo "ior RSS: ior's peak resident set, the largest of the rounds."
+for cfg in ior-plain ior-cmd; do
+	for t in "${THREADS[@]}"; do
+		[ -n "${LASTSUM[$cfg,$t]:-}" ] && echo "$cfg, $t thread(s), last round: ${LASTSUM[$cfg,$t]}"
+	done
+done
+exit 0
