@@ -354,3 +354,32 @@ void tracer_stats(struct tracer *t, struct tracer_stats *s)
 	}
 	free(per);
 }
+
+void tracer_set_scope(struct tracer *t, uint32_t pid, uint32_t tid)
+{
+	struct ior_bpf__bss *bss = t->skel->bss;
+
+	bss->filter_pid = pid;
+	bss->filter_tid = tid;
+	__atomic_fetch_add(&t->skel->data->filter_gen, 1, __ATOMIC_RELEASE);
+}
+
+void tracer_set_probe(struct tracer *t, int sc, bool on)
+{
+	struct ior_sc_desc *d;
+
+	if (sc < 0 || sc >= IOR_SC_COUNT)
+		return;
+	d = &t->skel->bss->descs[ior_syscalls[sc].nr];
+	if (on)
+		__atomic_fetch_or(&d->kind, IOR_K_TRACED, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&d->kind, (uint16_t)~IOR_K_TRACED, __ATOMIC_RELAXED);
+}
+
+bool tracer_probe_enabled(const struct tracer *t, int sc)
+{
+	if (sc < 0 || sc >= IOR_SC_COUNT)
+		return false;
+	return t->skel->bss->descs[ior_syscalls[sc].nr].kind & IOR_K_TRACED;
+}

@@ -61,4 +61,14 @@ void tracer_stop(struct tracer *t);
 
 void tracer_stats(struct tracer *t, struct tracer_stats *out);
 
+/*
+ * Re-scopes tracing without reloading: pid/tid 0 mean any. Takes effect
+ * for every task's next syscall (cached filter verdicts expire).
+ */
+void tracer_set_scope(struct tracer *t, uint32_t pid, uint32_t tid);
+
+/* Enables or disables tracing of syscall table index sc (see syscalls.h). */
+void tracer_set_probe(struct tracer *t, int sc, bool on);
+bool tracer_probe_enabled(const struct tracer *t, int sc);
+
 #endif /* IOR_TRACER_H */
