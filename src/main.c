@@ -25,6 +25,19 @@
 
 #define POLL_MS 50
 
+/*
+ * Where a headless run's events go: the -plain printer, the aggregator
+ * behind -flamegraph, the Parquet recorder. tick runs after every drain
+ * of the ring buffer (at least every POLL_MS); finish once, after the
+ * final drain, with the loss counters.
+ */
+struct sink {
+	ior_event_fn event;
+	int (*tick)(void *ctx);
+	int (*finish)(void *ctx, const struct tracer_stats *stats);
+	void *ctx;
+};
+
 struct run {
 	struct tracer *tracer;
 	int sigfd;
@@ -33,6 +46,7 @@ struct run {
 	int child_status; /* exit status to return; -1 while running */
 	int signals;      /* stop requests received */
 	uint64_t start_ns;
+	const struct sink *sink;
 };
 
 /* Finds COMMAND like execvp would; fills buf. 0, or -errno. */
@@ -131,12 +145,11 @@ static bool handle_signals(struct run *r)
 	return stop;
 }
 
-static void print_summary(struct run *r)
+static void print_summary(struct run *r, const struct tracer_stats *stats)
 {
-	struct tracer_stats s;
+	const struct tracer_stats s = *stats;
 	double secs = (double)(util_now_ns(CLOCK_MONOTONIC) - r->start_ns) / 1e9;
 
-	tracer_stats(r->tracer, &s);
 	fprintf(stderr,
 		"ior: %" PRIu64 " syscalls in %.3f s (%.0f/s); lost: %" PRIu64 " ring-buffer drops, "
 		"%" PRIu64 " path drops, %" PRIu64 " unpaired exits, %" PRIu64 " lost entries, "
@@ -175,46 +188,44 @@ static int run_loop(struct run *r, uint64_t duration_ns)
 		err = tracer_consume(r->tracer);
 		if (err < 0)
 			return err;
-		if (fflush(stdout))
-			return -EPIPE;
+		if (r->sink->tick && (err = r->sink->tick(r->sink->ctx)) < 0)
+			return err;
 		if (stop)
 			break;
 	}
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int plain_tick(void *ctx)
+{
+	struct plain *p = ctx;
+
+	return fflush(p->out) ? -EPIPE : 0;
+}
+
+static int plain_finish(void *ctx, const struct tracer_stats *stats)
+{
+	(void)stats;
+	return plain_tick(ctx);
+}
+
+/*
+ * A tracing run without the dashboard: start COMMAND if any, load the
+ * tracer, loop until the run ends, drain, let the sink finish, summarise.
+ */
+static int run_headless(const struct cli *c, const struct sink *sink)
 {
 	char err[512], cmdpath[4096];
-	struct plain plain = { .out = stdout };
-	struct run r = { .sigfd = -1, .epfd = -1, .child_status = -1 };
+	struct run r = { .sigfd = -1, .epfd = -1, .child_status = -1, .sink = sink };
+	struct tracer_stats stats;
 	sigset_t mask, orig_mask;
-	struct cli c;
 	int ret = 1;
 
-	if (cli_parse(argc, argv, &c, err, sizeof(err))) {
-		fprintf(stderr, "ior: %s\n", err);
-		return 2;
-	}
-	if (c.help) {
-		cli_usage();
-		return 0;
-	}
-	if (c.version) {
-		puts("ior 0.1.0");
-		return 0;
-	}
-	if (c.mode != CLI_PLAIN) {
-		fprintf(stderr, "ior: %s is not available in this build yet; use -plain to print every "
-				"syscall\n",
-			c.mode == CLI_TUI ? "the live dashboard" : "this mode");
-		return 2;
-	}
-	if (c.cmd) {
-		int e = resolve_command(c.cmd[0], cmdpath, sizeof(cmdpath));
+	if (c->cmd) {
+		int e = resolve_command(c->cmd[0], cmdpath, sizeof(cmdpath));
 
 		if (e) {
-			fprintf(stderr, "ior: cannot run '%s': %s\n", c.cmd[0], strerror(-e));
+			fprintf(stderr, "ior: cannot run '%s': %s\n", c->cmd[0], strerror(-e));
 			return 2;
 		}
 	}
@@ -234,18 +245,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ior: cannot set up the event loop: %s\n", strerror(errno));
 		goto cleanup;
 	}
-	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 
 	struct tracer_opts topts = {
-		.pid = c.pid,
-		.tid = c.tid,
-		.comm = c.comm,
-		.follow = c.cmd != NULL,
-		.ringbuf_bytes = c.ringbuf_bytes,
-		.sink = plain_event,
-		.sink_ctx = &plain,
+		.pid = c->pid,
+		.tid = c->tid,
+		.comm = c->comm,
+		.follow = c->cmd != NULL,
+		.ringbuf_bytes = c->ringbuf_bytes,
+		.sink = sink->event,
+		.sink_ctx = sink->ctx,
 	};
-	plain.path_filter = c.path;
 	if (tracer_new(&topts, &r.tracer, err, sizeof(err))) {
 		fprintf(stderr, "ior: %s\n", err);
 		goto cleanup;
@@ -257,10 +266,10 @@ int main(int argc, char **argv)
 	epoll_ctl(r.epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
 
 	r.start_ns = util_now_ns(CLOCK_MONOTONIC);
-	if (c.cmd) {
-		r.child = spawn_waiting(cmdpath, c.cmd, &orig_mask);
+	if (c->cmd) {
+		r.child = spawn_waiting(cmdpath, c->cmd, &orig_mask);
 		if (r.child < 0) {
-			fprintf(stderr, "ior: cannot start '%s': %s\n", c.cmd[0], strerror(errno));
+			fprintf(stderr, "ior: cannot start '%s': %s\n", c->cmd[0], strerror(errno));
 			goto cleanup;
 		}
 		if (tracer_follow(r.tracer, r.child)) {
@@ -271,20 +280,21 @@ int main(int argc, char **argv)
 		kill(r.child, SIGUSR1);
 	}
 
-	int loop_err = run_loop(&r, c.duration_ns);
+	int loop_err = run_loop(&r, c->duration_ns);
 
 	tracer_stop(r.tracer);
-	if (loop_err != -EPIPE) {
+	if (loop_err != -EPIPE)
 		loop_err = tracer_consume(r.tracer);
-		fflush(stdout);
-	}
-	print_summary(&r);
+	tracer_stats(r.tracer, &stats);
+	int finish_err = sink->finish ? sink->finish(sink->ctx, &stats) : 0;
+
+	print_summary(&r, &stats);
 	if (loop_err < 0 && loop_err != -EPIPE)
 		fprintf(stderr, "ior: %s\n", strerror(-loop_err));
 	if (r.child > 0 && r.child_status < 0)
 		reap_child(&r);
 	ret = r.child > 0 ? (r.child_status >= 0 ? r.child_status : 0) : 0;
-	if (loop_err < 0 && loop_err != -EPIPE)
+	if ((loop_err < 0 && loop_err != -EPIPE) || (finish_err < 0 && finish_err != -EPIPE))
 		ret = 1;
 cleanup:
 	tracer_free(r.tracer);
@@ -293,4 +303,49 @@ cleanup:
 	if (r.sigfd >= 0)
 		close(r.sigfd);
 	return ret;
+}
+
+static int run_plain(const struct cli *c)
+{
+	struct plain plain = { .out = stdout, .path_filter = c->path };
+	const struct sink sink = {
+		.event = plain_event,
+		.tick = plain_tick,
+		.finish = plain_finish,
+		.ctx = &plain,
+	};
+
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	return run_headless(c, &sink);
+}
+
+int main(int argc, char **argv)
+{
+	char err[512];
+	struct cli c;
+
+	if (cli_parse(argc, argv, &c, err, sizeof(err))) {
+		fprintf(stderr, "ior: %s\n", err);
+		return 2;
+	}
+	if (c.help) {
+		cli_usage();
+		return 0;
+	}
+	if (c.version) {
+		puts("ior 0.1.0");
+		return 0;
+	}
+	switch (c.mode) {
+	case CLI_PLAIN:
+		return run_plain(&c);
+	case CLI_TUI:
+		fprintf(stderr, "ior: the live dashboard is not available in this build yet; use "
+				"-plain to print every syscall\n");
+		return 2;
+	default:
+		fprintf(stderr, "ior: this mode is not available in this build yet; use -plain to "
+				"print every syscall\n");
+		return 2;
+	}
 }
