@@ -1,0 +1,632 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The aggregation table: entries in one growable array (insertion order),
+ * found through an open-addressing index of (32 hash bits, entry number)
+ * slots, so a hit costs one hash of the key fields and one comparison.
+ * Key strings are interned in a second table, so memory grows with the
+ * distinct strings, and histograms store only the span of buckets in use.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg.h"
+#include "syscalls.h"
+
+#define MUL1 0x9e3779b97f4a7c15ull
+#define MUL2 0xbf58476d1ce4e5b9ull
+#define MUL3 0x94d049bb133111ebull
+#define HASH_NULL 0x2545f4914f6cdd1dull /* path of an event that names no file */
+#define UNKNOWN_SC "unknown"
+
+/* Buckets lo .. lo+n-1 of a histogram; c is NULL while n is 0. */
+struct hist {
+	uint64_t *c;
+	uint8_t lo;
+	uint8_t n;
+};
+
+struct entry {
+	uint64_t hash;
+	uint64_t cw[2];       /* comm zero-padded, when comm_len <= 16 */
+	const char *comm;     /* interned */
+	const char *path;     /* interned, or NULL */
+	const char *syscall;  /* interned */
+	uint32_t comm_len;
+	uint32_t path_len;
+	uint32_t pid;
+	uint32_t tid;
+	int32_t flags;
+	bool has_flags;
+	uint64_t count;
+	uint64_t dur;
+	uint64_t gap;
+	uint64_t bytes;
+	uint64_t dur_min;     /* UINT64_MAX while count is 0 */
+	uint64_t dur_max;
+	struct hist hdur;
+	struct hist hgap;
+};
+
+/* A key being looked up: strings not yet interned, except syscall. */
+struct key {
+	uint64_t cw[2];
+	const char *comm;
+	const char *path;
+	const char *syscall;
+	size_t comm_len;
+	size_t path_len;
+	uint64_t hcomm;
+	uint64_t hpath;
+	uint64_t hsc;
+	uint64_t hash;
+	uint32_t pid;
+	uint32_t tid;
+	int32_t flags;
+	bool has_flags;
+};
+
+struct slot {
+	uint32_t hash;  /* low bits of the entry's hash */
+	uint32_t idx;   /* entry number + 1; 0: empty */
+};
+
+struct istr {
+	uint64_t hash;
+	char *s;        /* NULL: empty slot */
+	size_t len;
+};
+
+struct agg {
+	struct entry *entries;
+	size_t nentries;
+	size_t alloc;
+	struct slot *slots;
+	size_t mask;
+	struct istr *strs;
+	size_t smask;
+	size_t nstrs;
+	const char *sc_name[IOR_SC_COUNT + 1]; /* interned; the last: unknown */
+	uint64_t sc_hash[IOR_SC_COUNT + 1];
+	struct entry other;
+	size_t cap;
+	uint64_t events;
+	uint64_t folded;
+};
+
+static inline uint64_t mum(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+static inline uint64_t load64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t load32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* 16 bytes per multiply; short tails are read as overlapping words. */
+static uint64_t hash_bytes(const void *p, size_t len)
+{
+	const unsigned char *s = p;
+	uint64_t h = MUL3 ^ len, a, b;
+	size_t n = len;
+
+	while (n > 16) {
+		h = mum(load64(s) ^ MUL1, load64(s + 8) ^ h);
+		s += 16;
+		n -= 16;
+	}
+	if (n > 8) {
+		a = load64(s);
+		b = load64(s + n - 8);
+	} else if (n >= 4) {
+		a = load32(s) << 32 | load32(s + n - 4);
+		b = 0;
+	} else if (n > 0) {
+		a = (uint64_t)s[0] << 16 | (uint64_t)s[n >> 1] << 8 | s[n - 1];
+		b = 0;
+	} else {
+		a = b = 0;
+	}
+	return mum(a ^ MUL2, b ^ h);
+}
+
+/* Sets the comm's words (zero-padded, if it has up to 16 bytes) and hash. */
+static void comm_hash(struct key *k)
+{
+	k->cw[0] = k->cw[1] = 0;
+	if (k->comm_len > 16) {
+		k->hcomm = hash_bytes(k->comm, k->comm_len);
+		return;
+	}
+	memcpy(k->cw, k->comm, k->comm_len);
+	k->hcomm = mum(k->cw[0] ^ MUL2, k->cw[1] ^ k->comm_len ^ MUL3);
+}
+
+static void key_hash(struct key *k)
+{
+	uint64_t a = k->hcomm ^ (((uint64_t)k->pid << 32) | k->tid);
+	uint64_t b = k->hpath ^ k->hsc ^
+		     ((uint64_t)(uint32_t)k->flags | ((uint64_t)k->has_flags << 32));
+
+	k->hash = mum(mum(a ^ MUL1, b ^ MUL2), MUL3);
+}
+
+unsigned agg_bucket(uint64_t v)
+{
+	return v <= 1 ? 0 : 63 - (unsigned)__builtin_clzll(v);
+}
+
+bool agg_entry_is_other(const struct agg_entry *e)
+{
+	return e->comm && e->path && e->syscall && strcmp(e->comm, AGG_OTHER) == 0 &&
+	       strcmp(e->path, AGG_OTHER) == 0 && strcmp(e->syscall, AGG_OTHER) == 0;
+}
+
+/* ---- interned strings ----------------------------------------------- */
+
+static int strs_grow(struct agg *agg)
+{
+	size_t n = (agg->smask + 1) * 2;
+	struct istr *t = calloc(n, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i <= agg->smask; i++) {
+		struct istr *o = &agg->strs[i];
+		size_t j;
+
+		if (!o->s)
+			continue;
+		for (j = o->hash & (n - 1); t[j].s; j = (j + 1) & (n - 1))
+			;
+		t[j] = *o;
+	}
+	free(agg->strs);
+	agg->strs = t;
+	agg->smask = n - 1;
+	return 0;
+}
+
+/* The interned copy of p[0..len) whose hash_bytes is h; NULL on ENOMEM. */
+static const char *intern(struct agg *agg, const char *p, size_t len, uint64_t h)
+{
+	size_t j;
+	char *s;
+
+	for (j = h & agg->smask; agg->strs[j].s; j = (j + 1) & agg->smask) {
+		struct istr *o = &agg->strs[j];
+
+		if (o->hash == h && o->len == len && memcmp(o->s, p, len) == 0)
+			return o->s;
+	}
+	if ((agg->nstrs + 1) * 2 > agg->smask + 1) {
+		if (strs_grow(agg))
+			return NULL;
+		for (j = h & agg->smask; agg->strs[j].s; j = (j + 1) & agg->smask)
+			;
+	}
+	s = malloc(len + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, p, len);
+	s[len] = '\0';
+	agg->strs[j] = (struct istr){ .hash = h, .s = s, .len = len };
+	agg->nstrs++;
+	return s;
+}
+
+/* ---- histograms ----------------------------------------------------- */
+
+/* Makes h cover buckets lo..hi (inclusive). */
+static int hist_cover(struct hist *h, unsigned lo, unsigned hi)
+{
+	unsigned olo = h->lo, ohi = h->lo + h->n - 1;
+	uint64_t *c;
+
+	if (h->n) {
+		if (lo >= olo && hi <= ohi)
+			return 0;
+		lo = lo < olo ? lo : olo;
+		hi = hi > ohi ? hi : ohi;
+	}
+	c = calloc(hi - lo + 1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	if (h->n)
+		memcpy(c + (olo - lo), h->c, h->n * sizeof(*c));
+	free(h->c);
+	h->c = c;
+	h->lo = (uint8_t)lo;
+	h->n = (uint8_t)(hi - lo + 1);
+	return 0;
+}
+
+static inline int hist_cover1(struct hist *h, unsigned b)
+{
+	if (b - h->lo < h->n)
+		return 0;
+	return hist_cover(h, b, b);
+}
+
+/* Caller made sure h covers b. */
+static inline void hist_inc(struct hist *h, unsigned b, uint64_t n)
+{
+	uint64_t *c = &h->c[b - h->lo];
+
+	*c = sat_add(*c, n);
+}
+
+static void hist_export(const struct hist *h, uint64_t out[AGG_HIST_BUCKETS])
+{
+	memset(out, 0, AGG_HIST_BUCKETS * sizeof(*out));
+	if (h->n)
+		memcpy(out + h->lo, h->c, h->n * sizeof(*out));
+}
+
+/* ---- the table ------------------------------------------------------ */
+
+struct agg *agg_new(size_t cap)
+{
+	struct agg *agg = calloc(1, sizeof(*agg));
+
+	if (!agg)
+		return NULL;
+	if (cap == 0)
+		cap = AGG_DEFAULT_CAP;
+	if (cap > UINT32_MAX - 1)
+		cap = UINT32_MAX - 1;
+	agg->cap = cap;
+	agg->mask = 1023;
+	agg->smask = 1023;
+	agg->slots = calloc(agg->mask + 1, sizeof(*agg->slots));
+	agg->strs = calloc(agg->smask + 1, sizeof(*agg->strs));
+	if (!agg->slots || !agg->strs) {
+		agg_free(agg);
+		return NULL;
+	}
+	agg->other = (struct entry){
+		.comm = AGG_OTHER, .path = AGG_OTHER, .syscall = AGG_OTHER,
+		.comm_len = sizeof(AGG_OTHER) - 1, .path_len = sizeof(AGG_OTHER) - 1,
+		.dur_min = UINT64_MAX,
+	};
+	return agg;
+}
+
+void agg_free(struct agg *agg)
+{
+	if (!agg)
+		return;
+	for (size_t i = 0; i < agg->nentries; i++) {
+		free(agg->entries[i].hdur.c);
+		free(agg->entries[i].hgap.c);
+	}
+	free(agg->other.hdur.c);
+	free(agg->other.hgap.c);
+	if (agg->strs)
+		for (size_t i = 0; i <= agg->smask; i++)
+			free(agg->strs[i].s);
+	free(agg->strs);
+	free(agg->slots);
+	free(agg->entries);
+	free(agg);
+}
+
+static bool entry_matches(const struct entry *e, const struct key *k)
+{
+	if (e->hash != k->hash || e->pid != k->pid || e->tid != k->tid ||
+	    e->syscall != k->syscall || e->has_flags != k->has_flags ||
+	    (k->has_flags && e->flags != k->flags) || e->comm_len != k->comm_len)
+		return false;
+	if (k->comm_len <= 16 ? e->cw[0] != k->cw[0] || e->cw[1] != k->cw[1]
+			      : memcmp(e->comm, k->comm, k->comm_len) != 0)
+		return false;
+	if (!e->path || !k->path)
+		return !e->path && !k->path;
+	return e->path_len == k->path_len && memcmp(e->path, k->path, k->path_len) == 0;
+}
+
+static int slots_grow(struct agg *agg)
+{
+	size_t n = (agg->mask + 1) * 2;
+	struct slot *t = calloc(n, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < agg->nentries; i++) {
+		uint64_t h = agg->entries[i].hash;
+		size_t j;
+
+		for (j = h & (n - 1); t[j].idx; j = (j + 1) & (n - 1))
+			;
+		t[j] = (struct slot){ .hash = (uint32_t)h, .idx = (uint32_t)i + 1 };
+	}
+	free(agg->slots);
+	agg->slots = t;
+	agg->mask = n - 1;
+	return 0;
+}
+
+/* Creates the entry of k at slot j; NULL on ENOMEM. */
+static struct entry *entry_insert(struct agg *agg, const struct key *k, size_t j)
+{
+	struct entry *e;
+	const char *comm, *path = NULL;
+
+	if (agg->nentries == agg->alloc) {
+		size_t n = agg->alloc ? agg->alloc * 2 : 256;
+		struct entry *t = realloc(agg->entries, n * sizeof(*t));
+
+		if (!t)
+			return NULL;
+		agg->entries = t;
+		agg->alloc = n;
+	}
+	comm = intern(agg, k->comm, k->comm_len, k->hcomm);
+	if (k->path)
+		path = intern(agg, k->path, k->path_len, k->hpath);
+	if (!comm || (k->path && !path))
+		return NULL;
+	if ((agg->nentries + 1) * 2 > agg->mask + 1) {
+		if (slots_grow(agg))
+			return NULL;
+		for (j = k->hash & agg->mask; agg->slots[j].idx; j = (j + 1) & agg->mask)
+			;
+	}
+	e = &agg->entries[agg->nentries];
+	*e = (struct entry){
+		.hash = k->hash, .cw = { k->cw[0], k->cw[1] },
+		.comm = comm, .path = path, .syscall = k->syscall,
+		.comm_len = (uint32_t)k->comm_len, .path_len = (uint32_t)k->path_len,
+		.pid = k->pid, .tid = k->tid, .flags = k->has_flags ? k->flags : 0,
+		.has_flags = k->has_flags, .dur_min = UINT64_MAX,
+	};
+	agg->slots[j] = (struct slot){ .hash = (uint32_t)k->hash,
+				       .idx = (uint32_t)++agg->nentries };
+	return e;
+}
+
+/* The entry of k, created if new; the "[other]" entry past the cap (with
+ * *is_other set). NULL on ENOMEM. */
+static struct entry *entry_get(struct agg *agg, const struct key *k, bool *is_other)
+{
+	size_t j;
+
+	*is_other = false;
+	for (j = k->hash & agg->mask; agg->slots[j].idx; j = (j + 1) & agg->mask) {
+		const struct slot *s = &agg->slots[j];
+
+		if (s->hash == (uint32_t)k->hash && entry_matches(&agg->entries[s->idx - 1], k))
+			return &agg->entries[s->idx - 1];
+	}
+	if (agg->nentries >= agg->cap) {
+		*is_other = true;
+		return &agg->other;
+	}
+	return entry_insert(agg, k, j);
+}
+
+static int sc_intern(struct agg *agg, int sc)
+{
+	unsigned i = sc >= 0 && sc < IOR_SC_COUNT ? (unsigned)sc : IOR_SC_COUNT;
+	const char *name = i < IOR_SC_COUNT ? ior_syscalls[i].name : UNKNOWN_SC;
+	size_t len = strlen(name);
+	uint64_t h = hash_bytes(name, len);
+
+	agg->sc_name[i] = intern(agg, name, len, h);
+	agg->sc_hash[i] = h;
+	return agg->sc_name[i] ? (int)i : -ENOMEM;
+}
+
+int agg_add(struct agg *agg, const struct ior_event *ev)
+{
+	unsigned sci = ev->sc >= 0 && ev->sc < IOR_SC_COUNT ? (unsigned)ev->sc : IOR_SC_COUNT;
+	unsigned bd = agg_bucket(ev->duration_ns), bg = agg_bucket(ev->gap_ns);
+	struct key k;
+	struct entry *e;
+	bool is_other;
+
+	if (!agg->sc_name[sci] && sc_intern(agg, ev->sc) < 0)
+		return -ENOMEM;
+	k.comm = ev->comm;
+	k.comm_len = strnlen(ev->comm, sizeof(ev->comm) - 1);
+	comm_hash(&k);
+	k.path = ev->path;
+	k.path_len = 0;
+	k.hpath = HASH_NULL;
+	if (ev->path) {
+		k.path_len = strlen(ev->path);
+		if (k.path_len > UINT32_MAX)
+			return -ENAMETOOLONG;
+		k.hpath = hash_bytes(ev->path, k.path_len);
+	}
+	k.syscall = agg->sc_name[sci];
+	k.hsc = agg->sc_hash[sci];
+	k.pid = ev->pid;
+	k.tid = ev->tid;
+	k.flags = ev->has_flags ? ev->flags : 0;
+	k.has_flags = ev->has_flags;
+	key_hash(&k);
+
+	e = entry_get(agg, &k, &is_other);
+	if (!e || hist_cover1(&e->hdur, bd) || hist_cover1(&e->hgap, bg))
+		return -ENOMEM;
+	e->count++;
+	e->dur = sat_add(e->dur, ev->duration_ns);
+	e->gap = sat_add(e->gap, ev->gap_ns);
+	e->bytes = sat_add(e->bytes, ev->bytes);
+	if (ev->duration_ns < e->dur_min)
+		e->dur_min = ev->duration_ns;
+	if (ev->duration_ns > e->dur_max)
+		e->dur_max = ev->duration_ns;
+	hist_inc(&e->hdur, bd, 1);
+	hist_inc(&e->hgap, bg, 1);
+	agg->events++;
+	if (is_other)
+		agg->folded++;
+	return 0;
+}
+
+int agg_event(void *agg, const struct ior_event *ev)
+{
+	return agg_add(agg, ev);
+}
+
+/* Makes h cover the non-zero buckets of v. */
+static int hist_cover_all(struct hist *h, const uint64_t v[AGG_HIST_BUCKETS])
+{
+	int lo = -1, hi = -1;
+
+	for (int i = 0; i < AGG_HIST_BUCKETS; i++)
+		if (v[i]) {
+			if (lo < 0)
+				lo = i;
+			hi = i;
+		}
+	return lo < 0 ? 0 : hist_cover(h, (unsigned)lo, (unsigned)hi);
+}
+
+static void hist_add_all(struct hist *h, const uint64_t v[AGG_HIST_BUCKETS])
+{
+	for (unsigned i = 0; i < AGG_HIST_BUCKETS; i++)
+		if (v[i])
+			hist_inc(h, i, v[i]);
+}
+
+int agg_merge_entry(struct agg *agg, const struct agg_entry *src)
+{
+	struct entry *e;
+	struct key k;
+	bool is_other = false;
+
+	if (!src->comm || !src->syscall)
+		return -EINVAL;
+	if (src->count == 0)
+		return 0;
+	if (agg_entry_is_other(src)) {
+		e = &agg->other;
+		is_other = true;
+	} else {
+		size_t sclen = strlen(src->syscall);
+
+		k.comm = src->comm;
+		k.comm_len = strlen(src->comm);
+		comm_hash(&k);
+		k.path = src->path;
+		k.path_len = src->path ? strlen(src->path) : 0;
+		k.hpath = src->path ? hash_bytes(src->path, k.path_len) : HASH_NULL;
+		if (k.comm_len > UINT32_MAX || k.path_len > UINT32_MAX)
+			return -ENAMETOOLONG;
+		k.hsc = hash_bytes(src->syscall, sclen);
+		k.syscall = intern(agg, src->syscall, sclen, k.hsc);
+		if (!k.syscall)
+			return -ENOMEM;
+		k.pid = src->pid;
+		k.tid = src->tid;
+		k.flags = src->has_flags ? src->flags : 0;
+		k.has_flags = src->has_flags;
+		key_hash(&k);
+		e = entry_get(agg, &k, &is_other);
+	}
+	if (!e || hist_cover_all(&e->hdur, src->hist_dur) ||
+	    hist_cover_all(&e->hgap, src->hist_gap))
+		return -ENOMEM;
+	e->count = sat_add(e->count, src->count);
+	e->dur = sat_add(e->dur, src->dur_ns);
+	e->gap = sat_add(e->gap, src->gap_ns);
+	e->bytes = sat_add(e->bytes, src->bytes);
+	if (src->dur_min_ns < e->dur_min)
+		e->dur_min = src->dur_min_ns;
+	if (src->dur_max_ns > e->dur_max)
+		e->dur_max = src->dur_max_ns;
+	hist_add_all(&e->hdur, src->hist_dur);
+	hist_add_all(&e->hgap, src->hist_gap);
+	agg->events = sat_add(agg->events, src->count);
+	if (is_other)
+		agg->folded = sat_add(agg->folded, src->count);
+	return 0;
+}
+
+int agg_merge(void *agg, const struct agg_entry *e)
+{
+	return agg_merge_entry(agg, e);
+}
+
+static void entry_export(const struct entry *e, struct agg_entry *out)
+{
+	out->comm = e->comm;
+	out->path = e->path;
+	out->syscall = e->syscall;
+	out->pid = e->pid;
+	out->tid = e->tid;
+	out->flags = e->flags;
+	out->has_flags = e->has_flags;
+	out->count = e->count;
+	out->dur_ns = e->dur;
+	out->gap_ns = e->gap;
+	out->bytes = e->bytes;
+	out->dur_min_ns = e->count ? e->dur_min : 0;
+	out->dur_max_ns = e->dur_max;
+	hist_export(&e->hdur, out->hist_dur);
+	hist_export(&e->hgap, out->hist_gap);
+}
+
+int agg_foreach(const struct agg *agg, agg_entry_fn fn, void *ctx)
+{
+	struct agg_entry out;
+	int rc;
+
+	for (size_t i = 0; i < agg->nentries; i++) {
+		if (!agg->entries[i].count)
+			continue;
+		entry_export(&agg->entries[i], &out);
+		rc = fn(ctx, &out);
+		if (rc)
+			return rc;
+	}
+	if (agg->other.count) {
+		entry_export(&agg->other, &out);
+		return fn(ctx, &out);
+	}
+	return 0;
+}
+
+size_t agg_count(const struct agg *agg)
+{
+	return agg->nentries;
+}
+
+size_t agg_cap(const struct agg *agg)
+{
+	return agg->cap;
+}
+
+uint64_t agg_events(const struct agg *agg)
+{
+	return agg->events;
+}
+
+uint64_t agg_folded(const struct agg *agg)
+{
+	return agg->folded;
+}
