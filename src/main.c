@@ -5,6 +5,7 @@
  * the deadline) until the run ends, drain, and print the loss summary.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,11 +17,18 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 
+#include "agg.h"
 #include "cli.h"
+#include "folded.h"
+#include "iorzst.h"
 #include "plain.h"
+#include "svg.h"
 #include "tracer.h"
+#include "tui.h"
 #include "util.h"
 
 #define POLL_MS 50
@@ -31,11 +39,15 @@
  * of the ring buffer (at least every POLL_MS); finish once, after the
  * final drain, with the loss counters.
  */
+struct run;
+
 struct sink {
 	ior_event_fn event;
 	int (*tick)(void *ctx);
 	int (*finish)(void *ctx, const struct tracer_stats *stats);
 	void *ctx;
+	/* The dashboard: runs its own loop instead of run_loop (NULL: headless). */
+	int (*drive)(struct run *r, const struct cli *c);
 };
 
 struct run {
@@ -84,7 +96,7 @@ static int resolve_command(const char *cmd, char *buf, size_t cap)
  * Forks COMMAND stopped before exec: it waits for SIGUSR1, sent once its
  * pid is in the follow set, so that its first syscall is already traced.
  */
-static pid_t spawn_waiting(const char *path, char **argv, const sigset_t *orig_mask)
+static pid_t spawn_waiting(const char *path, char **argv, const sigset_t *orig_mask, bool quiet)
 {
 	pid_t pid = fork();
 
@@ -100,6 +112,16 @@ static pid_t spawn_waiting(const char *path, char **argv, const sigset_t *orig_m
 		_exit(127);
 	signal(SIGPIPE, SIG_DFL);
 	sigprocmask(SIG_SETMASK, orig_mask, NULL);
+	if (quiet) {
+		/* under the dashboard COMMAND must neither write over it nor read its keys */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+	}
 	execv(path, argv);
 	fprintf(stderr, "ior: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
@@ -267,7 +289,7 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 
 	r.start_ns = util_now_ns(CLOCK_MONOTONIC);
 	if (c->cmd) {
-		r.child = spawn_waiting(cmdpath, c->cmd, &orig_mask);
+		r.child = spawn_waiting(cmdpath, c->cmd, &orig_mask, sink->drive != NULL);
 		if (r.child < 0) {
 			fprintf(stderr, "ior: cannot start '%s': %s\n", c->cmd[0], strerror(errno));
 			goto cleanup;
@@ -280,7 +302,7 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 		kill(r.child, SIGUSR1);
 	}
 
-	int loop_err = run_loop(&r, c->duration_ns);
+	int loop_err = sink->drive ? sink->drive(&r, c) : run_loop(&r, c->duration_ns);
 
 	tracer_stop(r.tracer);
 	if (loop_err != -EPIPE)
@@ -289,7 +311,7 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 	int finish_err = sink->finish ? sink->finish(sink->ctx, &stats) : 0;
 
 	print_summary(&r, &stats);
-	if (loop_err < 0 && loop_err != -EPIPE)
+	if (loop_err < 0 && loop_err != -EPIPE && !sink->drive)
 		fprintf(stderr, "ior: %s\n", strerror(-loop_err));
 	if (r.child > 0 && r.child_status < 0)
 		reap_child(&r);
@@ -319,6 +341,360 @@ static int run_plain(const struct cli *c)
 	return run_headless(c, &sink);
 }
 
+/*
+ * The dashboard over the live tracer: the run behind tui_source callbacks.
+ * pump answers signals (a stop signal ends the dashboard; COMMAND's exit
+ * and the -duration deadline only stop tracing, so what was traced stays
+ * on screen), then drains a bounded number of records so keys are never
+ * kept waiting.
+ */
+struct live {
+	struct run *r;
+	void *feed;          /* the dashboard's feed while it runs; NULL after */
+	uint64_t deadline;   /* monotonic ns; 0: none */
+	bool stopped;
+	char status[96];
+	char command[256];
+};
+
+static int live_event(void *ctx, const struct ior_event *ev)
+{
+	struct live *lv = ctx;
+
+	return lv->feed ? tui_feed_event(lv->feed, ev) : 0;
+}
+
+static int live_pump(void *ctx, struct tui_feed *feed, unsigned budget)
+{
+	struct live *lv = ctx;
+	struct run *r = lv->r;
+	struct signalfd_siginfo si;
+
+	lv->feed = feed;
+	while (read(r->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo != SIGCHLD)
+			return -ECANCELED; /* SIGINT, SIGTERM, SIGHUP: quit */
+		reap_child(r);
+		if (r->child > 0 && r->child_status >= 0)
+			snprintf(lv->status, sizeof(lv->status), "COMMAND exited with status %d",
+				 r->child_status);
+	}
+	if (lv->deadline && !lv->stopped && util_now_ns(CLOCK_MONOTONIC) >= lv->deadline) {
+		tracer_stop(r->tracer);
+		lv->stopped = true;
+		snprintf(lv->status, sizeof(lv->status), "tracing stopped (-duration)");
+	}
+	return tracer_consume_n(r->tracer, budget);
+}
+
+static void live_counters(void *ctx, struct tracer_stats *out)
+{
+	tracer_stats(((struct live *)ctx)->r->tracer, out);
+}
+
+static void live_set_scope(void *ctx, uint32_t pid, uint32_t tid)
+{
+	tracer_set_scope(((struct live *)ctx)->r->tracer, pid, tid);
+}
+
+static void live_set_probe(void *ctx, int sc, bool on)
+{
+	tracer_set_probe(((struct live *)ctx)->r->tracer, sc, on);
+}
+
+static bool live_probe_enabled(void *ctx, int sc)
+{
+	return tracer_probe_enabled(((struct live *)ctx)->r->tracer, sc);
+}
+
+static const char *live_status(void *ctx)
+{
+	struct live *lv = ctx;
+
+	return lv->status[0] ? lv->status : NULL;
+}
+
+static struct live live_run;
+
+static int live_drive(struct run *r, const struct cli *c)
+{
+	struct live *lv = &live_run;
+	struct tui_source src = {
+		.kind = TUI_SOURCE_LIVE,
+		.label = "live",
+		.ctx = lv,
+		.fd = r->epfd,
+		.pump = live_pump,
+		.counters = live_counters,
+		.set_scope = live_set_scope,
+		.set_probe = live_set_probe,
+		.probe_enabled = live_probe_enabled,
+		.status = live_status,
+		.pid = c->pid,
+		.tid = c->tid,
+		.comm = c->comm,
+		.path_filter = c->path,
+		.command = c->cmd ? lv->command : NULL,
+	};
+	char err[256];
+	size_t used = 0;
+	int e;
+
+	lv->r = r;
+	lv->deadline = c->duration_ns ? r->start_ns + c->duration_ns : 0;
+	for (char **a = c->cmd; a && *a && used + 1 < sizeof(lv->command); a++)
+		used += (size_t)snprintf(lv->command + used, sizeof(lv->command) - used, "%s%s",
+					 used ? " " : "", *a);
+	e = tui_run(&src, err, sizeof(err));
+	lv->feed = NULL; /* the final drain has nowhere to go */
+	if (e)
+		fprintf(stderr, "ior: %s\n", err);
+	return e;
+}
+
+static int run_dashboard(const struct cli *c)
+{
+	const struct sink sink = {
+		.event = live_event,
+		.ctx = &live_run,
+		.drive = live_drive,
+	};
+
+	return run_headless(c, &sink);
+}
+
+/*
+ * Files ior writes are 0600 (traces reveal paths and process names). Under
+ * sudo they are handed to the user who ran sudo, so that user can read
+ * them without root; the link itself is changed, never a symlink target.
+ */
+static void give_to_sudo_user(const char *path)
+{
+	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
+	long u, g;
+
+	if (geteuid() != 0 || !uid || !gid || util_parse_long(uid, 0, 0x7fffffff, &u) ||
+	    util_parse_long(gid, 0, 0x7fffffff, &g))
+		return;
+	if (lchown(path, (uid_t)u, (gid_t)g))
+		fprintf(stderr, "ior: warning: cannot hand %s to uid %ld: %s\n", path, u, strerror(errno));
+}
+
+/* The command line as one string, arguments with odd bytes single-quoted. */
+static void join_cmdline(char *buf, size_t cap, int argc, char **argv)
+{
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < argc && pos + 1 < cap; i++) {
+		const char *a = argv[i];
+		bool plain = *a != '\0';
+
+		for (const char *p = a; *p; p++)
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%",
+				    *p))
+				plain = false;
+		if (i)
+			buf[pos++] = ' ';
+		if (plain) {
+			pos += (size_t)snprintf(buf + pos, cap - pos, "%s", a);
+		} else {
+			if (pos + 1 < cap)
+				buf[pos++] = '\'';
+			for (const char *p = a; *p && pos + 5 < cap; p++) {
+				if (*p == '\'') {
+					memcpy(buf + pos, "'\\''", 4);
+					pos += 4;
+				} else {
+					buf[pos++] = *p;
+				}
+			}
+			if (pos + 1 < cap)
+				buf[pos++] = '\'';
+		}
+		if (pos >= cap)
+			pos = cap - 1;
+		buf[pos] = '\0';
+	}
+}
+
+/* State of a -flamegraph run: the aggregate and what its file's metadata says. */
+struct flame_run {
+	struct agg *agg;
+	const struct cli *cli;
+	const char *out;
+	const char *cmdline;
+	uint64_t start_wall_ns;
+};
+
+static int flame_event(void *ctx, const struct ior_event *ev)
+{
+	struct flame_run *f = ctx;
+	const char *want = f->cli->path;
+
+	if (want && !(ev->path && strstr(ev->path, want)) && !(ev->path2 && strstr(ev->path2, want)))
+		return 0;
+	return agg_add(f->agg, ev);
+}
+
+static int flame_finish(void *ctx, const struct tracer_stats *st)
+{
+	struct flame_run *f = ctx;
+	const struct cli *c = f->cli;
+	char num[20][32], command[4096] = "";
+	struct utsname uts;
+	struct iorzst_kv kv[32];
+	size_t n = 0;
+	int k = 0, err;
+
+#define KV(k_, v_) (kv[n].key = (k_), kv[n].value = (v_), n++)
+#define KV_U64(k_, v_) (snprintf(num[k], sizeof(num[k]), "%llu", (unsigned long long)(v_)), \
+			KV(k_, num[k]), k++)
+	if (uname(&uts))
+		memset(&uts, 0, sizeof(uts));
+	if (c->cmd) {
+		int argc = 0;
+
+		while (c->cmd[argc])
+			argc++;
+		join_cmdline(command, sizeof(command), argc, c->cmd);
+	}
+	KV("ior.version", "0.1.0");
+	KV("host", uts.nodename);
+	KV("kernel", uts.release);
+	KV_U64("start_ns", f->start_wall_ns);
+	KV_U64("end_ns", util_now_ns(CLOCK_REALTIME));
+	KV("cmdline", f->cmdline);
+	if (c->cmd)
+		KV("command", command);
+	if (c->pid)
+		KV_U64("filter.pid", c->pid);
+	if (c->tid)
+		KV_U64("filter.tid", c->tid);
+	if (c->comm)
+		KV("filter.comm", c->comm);
+	if (c->path)
+		KV("filter.path", c->path);
+	KV_U64("lost.ringbuf_drops", st->rb_drops);
+	KV_U64("lost.path_drops", st->path_drops);
+	KV_U64("lost.unpaired_exits", st->unpaired_exits);
+	KV_U64("lost.lost_entries", st->lost_enters);
+	KV_U64("lost.died_in_call", st->died_in_call);
+	KV_U64("lost.unreadable_strings", st->str_faults);
+	KV_U64("lost.recursion_misses", st->recursion_misses);
+	KV_U64("lost.unknown_paths", st->unknown_paths);
+	KV_U64("agg.cap", agg_cap(f->agg));
+	KV_U64("agg.folded", agg_folded(f->agg));
+#undef KV
+#undef KV_U64
+	err = iorzst_write(f->out, f->agg, kv, n);
+	if (err) {
+		fprintf(stderr, "ior: cannot write %s: %s\n", f->out, strerror(-err));
+		return err;
+	}
+	give_to_sudo_user(f->out);
+	fprintf(stderr, "ior: wrote %s: %zu entries from %llu syscalls%s\n", f->out,
+		agg_count(f->agg), (unsigned long long)agg_events(f->agg),
+		agg_folded(f->agg) ? " (some folded into [other]: the key cap was reached)" : "");
+	return 0;
+}
+
+static int run_flamegraph(const struct cli *c, int argc, char **argv)
+{
+	char out[4096], cmdline[8192];
+	struct flame_run f = { .cli = c, .out = out, .cmdline = cmdline };
+	int ret, e;
+
+	if (snprintf(out, sizeof(out), "%s.ior.zst", c->name) >= (int)sizeof(out)) {
+		fprintf(stderr, "ior: -name is too long\n");
+		return 2;
+	}
+	e = iorzst_check_new(out);
+	if (e == -EEXIST) {
+		fprintf(stderr, "ior: %s already exists; choose another -name or move it away\n", out);
+		return 2;
+	}
+	if (e && e != -ENOENT) {
+		fprintf(stderr, "ior: cannot create %s: %s\n", out, strerror(-e));
+		return 2;
+	}
+	join_cmdline(cmdline, sizeof(cmdline), argc, argv);
+	f.agg = agg_new(AGG_DEFAULT_CAP);
+	if (!f.agg) {
+		fprintf(stderr, "ior: out of memory\n");
+		return 1;
+	}
+	f.start_wall_ns = util_now_ns(CLOCK_REALTIME);
+	const struct sink sink = { .event = flame_event, .finish = flame_finish, .ctx = &f };
+
+	ret = run_headless(c, &sink);
+	agg_free(f.agg);
+	return ret;
+}
+
+/* -folded FILE [-svg OUT]: folded stacks or an SVG from a .ior.zst file. */
+static int run_folded(const struct cli *c)
+{
+	char err[IORZST_ERR_MAX];
+	struct folded_spec spec;
+	struct folded *f;
+	FILE *out = stdout;
+	int ret = 1, e;
+
+	folded_spec_default(&spec);
+	if (folded_parse_fields(c->fields, &spec, err, sizeof(err)) ||
+	    folded_parse_count(c->count, &spec, err, sizeof(err))) {
+		fprintf(stderr, "ior: %s\n", err);
+		return 2;
+	}
+	f = folded_new(&spec);
+	if (!f) {
+		fprintf(stderr, "ior: out of memory\n");
+		return 1;
+	}
+	if (iorzst_read(c->file, NULL, folded_entry, f, err, sizeof(err))) {
+		fprintf(stderr, "ior: %s\n", err);
+		goto cleanup;
+	}
+	if (c->svg) {
+		int fd = open(c->svg, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+		if (fd < 0) {
+			fprintf(stderr, "ior: cannot create %s: %s%s\n", c->svg, strerror(errno),
+				errno == EEXIST ? " (ior never overwrites a file)" : "");
+			goto cleanup;
+		}
+		out = fdopen(fd, "w");
+		if (!out) {
+			close(fd);
+			fprintf(stderr, "ior: cannot write %s: %s\n", c->svg, strerror(errno));
+			goto cleanup;
+		}
+		e = svg_write(f, NULL, out);
+		if (fclose(out) && !e)
+			e = -errno;
+		if (e) {
+			fprintf(stderr, "ior: cannot write %s: %s\n", c->svg, strerror(-e));
+			unlink(c->svg);
+			goto cleanup;
+		}
+		give_to_sudo_user(c->svg);
+	} else {
+		e = folded_write(f, stdout);
+		if (fflush(stdout) && !e)
+			e = -errno;
+		if (e) {
+			if (e != -EPIPE)
+				fprintf(stderr, "ior: cannot write the folded stacks: %s\n", strerror(-e));
+			goto cleanup;
+		}
+	}
+	ret = 0;
+cleanup:
+	folded_free(f);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	char err[512];
@@ -339,10 +715,13 @@ int main(int argc, char **argv)
 	switch (c.mode) {
 	case CLI_PLAIN:
 		return run_plain(&c);
+	case CLI_FLAMEGRAPH:
+		return run_flamegraph(&c, argc, argv);
+	case CLI_FOLDED:
+		signal(SIGPIPE, SIG_IGN);
+		return run_folded(&c);
 	case CLI_TUI:
-		fprintf(stderr, "ior: the live dashboard is not available in this build yet; use "
-				"-plain to print every syscall\n");
-		return 2;
+		return run_dashboard(&c);
 	default:
 		fprintf(stderr, "ior: this mode is not available in this build yet; use -plain to "
 				"print every syscall\n");
