@@ -59,7 +59,7 @@ BENCH_BINS:= $(patsubst bench/%.c,$(BUILD)/bench/%,$(filter-out %.bpf.c,$(wildca
 
 all: ior
 
-.PHONY: all deps test unit integration bench clean run
+.PHONY: all deps test unit integration fuzz bench clean run
 
 $(BUILD)/.deps: scripts/deps.sh
 	$(Q)scripts/deps.sh build
@@ -124,7 +124,12 @@ unit: $(BUILD)/unit/run
 integration: ior $(WORKLOADS) $(BUILD)/.testdeps
 	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/run.py
 
-test: unit integration
+# each reader of untrusted files is fuzzed briefly on every test run
+FUZZ_SECONDS ?= 20
+fuzz: $(BUILD)/.testdeps
+	$(Q)tests/fuzz/run.sh iorzst $(FUZZ_SECONDS)
+
+test: unit integration fuzz
 
 # ---- benchmark -----------------------------------------------------------
 $(BUILD)/bench/%: bench/%.c | $(BUILD)/.deps

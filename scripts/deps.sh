@@ -6,7 +6,7 @@
 set -eu
 
 build="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev libncurses-dev pkg-config gcc make"
-test="python3 tmux"
+test="python3 tmux zstd libclang-rt-14-dev"
 bench="strace bpftrace time"
 
 case "${1:-build}" in

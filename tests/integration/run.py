@@ -666,6 +666,158 @@ def test_missing_command():
           "no 'ior: ...' line naming the command on stderr\n" + run.stderr_tail())
 
 
+# ---- -flamegraph (.ior.zst) and -folded ------------------------------------------
+
+def path_frames(path):
+    """The frames ior's folded output gives a path: one per directory level,
+    each keeping its trailing slash ("/tmp/", "x/", "a.txt")."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + parts[0] + "/"] + [p + "/" for p in parts[1:-1]] + [parts[-1]]
+
+
+def folded(artifact, *args):
+    """Runs ior -folded on artifact; returns {stack: value}."""
+    proc = subprocess.run([IOR, "-folded", artifact] + list(args), capture_output=True, timeout=30)
+    check(proc.returncode == 0, "ior -folded %s exited %d: %s"
+          % (" ".join(args), proc.returncode, proc.stderr.decode(errors="replace")))
+    out = {}
+    for line in proc.stdout.decode("utf-8", "surrogateescape").splitlines():
+        stack, _, value = line.rpartition(" ")
+        check(stack and value.isdigit(), "bad folded line %r" % line)
+        check(stack not in out, "stack printed twice: %r" % stack)
+        out[stack] = int(value)
+    return out
+
+
+class FlameRun:
+    """twocomm traced with -flamegraph -name into a scratch directory."""
+
+    def __init__(self):
+        self.scratch = Scratch("flame")
+        self.name = os.path.join(self.scratch.base, "run")
+        self.artifact = self.name + ".ior.zst"
+        self.run = run_ior(["-flamegraph", "-name", self.name, "--", workload("twocomm"),
+                            self.scratch.dir], timeout=30)
+        self.a = path_frames(os.path.join(self.scratch.dir, "a.txt"))
+        self.b = path_frames(os.path.join(self.scratch.dir, "b.txt"))
+
+
+_flame = None
+
+
+def flame():
+    global _flame
+    if _flame is None:
+        _flame = FlameRun()
+    return _flame
+
+
+def test_flame_written():
+    f = flame()
+    f.run.check_ran(0)
+    check(f.run.stdout == b"", "-flamegraph printed on stdout: %r" % f.run.stdout[:200])
+    f.run.check_summary()
+    check(os.path.isfile(f.artifact), "%s was not written" % f.artifact)
+    st = os.stat(f.artifact)
+    check(st.st_mode & 0o777 == 0o600, "%s has mode %o, expected 600" % (f.artifact, st.st_mode & 0o777))
+    check(any(line.startswith("ior: wrote " + f.artifact) for line in f.run.stderr.splitlines()),
+          "no 'ior: wrote ...' line\n" + f.run.stderr_tail())
+    leftovers = [n for n in os.listdir(f.scratch.base) if n not in ("work", "run.ior.zst")]
+    check(not leftovers, "temporary files left next to the artifact: %s" % leftovers)
+    meta = subprocess.run(["zstd", "-dc", f.artifact], capture_output=True, timeout=30).stdout
+    check(os.uname().release.encode() in meta, "the kernel release is not in the metadata")
+    check(b"-flamegraph -name " + f.name.encode() in meta, "the command line is not in the metadata")
+    check(b"lost.ringbuf_drops" in meta, "the loss counters are not in the metadata")
+
+
+def test_flame_counts():
+    """comm,path,tracepoint with -count count and bytes: exactly what twocomm did."""
+    f = flame()
+    for metric, writes, other in (("count", 5, 1), ("bytes", 25, 0)):
+        got = folded(f.artifact, "-fields", "comm,path,tracepoint", "-count", metric)
+        for comm, frames in (("iorA", f.a), ("iorB", f.b)):
+            prefix = ";".join([comm] + frames) + ";"
+            mine = {k[len(prefix):]: v for k, v in got.items() if k.startswith(prefix)}
+            want = {"write": writes}
+            if other:
+                want.update({"openat": other, "close": other})
+            check(mine == want, "-count %s for %s: got %s, expected %s" % (metric, prefix, mine, want))
+        strays = [k for k in got if ";".join(f.a) in k and not k.startswith("iorA;")]
+        check(not strays, "a.txt stacks under another comm: %s" % strays)
+
+
+def test_flame_orders_and_metrics():
+    """tracepoint,path,comm order gives the same values, reversed, for all four
+    metrics; duration and gap sums are positive where calls were timed."""
+    f = flame()
+    for metric in ("count", "duration", "durationToPrev", "bytes"):
+        fwd = folded(f.artifact, "-fields", "comm,path,tracepoint", "-count", metric)
+        rev = folded(f.artifact, "-fields", "tracepoint,path,comm", "-count", metric)
+        for comm, frames in (("iorA", f.a), ("iorB", f.b)):
+            for sc in ("openat", "write", "close"):
+                k1 = ";".join([comm] + frames + [sc])
+                k2 = ";".join([sc] + frames + [comm])
+                v1, v2 = fwd.get(k1, 0), rev.get(k2, 0)
+                check(v1 == v2, "-count %s: %s=%d but %s=%d" % (metric, k1, v1, k2, v2))
+                if metric == "duration":
+                    check(v1 > 0, "-count duration: %s has no time" % k1)
+                if metric == "bytes":
+                    check(v1 == (25 if sc == "write" else 0), "-count bytes: %s=%d" % (k1, v1))
+        check(sum(fwd.values()) == sum(rev.values()),
+              "-count %s: totals differ between field orders" % metric)
+
+
+def test_flame_svg():
+    import xml.etree.ElementTree as ET
+    f = flame()
+    out = os.path.join(f.scratch.base, "flame.svg")
+    proc = subprocess.run([IOR, "-folded", f.artifact, "-svg", out], capture_output=True, timeout=30)
+    check(proc.returncode == 0, "-svg exited %d: %s" % (proc.returncode, proc.stderr))
+    try:
+        root = ET.parse(out).getroot()
+    except ET.ParseError as e:
+        raise TestFailure("the SVG is not well-formed XML: %s" % e)
+    stacks = folded(f.artifact)
+    frames = {tuple(k.split(";")[:i + 1]) for k in stacks for i in range(len(k.split(";")))}
+    groups = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "f"]
+    check(len(groups) == len(frames) + 1, "%d frame elements for %d distinct frames (+1 root)"
+          % (len(groups), len(frames)))
+    again = subprocess.run([IOR, "-folded", f.artifact, "-svg", out], capture_output=True, timeout=30)
+    check(again.returncode != 0 and b"exists" in again.stderr, "an existing SVG was overwritten")
+    os.unlink(out)
+
+
+def test_flame_refuses_existing():
+    f = flame()
+    before = open(f.artifact, "rb").read()
+    run = run_ior(["-flamegraph", "-name", f.name, "--", "true"], timeout=30)
+    check(run.status not in (0, None), "ior exited %s over an existing %s" % (run.status, f.artifact))
+    lines = run.stderr.splitlines()
+    check(len(lines) == 1 and lines[0].startswith("ior: ") and "exists" in lines[0],
+          "expected one 'ior: ... exists' line, got:\n" + run.stderr_tail())
+    check(run.summary is None, "ior traced before refusing")
+    check(open(f.artifact, "rb").read() == before, "the existing file was modified")
+
+
+def test_folded_bad_files():
+    f = flame()
+    good = open(f.artifact, "rb").read()
+    cases = {"empty": b"", "garbage": b"not an ior file at all\n" * 10,
+             "truncated": good[:len(good) // 2], "flipped": good[:20] + bytes([good[20] ^ 0xff]) + good[21:]}
+    for name, data in cases.items():
+        path = os.path.join(f.scratch.base, name + ".ior.zst")
+        with open(path, "wb") as out:
+            out.write(data)
+        proc = subprocess.run([IOR, "-folded", path], capture_output=True, timeout=30)
+        lines = proc.stderr.decode(errors="replace").splitlines()
+        check(proc.returncode != 0 and proc.returncode < 128,
+              "%s file: exit %d (a crash is >= 128)" % (name, proc.returncode))
+        check(len(lines) == 1 and lines[0].startswith("ior: ") and path in lines[0],
+              "%s file: expected one 'ior: ...' line naming it, got %r" % (name, lines))
+        check(proc.stdout == b"", "%s file: printed stacks: %r" % (name, proc.stdout[:100]))
+        os.unlink(path)
+
+
 # ---- the runner -----------------------------------------------------------------
 
 TESTS = [("exit-status-3", test_exit_status_3), ("exit-status-0", test_exit_status_0),
@@ -677,6 +829,10 @@ TESTS += [("missing-command", test_missing_command), ("stdin-passthrough", test_
           ("threads-load", test_threads_load), ("iowork:run", test_iowork_run)]
 TESTS += [("iowork:" + sec, make_section_test(sec)) for sec in IOWORK_SECTIONS]
 TESTS += [("iowork:no-unexpected", test_iowork_unexpected)]
+TESTS += [("flame:written", test_flame_written), ("flame:counts", test_flame_counts),
+          ("flame:orders-metrics", test_flame_orders_and_metrics), ("flame:svg", test_flame_svg),
+          ("flame:refuses-existing", test_flame_refuses_existing),
+          ("flame:bad-files", test_folded_bad_files)]
 
 
 def preflight():
@@ -774,6 +930,9 @@ def main(argv):
             passed += 1
             print("PASS %s (%.1fs)" % (name, time.monotonic() - t0))
         sys.stdout.flush()
+    if _flame is not None:
+        _flame.scratch.failed = failed > 0
+        _flame.scratch.remove()
     if _iowork is not None:
         _iowork.scratch.failed = failed > 0
         if failed and KEEP:
