@@ -5,7 +5,7 @@
 #   make test         unit + integration tests (integration needs root + BPF)
 #   make bench        syscall-storm benchmark: ratios vs untraced and attach-only floor
 .DELETE_ON_ERROR:
-.SECONDARY:
+.PRECIOUS: $(BUILD)/%.bpf.o
 .SUFFIXES:
 
 BUILD    ?= build
@@ -27,7 +27,7 @@ WARN     += -Werror
 endif
 CFLAGS   ?= -O2 -g
 CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE -I$(BUILD) -Isrc -MMD -MP
-LDLIBS   := -lbpf -lelf -lz -lzstd
+LDLIBS   := -lbpf -lelf -lz -lzstd -lncursesw -ltinfo
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
@@ -59,7 +59,7 @@ BENCH_BINS:= $(patsubst bench/%.c,$(BUILD)/bench/%,$(filter-out %.bpf.c,$(wildca
 
 all: ior
 
-.PHONY: all deps test unit integration fuzz bench clean run
+.PHONY: all deps test unit integration tui fuzz bench clean run
 
 $(BUILD)/.deps: scripts/deps.sh
 	$(Q)scripts/deps.sh build
@@ -129,7 +129,11 @@ FUZZ_SECONDS ?= 20
 fuzz: $(BUILD)/.testdeps
 	$(Q)tests/fuzz/run.sh iorzst $(FUZZ_SECONDS)
 
-test: unit integration fuzz
+# the dashboard, driven in tmux (needs root, BPF and tmux)
+tui: ior $(BUILD)/.testdeps
+	$(Q)IOR=./ior BUILD=$(BUILD) python3 tests/tui/run.py
+
+test: unit integration tui fuzz
 
 # ---- benchmark -----------------------------------------------------------
 $(BUILD)/bench/%: bench/%.c | $(BUILD)/.deps

@@ -28,6 +28,7 @@
 #include "plain.h"
 #include "svg.h"
 #include "tracer.h"
+#include "tui.h"
 #include "util.h"
 
 #define POLL_MS 50
@@ -572,6 +573,128 @@ cleanup:
 	return ret;
 }
 
+/*
+ * The dashboard over the live tracer: the run behind tui_source callbacks.
+ * pump answers signals (a stop signal ends the dashboard; COMMAND's exit
+ * and the -duration deadline only stop tracing, so what was traced stays
+ * on screen), then drains a bounded number of records so keys are never
+ * kept waiting.
+ */
+struct live {
+	struct run *r;
+	void *feed;          /* the dashboard's feed while it runs; NULL after */
+	uint64_t deadline;   /* monotonic ns; 0: none */
+	bool stopped;
+	char status[96];
+	char command[256];
+};
+
+static int live_event(void *ctx, const struct ior_event *ev)
+{
+	struct live *lv = ctx;
+
+	return lv->feed ? tui_feed_event(lv->feed, ev) : 0;
+}
+
+static int live_pump(void *ctx, struct tui_feed *feed, unsigned budget)
+{
+	struct live *lv = ctx;
+	struct run *r = lv->r;
+	struct signalfd_siginfo si;
+
+	lv->feed = feed;
+	while (read(r->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo != SIGCHLD)
+			return -ECANCELED; /* SIGINT, SIGTERM, SIGHUP: quit */
+		reap_child(r);
+		if (r->child > 0 && r->child_status >= 0)
+			snprintf(lv->status, sizeof(lv->status), "COMMAND exited with status %d",
+				 r->child_status);
+	}
+	if (lv->deadline && !lv->stopped && util_now_ns(CLOCK_MONOTONIC) >= lv->deadline) {
+		tracer_stop(r->tracer);
+		lv->stopped = true;
+		snprintf(lv->status, sizeof(lv->status), "tracing stopped (-duration)");
+	}
+	return tracer_consume_n(r->tracer, budget);
+}
+
+static void live_counters(void *ctx, struct tracer_stats *out)
+{
+	tracer_stats(((struct live *)ctx)->r->tracer, out);
+}
+
+static void live_set_scope(void *ctx, uint32_t pid, uint32_t tid)
+{
+	tracer_set_scope(((struct live *)ctx)->r->tracer, pid, tid);
+}
+
+static void live_set_probe(void *ctx, int sc, bool on)
+{
+	tracer_set_probe(((struct live *)ctx)->r->tracer, sc, on);
+}
+
+static bool live_probe_enabled(void *ctx, int sc)
+{
+	return tracer_probe_enabled(((struct live *)ctx)->r->tracer, sc);
+}
+
+static const char *live_status(void *ctx)
+{
+	struct live *lv = ctx;
+
+	return lv->status[0] ? lv->status : NULL;
+}
+
+static struct live live_run;
+
+static int live_drive(struct run *r, const struct cli *c)
+{
+	struct live *lv = &live_run;
+	struct tui_source src = {
+		.kind = TUI_SOURCE_LIVE,
+		.label = "live",
+		.ctx = lv,
+		.fd = r->epfd,
+		.pump = live_pump,
+		.counters = live_counters,
+		.set_scope = live_set_scope,
+		.set_probe = live_set_probe,
+		.probe_enabled = live_probe_enabled,
+		.status = live_status,
+		.pid = c->pid,
+		.tid = c->tid,
+		.comm = c->comm,
+		.path_filter = c->path,
+		.command = c->cmd ? lv->command : NULL,
+	};
+	char err[256];
+	size_t used = 0;
+	int e;
+
+	lv->r = r;
+	lv->deadline = c->duration_ns ? r->start_ns + c->duration_ns : 0;
+	for (char **a = c->cmd; a && *a && used + 1 < sizeof(lv->command); a++)
+		used += (size_t)snprintf(lv->command + used, sizeof(lv->command) - used, "%s%s",
+					 used ? " " : "", *a);
+	e = tui_run(&src, err, sizeof(err));
+	lv->feed = NULL; /* the final drain has nowhere to go */
+	if (e)
+		fprintf(stderr, "ior: %s\n", err);
+	return e;
+}
+
+static int run_dashboard(const struct cli *c)
+{
+	const struct sink sink = {
+		.event = live_event,
+		.ctx = &live_run,
+		.drive = live_drive,
+	};
+
+	return run_headless(c, &sink);
+}
+
 int main(int argc, char **argv)
 {
 	char err[512];
@@ -598,9 +721,7 @@ int main(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 		return run_folded(&c);
 	case CLI_TUI:
-		fprintf(stderr, "ior: the live dashboard is not available in this build yet; use "
-				"-plain to print every syscall\n");
-		return 2;
+		return run_dashboard(&c);
 	default:
 		fprintf(stderr, "ior: this mode is not available in this build yet; use -plain to "
 				"print every syscall\n");

@@ -29,6 +29,7 @@
 #define PATHCACHE_CAP (1u << 18)
 #define PATH_BUF (IOR_PATH_DATA_MAX + IOR_NAME_MAX + 64)
 #define JOIN_BUF (PATH_BUF + IOR_STR_MAX + 16)
+#define BUDGET_SPENT (-EINPROGRESS) /* handle_record: stop, the budget is used up */
 
 struct tracer {
 	struct ior_bpf *skel;
@@ -38,6 +39,8 @@ struct tracer {
 	void *sink_ctx;
 	int64_t wall_offset; /* realtime - monotonic, ns */
 	int sink_err;
+	unsigned budget;     /* tracer_consume_n: records to take, 0: all */
+	unsigned taken;
 	uint64_t events;
 	uint64_t unknown_paths;
 	char fmt[PATH_BUF];
@@ -185,9 +188,17 @@ static int handle_record(void *ctx, void *data, size_t size)
 		err = handle_path(t, data, size);
 	else
 		err = 0;
-	if (err < 0)
+	if (err < 0) {
 		t->sink_err = err;
-	return err < 0 ? err : 0;
+		return err;
+	}
+	/*
+	 * A negative return stops libbpf's consumer after this record (its
+	 * position is already past it), so the budget loses nothing.
+	 */
+	if (t->budget && ++t->taken >= t->budget)
+		return BUDGET_SPENT;
+	return 0;
 }
 
 static void configure(struct tracer *t, const struct tracer_opts *o)
@@ -306,6 +317,21 @@ int tracer_consume(struct tracer *t)
 
 	if (t->sink_err)
 		return t->sink_err;
+	return n;
+}
+
+int tracer_consume_n(struct tracer *t, unsigned max)
+{
+	int n;
+
+	t->budget = max;
+	t->taken = 0;
+	n = ring_buffer__consume(t->rb);
+	t->budget = 0;
+	if (t->sink_err)
+		return t->sink_err;
+	if (n == BUDGET_SPENT)
+		return (int)t->taken;
 	return n;
 }
 

@@ -56,6 +56,14 @@ int tracer_fd(const struct tracer *t);
 /* Decodes every record available now. Returns records seen or -errno. */
 int tracer_consume(struct tracer *t);
 
+/*
+ * Like tracer_consume, but stops after max records (events and path
+ * records; 0: no limit), so that a caller with other work (a dashboard
+ * answering keys) is never held for long; what is left stays in the ring
+ * buffer for the next call. Returns records seen or -errno.
+ */
+int tracer_consume_n(struct tracer *t, unsigned max);
+
 /* Stops producing new events (detaches); what is buffered can be consumed. */
 void tracer_stop(struct tracer *t);
 

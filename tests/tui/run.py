@@ -1,0 +1,490 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""End-to-end tests of ior's dashboard, driven in tmux.
+
+The real ./ior runs in a detached tmux pane of 80x24 (and one of 200x50);
+keys go in with send-keys and what the screen shows comes back with
+capture-pane, so these check what a user sees. The traced workload is
+tests/tui/iortui.c: it does its I/O in phases, each released by a SIGUSR1,
+so every expected row is exact (1000 one-byte writes to DIR/file, 10
+pwrite64 to DIR/other, 2 openat). Needs root and BPF, like the integration
+tests; without them the tests fail, never skip.
+
+Environment: IOR (default ./ior), BUILD (default build), CC (default cc).
+Ends with "tui: N passed, N failed"; exit status 0 only when none failed.
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+IOR = os.path.abspath(os.environ.get("IOR", "./ior"))
+BUILD = os.environ.get("BUILD", "build")
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOCK = "ior-e2e-%d" % os.getpid()
+PROMPT = "TUITEST$ "
+
+passed = 0
+failed = 0
+
+
+def build_workload():
+    src = os.path.join(HERE, "iortui.c")
+    out = os.path.join(BUILD, "tui", "iortui")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        subprocess.run([os.environ.get("CC", "cc"), "-O2", "-Wall", "-o", out, src], check=True)
+    return os.path.abspath(out)
+
+
+def tmux(*args, check=True):
+    r = subprocess.run(["tmux", "-L", SOCK, "-f", "/dev/null"] + list(args),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if check and r.returncode != 0:
+        raise RuntimeError("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
+    return r.stdout
+
+
+class Pane:
+    """A tmux session running a plain shell, at a fixed size."""
+
+    def __init__(self, name, w, h):
+        self.name = name
+        tmux("new-session", "-d", "-s", name, "-x", str(w), "-y", str(h),
+             "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=tmux-256color LANG=C.UTF-8 "
+             "HOME=/root PS1='%s' bash --norc --noprofile" % PROMPT)
+        tmux("set-option", "-t", name, "status", "off")
+        tmux("set-option", "-t", name, "window-size", "manual")
+        tmux("resize-window", "-t", name, "-x", str(w), "-y", str(h))
+        self.wait(lambda s: PROMPT.rstrip() in s, 5, "the shell prompt")
+
+    def screen(self):
+        return tmux("capture-pane", "-p", "-t", self.name)
+
+    def lines(self):
+        return self.screen().split("\n")
+
+    def keys(self, *keys):
+        for k in keys:
+            tmux("send-keys", "-t", self.name, k)
+            time.sleep(0.05)
+
+    def literal(self, text):
+        tmux("send-keys", "-t", self.name, "-l", text)
+
+    def run(self, cmdline):
+        self.literal(cmdline)
+        tmux("send-keys", "-t", self.name, "Enter")
+
+    def wait(self, pred, timeout, what):
+        end = time.time() + timeout
+        s = ""
+        while time.time() < end:
+            s = self.screen()
+            if pred(s):
+                return s
+            time.sleep(0.03)
+        raise AssertionError("timed out waiting for %s; the screen was:\n%s" % (what, s))
+
+    def wait_text(self, text, timeout=5):
+        if isinstance(text, str):
+            return self.wait(lambda s: text in s, timeout, repr(text))
+        return self.wait(lambda s: text.search(s) is not None, timeout, text.pattern)
+
+    def wait_gone(self, text, timeout=5):
+        return self.wait(lambda s: text not in s, timeout, "%r to disappear" % text)
+
+    def size(self):
+        return tmux("display-message", "-p", "-t", self.name, "#{pane_width}x#{pane_height}").strip()
+
+    def alternate(self):
+        return tmux("display-message", "-p", "-t", self.name, "#{alternate_on}").strip() == "1"
+
+    def kill(self):
+        tmux("kill-session", "-t", self.name, check=False)
+
+
+def check(name, fn):
+    global passed, failed
+    try:
+        fn()
+        passed += 1
+        print("ok   %s" % name, flush=True)
+    except Exception as e:  # noqa: BLE001 - every failure is reported
+        failed += 1
+        msg = str(e) if isinstance(e, AssertionError) else traceback.format_exc()
+        print("FAIL %s: %s" % (name, msg), flush=True)
+
+
+def row(screen, pattern):
+    """The first line matching pattern (a regex), or None."""
+    for line in screen.split("\n"):
+        if re.search(pattern, line):
+            return line
+    return None
+
+
+def first_data_row(screen, header):
+    lines = screen.split("\n")
+    for i, line in enumerate(lines):
+        if header in line:
+            return lines[i + 1] if i + 1 < len(lines) else ""
+    raise AssertionError("no table header %r on the screen:\n%s" % (header, screen))
+
+
+def expect(cond, what, screen=""):
+    if not cond:
+        raise AssertionError(what + ("\nthe screen was:\n" + screen if screen else ""))
+
+
+class Workload:
+    def __init__(self, binary, nwrites=1000, phases=3):
+        self.dir = tempfile.mkdtemp(prefix="ior-tui-")
+        self.proc = subprocess.Popen([binary, self.dir, str(nwrites), str(phases)])
+        self.pid = self.proc.pid
+
+    def release(self):
+        os.kill(self.pid, signal.SIGUSR1)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.kill(self.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            os.kill(self.pid, signal.SIGKILL)
+            self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def tab_markers():
+    # what only that tab's body shows
+    return {
+        "1": "Top syscalls",
+        "2": "FAMILY",
+        "3": " FILE",
+        "4": "PID COMM",
+        "5": "duration: p50",
+        "6": "6 Stream",
+        "8": "8 Flame",
+    }
+
+
+def main_session(binary):
+    p = Pane("main", 80, 24)
+    w = Workload(binary)
+    d = w.dir
+    try:
+        p.run("%s -pid %d; echo ior-exit=$?" % (IOR, w.pid))
+
+        check("starts in the dashboard, Overview tab, help hidden", lambda: (
+            p.wait_text("1 Overview 2 Syscalls 3 Files 4 Processes 5 Latency+Gaps 6 Stream 8 Flame"),
+            p.wait_text("Top syscalls"),
+            expect("press H for help" in p.screen(), "footer hint", p.screen()),
+            expect(p.alternate(), "the dashboard uses the alternate screen"),
+            expect(p.size() == "80x24", "pane is 80x24: " + p.size())))
+
+        w.release()  # phase 1: 2 openat, 1000 write, 10 pwrite64
+
+        def overview():
+            s = p.wait_text(re.compile(r"syscalls 1012 "), 10)
+            expect(row(s, r"^ write\s+1000\s") is not None, "top syscalls: write 1000", s)
+            expect(row(s, r"^ pwrite64\s+10\s") is not None, "top syscalls: pwrite64 10", s)
+            expect(row(s, r"%d iortui\s+1012" % w.pid) is not None, "top processes", s)
+            expect(row(s, r"1001 .*%s/file" % re.escape(d)) is not None, "top files (openat + writes)", s)
+            expect("traced process %d" % w.pid in s, "what is traced", s)
+            expect("written 1.01K" in s, "bytes written (1030 B)", s)
+            expect("lost   nothing" in s, "no loss", s)
+        check("Overview: totals, top syscalls/processes/files, scope, loss", overview)
+
+        def syscalls():
+            p.keys("2")
+            s = p.wait_text("FAMILY")
+            first = first_data_row(s, "SYSCALL")
+            expect(re.match(r"write\s+write\s+1000\s", first) is not None, "first row write 1000: " + first, s)
+            expect(row(s, r"^pwrite64\s+write\s+10\s.*\s30B\s+0$") is not None, "pwrite64 row", s)
+            expect(row(s, r"^openat\s+open\s+2\s") is not None, "openat row", s)
+            expect(row(s, r"^write\s+write\s+1000\s.*\s1000B\s+0$") is not None, "write bytes and errors", s)
+            expect("COUNT\u25bc" in s, "sorted by COUNT, descending", s)
+        check("Syscalls: exact rows, sorted by count", syscalls)
+
+        def sorting():
+            p.keys("h", "h")  # COUNT -> FAMILY -> SYSCALL
+            p.keys("s")
+            s = p.wait_text("SYSCALL\u25b2")
+            first = first_data_row(s, "SYSCALL")
+            expect(first.startswith("openat"), "s on SYSCALL: A-Z, openat first: " + first, s)
+            p.keys("S")
+            s = p.wait_text("SYSCALL\u25bc")
+            first = first_data_row(s, "SYSCALL")
+            expect(first.startswith("write "), "S on SYSCALL: Z-A, write first: " + first, s)
+            p.keys("l", "l", "S")  # COUNT, reversed: the fewest first
+            s = p.wait_text("COUNT\u25b2")
+            first = first_data_row(s, "SYSCALL")
+            expect(first.startswith("openat"), "S on COUNT: fewest first: " + first, s)
+            p.keys("s")
+            s = p.wait_text("COUNT\u25bc")
+            expect(first_data_row(s, "SYSCALL").startswith("write "), "s on COUNT again", s)
+        check("Syscalls: h/l select a column, s and S sort by it", sorting)
+
+        def selection():
+            p.keys("j")
+            s = p.screen()
+            p.keys("k", "Down", "Up")
+            expect("FAMILY" in p.screen(), "still on Syscalls", s)
+        check("Syscalls: j/k and arrows move without leaving the tab", selection)
+
+        def files():
+            p.keys("3")
+            s = p.wait_text(" FILE")
+            first = first_data_row(s, "FILE")
+            expect(re.match(r"\s+1001\s.*\s1000B\s+0 %s/file$" % re.escape(d), first) is not None,
+                   "first row: DIR/file, its openat and 1000 writes: " + first, s)
+            expect(row(s, r"^\s+11\s.*\s30B\s+0 %s/other$" % re.escape(d)) is not None, "DIR/other", s)
+            p.keys("d")
+            s = p.wait_text("DIRECTORY")
+            first = first_data_row(s, "DIRECTORY")
+            expect(re.match(r"\s+1012\s.*\s1.01K\s+0\s+2 %s$" % re.escape(d), first) is not None,
+                   "grouped: DIR with 2 files, 1012 calls: " + first, s)
+            expect("files grouped by directory" in s, "footer says so", s)
+            p.keys("d")
+            s = p.wait_text(" FILE")
+            expect("DIRECTORY" not in s, "d again: single files", s)
+        check("Files: exact rows, d toggles grouping by directory", files)
+
+        def procs():
+            p.keys("4")
+            s = p.wait_text("PID COMM")
+            first = first_data_row(s, "PID COMM")
+            expect(re.match(r"\s*%d iortui\s+1012\s" % w.pid, first) is not None, "iortui row: " + first, s)
+        check("Processes: the workload's row", procs)
+
+        def latency():
+            p.keys("5")
+            s = p.wait_text("write: 1000 calls")
+            expect("duration: p50" in s and "gap: p50" in s, "both histograms", s)
+            expect(re.search(r"\d+(ns|us|ms)-\d", s) is not None, "bucket labels", s)
+            p.keys("j")
+            s = p.wait_text("pwrite64: 10 calls")
+            p.keys("k")
+            p.wait_text("write: 1000 calls")
+        check("Latency+Gaps: histograms and percentiles of the selected syscall", latency)
+
+        def tabs():
+            m = tab_markers()
+            for k in ["1", "2", "3", "4", "5", "6", "8"]:
+                p.keys(k)
+                p.wait_text(m[k])
+            p.keys("1")
+            p.wait_text(m["1"])
+            p.keys("7")
+            p.wait_text(m["6"])
+            p.keys("Tab")
+            p.wait_text(m["8"])
+            p.keys("Tab")
+            p.wait_text(m["1"])
+            p.keys("BTab")
+            p.wait_text(m["8"])
+            p.keys("BTab")
+            p.wait_text(m["6"])
+            p.keys("1")
+            p.wait_text(m["1"])
+            for k in ["Right", "l", "Left", "h"]:
+                p.keys(k)
+                time.sleep(0.2)
+                expect(m["1"] in p.screen(), "%s must not switch tabs" % k, p.screen())
+        check("tabs: digits, 7 = Stream, tab / shift+tab cycle, left/right/h/l stay", tabs)
+
+        def help_toggle():
+            p.keys("H")
+            s = p.wait_text("\u2500 Keys")
+            expect("H: hide help" in s and "press H for help" not in s, "help shown", s)
+            expect("trace a process / thread" in s and "probes on/off by family" in s, "global keys", s)
+            p.keys("3")
+            s = p.wait_text("Files keys")
+            expect("group by directory" in s, "tab keys", s)
+            p.keys("H")
+            s = p.wait_text("press H for help")
+            expect("Keys" not in s, "help hidden again", s)
+            p.keys("1")
+        check("H toggles the help sections; hidden by default", help_toggle)
+
+        def later_keys():
+            p.keys("e")
+            p.wait_text("e: CSV export not available yet")
+            p.keys("R")
+            p.wait_text("R: Parquet recording not available yet")
+            p.keys("r")
+            p.wait_text("refreshed")
+        check("e and R say they come with the Stream tab; r refreshes", later_keys)
+
+        def probes():
+            p.keys("2", "o")
+            s = p.wait_text("Probes: which syscalls")
+            expect("[x] write " in s or re.search(r"\[x\] open \(6/6 on\)", s), "dialog lists families", s)
+            # open family (7 lines), read family (6 lines), then the write family line and write
+            p.keys(*(["j"] * 14))
+            p.keys("Space")
+            s = p.wait_text("write: off")
+            p.keys("Escape")
+            p.wait_gone("Probes: which syscalls")
+            w.release()  # phase 2: 1000 writes (not traced now) and 10 pwrite64
+            s = p.wait(lambda x: row(x, r"^pwrite64\s+write\s+20\s") is not None, 10, "pwrite64 20")
+            expect(row(s, r"^write\s+write\s+1000\s") is not None, "write stays at 1000", s)
+            expect(re.search(r"probes: %d/%d" % (105, 106), s) or "probes:" in s, "header probes", s)
+            p.keys("o", *(["j"] * 14))
+            p.keys("f")
+            p.wait_text("family write: all on")
+            p.keys("Escape")
+            p.wait_gone("Probes: which syscalls")
+        check("o: the probe dialog switches a syscall off (its events stop) and on", probes)
+
+        def selector():
+            p.keys("p")
+            s = p.wait_text("Trace which process?")
+            expect("all processes (the whole system)" in s, "all on top", s)
+            p.literal("iortui")
+            s = p.wait(lambda x: row(x, r"\d+ of \d+ match") and "whole system" not in x, 5,
+                       "the filtered list")
+            expect(row(s, r"%d iortui" % w.pid) is not None, "the workload listed", s)
+            expect("kthreadd" not in s and "whole system" not in s, "others filtered out", s)
+            p.keys("Enter")
+            s = p.wait_text("scope changed: statistics restarted")
+            expect("scope: process %d (iortui)" % w.pid in s, "the header shows the scope", s)
+            p.wait_text("nothing traced yet")
+            w.release()  # phase 3
+            s = p.wait(lambda x: row(x, r"^write\s+write\s+1000\s") is not None, 10, "write 1000 again")
+            expect(row(s, r"^pwrite64\s+write\s+10\s") is not None, "pwrite64 restarted at 10", s)
+        check("p: the process selector filters, enter re-scopes and restarts statistics", selector)
+
+        def thread_selector():
+            p.keys("t")
+            s = p.wait_text("Trace which thread?")
+            expect(row(s, r"%d iortui \(process %d\)" % (w.pid, w.pid)) is not None, "thread listed", s)
+            p.literal("zzzz-no-such")
+            s = p.wait_text("0 of ")
+            p.keys("Escape")
+            s = p.wait_gone("Trace which thread?")
+            expect("process %d (iortui)" % w.pid in s, "esc keeps the scope", s)
+        check("t: the thread selector lists the process's threads; esc cancels", thread_selector)
+
+        def back_to_all():
+            p.keys("p")
+            p.wait_text("Trace which process?")
+            p.keys("Enter")
+            p.wait_text("scope: all processes")
+        check("p: choosing all traces the whole system again", back_to_all)
+
+        def resize():
+            tmux("resize-window", "-t", "main", "-x", "120", "-y", "40")
+            s = p.wait(lambda x: len(x.split("\n")[0].rstrip()) > 80 or "MAX" in x, 5, "a wider frame")
+            p.keys("3")
+            s = p.wait_text("MAX")
+            expect(len(s.split("\n")) >= 40, "40 rows used", s)
+            tmux("resize-window", "-t", "main", "-x", "30", "-y", "8")
+            p.wait_text("too small")
+            tmux("resize-window", "-t", "main", "-x", "80", "-y", "24")
+            s = p.wait_text(" FILE")
+            expect("press H for help" in s, "back at 80x24", s)
+        check("resize: the frame follows the terminal, too small says so", resize)
+
+        def quit_restores():
+            p.keys("q")
+            s = p.wait_text("ior-exit=0")
+            expect(not p.alternate(), "the alternate screen is left")
+            expect(re.search(r"ior: \d+ syscalls in", s), "the summary is printed", s)
+            expect(s.rstrip().endswith(PROMPT.rstrip()), "back at the shell prompt", s)
+        check("q quits and restores the terminal", quit_restores)
+    finally:
+        w.stop()
+        p.kill()
+
+
+def quit_paths(binary):
+    p = Pane("quit", 80, 24)
+    try:
+        def ctrl_c():
+            p.run("%s -pid 1; echo ior-exit=$?" % IOR)
+            p.wait_text("Top syscalls")
+            p.keys("C-c")
+            p.wait_text("ior-exit=0")
+            expect(not p.alternate(), "terminal restored")
+        check("ctrl+c quits and restores the terminal", ctrl_c)
+
+        def sigterm():
+            p.run("clear; %s -pid 1 & echo ior-pid=$!; fg; echo ior-exit=$?" % IOR)
+            s = p.wait_text("Top syscalls")
+            out = subprocess.run(["pgrep", "-n", "-f", "^%s -pid 1$" % re.escape(IOR)],
+                                 stdout=subprocess.PIPE, text=True).stdout.split()
+            expect(out, "ior's pid")
+            os.kill(int(out[0]), signal.SIGTERM)
+            s = p.wait_text("ior-exit=")
+            expect(not p.alternate(), "terminal restored after SIGTERM")
+            expect(s.rstrip().endswith(PROMPT.rstrip()), "back at the shell prompt", s)
+        check("SIGTERM quits and restores the terminal", sigterm)
+
+        def command_mode():
+            d = tempfile.mkdtemp(prefix="ior-tui-")
+            try:
+                p.run("clear; %s -- %s %s 1000 0; echo ior-exit=$?" % (IOR, binary, d))
+                s = p.wait_text("COMMAND exited with status 0", 10)
+                p.keys("2")
+                s = p.wait(lambda x: row(x, r"^write\s+write\s+1000\s") is not None, 5, "write 1000")
+                p.keys("q")
+                p.wait_text("ior-exit=0")
+            finally:
+                shutil.rmtree(d, ignore_errors=True)
+        check("-- COMMAND: traced from its start, its exit shown, the view stays", command_mode)
+    finally:
+        p.kill()
+
+
+def wide_session(binary):
+    p = Pane("wide", 200, 50)
+    w = Workload(binary, phases=1)
+    try:
+        p.run("%s -pid %d; echo ior-exit=$?" % (IOR, w.pid))
+
+        def wide():
+            p.wait_text("Top syscalls")
+            w.release()
+            s = p.wait(lambda x: re.search(r"syscalls 1012 ", x), 10, "1012 syscalls")
+            p.keys("3")
+            s = p.wait_text(" FILE")
+            head = row(s, r"COUNT")
+            expect("MAX" in head, "all columns at 200 wide: " + head, s)
+            expect(row(s, r"%s/file$" % re.escape(w.dir)) is not None, "full path", s)
+            p.keys("H")
+            s = p.wait_text("Keys")
+            expect(len(row(s, "tab S-tab")) > 100, "help in several columns", s)
+            p.keys("q")
+            p.wait_text("ior-exit=0")
+        check("a wide terminal (200x50): every column, help in columns", wide)
+    finally:
+        w.stop()
+        p.kill()
+
+
+def main():
+    if os.geteuid() != 0:
+        print("FAIL tui: the dashboard tests need root (BPF); run them with sudo", flush=True)
+        print("tui: 0 passed, 1 failed")
+        return 1
+    binary = build_workload()
+    try:
+        main_session(binary)
+        quit_paths(binary)
+        wide_session(binary)
+    finally:
+        tmux("kill-server", check=False)
+    print("tui: %d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
