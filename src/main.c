@@ -695,6 +695,110 @@ static int run_dashboard(const struct cli *c)
 	return run_headless(c, &sink);
 }
 
+/* -view of a .ior.zst file: its entries, fed to the dashboard in one go. */
+struct view_agg {
+	struct agg *agg;
+	struct tui_feed *feed;
+	uint64_t start_ns, end_ns;
+	bool fed;
+};
+
+static int view_meta(void *ctx, const char *key, const char *value)
+{
+	struct view_agg *v = ctx;
+	long long n;
+	char *end;
+
+	n = strtoll(value, &end, 10);
+	if (*value && !*end && n > 0) {
+		if (strcmp(key, "start_ns") == 0)
+			v->start_ns = (uint64_t)n;
+		else if (strcmp(key, "end_ns") == 0)
+			v->end_ns = (uint64_t)n;
+	}
+	return 0;
+}
+
+static int view_merge(void *ctx, const struct agg_entry *e)
+{
+	return agg_merge(((struct view_agg *)ctx)->agg, e);
+}
+
+static int view_feed_entry(void *ctx, const struct agg_entry *e)
+{
+	tui_feed_aggregate(((struct view_agg *)ctx)->feed, e);
+	return 0;
+}
+
+static int view_agg_pump(void *ctx, struct tui_feed *feed, unsigned budget)
+{
+	struct view_agg *v = ctx;
+
+	(void)budget;
+	if (v->fed)
+		return 0;
+	v->fed = true;
+	v->feed = feed;
+	agg_foreach(v->agg, view_feed_entry, v);
+	return agg_count(v->agg) ? (int)(agg_count(v->agg) > 0x7fffffff ? 0x7fffffff
+									   : agg_count(v->agg))
+				  : 0;
+}
+
+static int run_view(const struct cli *c)
+{
+	static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+	unsigned char magic[4] = { 0 };
+	char err[IORZST_ERR_MAX];
+	struct view_agg v = { 0 };
+	int fd, ret = 1;
+	ssize_t n;
+
+	fd = open(c->file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "ior: cannot open %s: %s\n", c->file, strerror(errno));
+		return 1;
+	}
+	n = read(fd, magic, sizeof(magic));
+	close(fd);
+	if (n == 4 && memcmp(magic, "PAR1", 4) == 0) {
+		fprintf(stderr, "ior: viewing Parquet files is not available in this build yet; "
+				"-view reads .ior.zst files\n");
+		return 2;
+	}
+	if (n != 4 || memcmp(magic, zstd_magic, 4) != 0) {
+		fprintf(stderr, "ior: %s is neither an .ior.zst nor a Parquet file\n", c->file);
+		return 1;
+	}
+	v.agg = agg_new(AGG_DEFAULT_CAP);
+	if (!v.agg) {
+		fprintf(stderr, "ior: out of memory\n");
+		return 1;
+	}
+	if (iorzst_read(c->file, view_meta, view_merge, &v, err, sizeof(err))) {
+		fprintf(stderr, "ior: %s\n", err);
+		goto cleanup;
+	}
+	struct tui_source src = {
+		.kind = TUI_SOURCE_AGGREGATE,
+		.label = c->file,
+		.ctx = &v,
+		.fd = -1,
+		.pump = view_agg_pump,
+		.path_filter = c->path,
+	};
+	if (v.end_ns > v.start_ns)
+		src.span_ns = v.end_ns - v.start_ns;
+	if (tui_run(&src, err, sizeof(err))) {
+		fprintf(stderr, "ior: %s\n", err);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	agg_free(v.agg);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	char err[512];
@@ -722,6 +826,8 @@ int main(int argc, char **argv)
 		return run_folded(&c);
 	case CLI_TUI:
 		return run_dashboard(&c);
+	case CLI_VIEW:
+		return run_view(&c);
 	default:
 		fprintf(stderr, "ior: this mode is not available in this build yet; use -plain to "
 				"print every syscall\n");
