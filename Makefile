@@ -149,6 +149,12 @@ $(BUILD)/bench/floor: bench/floor.c $(BUILD)/floor.skel.h | $(BUILD)/.deps
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDLIBS) -o $@
 
+# the Parquet writer benchmark links ior's modules
+$(BUILD)/bench/parquet_bench: bench/parquet_bench.c $(LIB_OBJS) | $(BUILD)/.deps
+	$(Q)mkdir -p $(dir $@)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
 bench: ior $(BENCH_BINS) $(BUILD)/bench/floor
 	$(Q)scripts/deps.sh bench
 	$(Q)BUILD=$(BUILD) bench/run.sh

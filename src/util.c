@@ -76,15 +76,17 @@ int util_parse_seconds(const char *s, uint64_t *ns)
 
 /*
  * Length of the well-formed UTF-8 character at s (avail bytes readable), or
- * 0 if s does not start one. The second byte's allowed range is what rules
- * out overlong forms (E0, F0), surrogates (ED) and code points past
- * U+10FFFF (F4); C0, C1 and F5..FF never start a character.
+ * 0 if s does not start one (1 for ASCII). The second byte's allowed range
+ * is what rules out overlong forms (E0, F0), surrogates (ED) and code points
+ * past U+10FFFF (F4); C0, C1 and F5..FF never start a character.
  */
-static size_t utf8_char_len(const unsigned char *s, size_t avail)
+size_t util_utf8_len(const unsigned char *s, size_t avail)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t n;
 
+	if (s[0] < 0x80)
+		return 1;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
 		n = 2;
 	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
@@ -136,7 +138,7 @@ size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned 
 		unsigned char c = s[i];
 
 		if (c >= 0x80) {
-			size_t n = utf8_char_len(s + i, len - i);
+			size_t n = util_utf8_len(s + i, len - i);
 
 			if (n == 2 && c == 0xc2 && s[i + 1] < 0xa0) {
 				/* C1 control: terminals act on these */

@@ -57,6 +57,13 @@ int util_parse_seconds(const char *s, uint64_t *ns);
  */
 size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned flags);
 
+/*
+ * Length of the well-formed UTF-8 character at s (avail >= 1 bytes
+ * readable): 1 for ASCII, 2..4 for a multi-byte character (shortest form,
+ * no surrogates, at most U+10FFFF), 0 if s does not start one.
+ */
+size_t util_utf8_len(const unsigned char *s, size_t avail);
+
 /* clock_gettime(clk) in nanoseconds; 0 if the clock cannot be read. */
 uint64_t util_now_ns(clockid_t clk);
 

@@ -1,0 +1,1125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Parquet writer: per-column buffers for the rows of the open row group,
+ * their encoding into zstd-compressed v1 data pages (strings as a PLAIN
+ * dictionary page plus RLE_DICTIONARY pages, falling back to PLAIN when the
+ * dictionary grows past DICT_BYTES; integers DELTA_BINARY_PACKED; NULLs as
+ * RLE definition levels), and the footer: a Thrift compact FileMetaData that
+ * lists every row group, with column statistics and key-value metadata.
+ *
+ * File layout. The file is always
+ *     PAR1 | sealed row groups | open row group | footer | length | PAR1
+ * Rows collect in the open row group. A flush encodes it (all of its rows,
+ * not only the new ones), writes it with a new footer over the previous
+ * version of itself, and truncates the file should it have shrunk; the next
+ * flush does the same with more rows. The open row group is sealed, and a
+ * new one opened, once it holds PARQUET_ROWS_PER_GROUP rows or its strings
+ * take PARQUET_GROUP_BYTES (add seals it in memory; out holds it until the
+ * next write), or once flush has written it PARQUET_FLUSHES_PER_GROUP times
+ * or it takes OPEN_BYTES (flush seals it where it lies). Making a row group
+ * of every flush instead would grow the footer by about 720 bytes a flush
+ * without end (2.6 MB after an hour of one flush a second, all rewritten by
+ * every flush) and fill the file with tiny row groups; rewriting the open
+ * one costs at most about half a row group of re-encoding a second.
+ *
+ * Crash safety. Readers find the footer from the end of the file, so after
+ * every completed flush the file is valid and holds every row flushed; a
+ * kill -9 between flushes loses only the rows since the last one. The one
+ * unsafe window is the write itself: Linux may cut a write short at a page
+ * boundary when a fatal signal arrives, so a kill during it (well under a
+ * millisecond a second for a syscall storm) leaves a torn tail that readers
+ * reject. No ordering of plain writes closes that window: the file's last
+ * bytes must be the new footer's length and PAR1, the new footer must end
+ * right before them, and it is longer than a page. Writing after the old
+ * footer instead would not help (the tail is torn just the same) and would
+ * leave a dead footer behind every flush. What a torn file still holds is
+ * every sealed row group, each page behind a self-describing header, so its
+ * rows can be recovered by rebuilding a footer. Nothing is fsynced before
+ * close: the guarantee is for a killed process, not for a lost machine.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "bytebuf.h"
+#include "parquet.h"
+#include "pqenc.h"
+#include "syscalls.h"
+#include "thrift.h"
+#include "util.h"
+
+#define CREATED_BY "ior version 0.1.0"
+#define PAGE_ROWS 65536           /* rows per data page */
+#define PAGE_BYTES (1u << 20)     /* PLAIN string bytes per data page */
+#define DICT_BYTES (1u << 20)     /* dictionary page size before falling back */
+#define PENDING_BYTES (32u << 20) /* sealed row groups kept before a write */
+#define OPEN_BYTES (8u << 20)     /* an open row group this big is sealed */
+#define STAT_MAX 256              /* longer string min/max are not written */
+#define STR_MAX (1u << 20)        /* longest string value accepted */
+#define ZSTD_LEVEL 1
+
+/* Parquet enums (parquet.thrift). */
+enum { TYPE_INT32 = 1, TYPE_INT64 = 2, TYPE_BYTE_ARRAY = 6 };
+enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_DELTA_BINARY_PACKED = 5, ENC_RLE_DICTIONARY = 8 };
+enum { PAGE_DATA = 0, PAGE_DICTIONARY = 2 };
+enum { CODEC_ZSTD = 6 };
+enum { REPETITION_REQUIRED = 0, REPETITION_OPTIONAL = 1 };
+enum { CONVERTED_UTF8 = 0 };
+
+enum column_id {
+	COL_TIME, COL_PID, COL_TID, COL_COMM, COL_SYSCALL, COL_FD, COL_PATH,
+	COL_PATH2, COL_FLAGS, COL_RET, COL_BYTES, COL_DURATION, COL_GAP,
+	NCOLS
+};
+
+enum logical { LOGICAL_NONE, LOGICAL_STRING, LOGICAL_TIMESTAMP_NS };
+
+/* The schema, in file order (DESIGN.md section 4). */
+static const struct column_def {
+	const char *name;
+	uint8_t type;
+	uint8_t logical;
+	bool optional;
+} column_defs[NCOLS] = {
+	[COL_TIME] = { "time_ns", TYPE_INT64, LOGICAL_TIMESTAMP_NS, false },
+	[COL_PID] = { "pid", TYPE_INT32, LOGICAL_NONE, false },
+	[COL_TID] = { "tid", TYPE_INT32, LOGICAL_NONE, false },
+	[COL_COMM] = { "comm", TYPE_BYTE_ARRAY, LOGICAL_STRING, false },
+	[COL_SYSCALL] = { "syscall", TYPE_BYTE_ARRAY, LOGICAL_STRING, false },
+	[COL_FD] = { "fd", TYPE_INT32, LOGICAL_NONE, true },
+	[COL_PATH] = { "path", TYPE_BYTE_ARRAY, LOGICAL_STRING, true },
+	[COL_PATH2] = { "path2", TYPE_BYTE_ARRAY, LOGICAL_STRING, true },
+	[COL_FLAGS] = { "flags", TYPE_INT32, LOGICAL_NONE, true },
+	[COL_RET] = { "ret", TYPE_INT64, LOGICAL_NONE, false },
+	[COL_BYTES] = { "bytes", TYPE_INT64, LOGICAL_NONE, false },
+	[COL_DURATION] = { "duration_ns", TYPE_INT64, LOGICAL_NONE, false },
+	[COL_GAP] = { "duration_to_prev_ns", TYPE_INT64, LOGICAL_NONE, false },
+};
+
+/*
+ * A string column of the open row group. In dictionary mode each value is
+ * an index into entries whose bytes sit back to back in bytes, found again
+ * through an open-addressing table; last short-cuts a value equal to the
+ * previous one (the common case: one process hammering one file). Once the
+ * dictionary outgrows DICT_BYTES the column turns PLAIN for the rest of the
+ * row group: bytes then holds the PLAIN encoding of every value so far.
+ */
+struct dict_entry {
+	uint64_t hash;
+	uint32_t off;
+	uint32_t len;
+};
+
+struct strcol {
+	bool plain;
+	uint32_t *idx;            /* per value, dictionary mode */
+	struct dict_entry *ent;
+	uint32_t nent, ent_cap;
+	uint32_t *slots;          /* entry + 1, or 0 for a free slot */
+	uint32_t nslots;          /* a power of two, at least twice nent */
+	uint32_t last;            /* entry of the previous value, or UINT32_MAX */
+	struct bytebuf bytes;
+};
+
+/* Values of one column for the rows of the open row group. NULLs are only
+ * in def (optional columns): the value arrays are dense. */
+struct column {
+	uint32_t nvals;
+	uint8_t *def;    /* per row: 1 value, 0 NULL */
+	int32_t *i32;
+	int64_t *i64;
+	struct strcol s;
+};
+
+/* What the footer says of one column chunk, gathered while encoding it. */
+struct chunk {
+	uint64_t dict_off;         /* 0: no dictionary page */
+	uint64_t data_off;
+	uint64_t size, usize;      /* compressed, uncompressed; headers included */
+	unsigned encodings;        /* bit per Encoding used */
+	uint64_t nulls;
+	bool minmax;
+	uint8_t min[8], max[8];    /* integers, PLAIN (little-endian) */
+	const uint8_t *smin, *smax; /* strings: point into the column's bytes */
+	uint32_t sminlen, smaxlen;
+};
+
+/*
+ * The file on disk is PAR1, the sealed row groups up to data_end, then the
+ * open row group as last flushed (open_len bytes, none if open_flushed is
+ * 0), then the footer. In memory: sealed row groups not yet written (out,
+ * to be written at data_end) and the rows of the open row group (col[]).
+ */
+struct parquet_writer {
+	int fd;
+	int err;                  /* first error, sticky */
+	uint64_t rows;            /* accepted by add */
+	uint64_t data_end;        /* end of the sealed row groups on disk */
+	uint64_t file_size;
+	struct bytebuf out;       /* sealed row groups not yet written */
+	struct bytebuf groups;    /* Thrift RowGroup of every sealed row group */
+	uint32_t ngroups;         /* sealed row groups */
+	uint64_t sealed_rows;
+	uint32_t nbuf;            /* rows of the open row group */
+	uint32_t open_flushed;    /* of them, in the file */
+	uint32_t open_flushes;    /* writes of the open row group */
+	uint64_t open_len;        /* its bytes in the file, at data_end */
+	struct bytebuf open_meta; /* its Thrift RowGroup, as the file's footer has it */
+	struct bytebuf page;      /* the page being built, uncompressed */
+	struct bytebuf zpage;     /* and compressed */
+	struct bytebuf hdr;       /* its header */
+	struct bytebuf esc;       /* an escaped string */
+	uint32_t *levels;         /* PAGE_ROWS definition levels */
+	ZSTD_CCtx *zc;
+	struct parquet_kv *kv;    /* one allocation: array, then the strings */
+	size_t nkv;
+	bool kv_dirty;            /* kv changed since the last footer */
+	struct column col[NCOLS];
+};
+
+static int fail(struct parquet_writer *w, int err)
+{
+	if (!w->err)
+		w->err = err;
+	return w->err;
+}
+
+static bool mem_eq(const void *a, const void *b, size_t n)
+{
+	return n == 0 || memcmp(a, b, n) == 0;
+}
+
+/* Byte-wise unsigned order, a proper prefix first: Parquet's order for
+ * STRING (and BYTE_ARRAY) statistics. */
+static int bytes_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	int c = alen && blen ? memcmp(a, b, alen < blen ? alen : blen) : 0;
+
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+/* ---- strings ----------------------------------------------------------- */
+
+long parquet_escape(char *dst, size_t cap, const char *src, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = util_utf8_len(s + i, len - i);
+
+		if (n == 1 && s[i] == '\\') {
+			if (cap - o < 2)
+				return -ENOSPC;
+			dst[o++] = '\\';
+			dst[o++] = '\\';
+		} else if (n) {
+			if (cap - o < n)
+				return -ENOSPC;
+			memcpy(dst + o, s + i, n);
+			o += n;
+		} else {
+			if (cap - o < 4)
+				return -ENOSPC;
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[s[i] >> 4];
+			dst[o++] = hex[s[i] & 15];
+			n = 1;
+		}
+		i += n;
+	}
+	return (long)o;
+}
+
+/* True if parquet_escape would change s: a backslash or a byte >= 0x80 that
+ * may be part of invalid UTF-8. The common all-ASCII path stays cheap. */
+static bool needs_escape(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len; i++)
+		if (u[i] >= 0x80 || u[i] == '\\')
+			return true;
+	return false;
+}
+
+static uint64_t hash_bytes(const void *p, size_t n)
+{
+	const uint8_t *s = p;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	uint64_t x;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&x, s, 8);
+		h = (h ^ x) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	x = 0;
+	if (n)
+		memcpy(&x, s, n);
+	h = (h ^ x) * 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 29);
+}
+
+static int dict_rehash(struct strcol *s, uint32_t nslots)
+{
+	uint32_t *slots = calloc(nslots, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (uint32_t e = 0; e < s->nent; e++) {
+		uint32_t i = (uint32_t)s->ent[e].hash & (nslots - 1);
+
+		while (slots[i])
+			i = (i + 1) & (nslots - 1);
+		slots[i] = e + 1;
+	}
+	free(s->slots);
+	s->slots = slots;
+	s->nslots = nslots;
+	return 0;
+}
+
+/* Index of the entry holding p[0..len), added if new. */
+static int dict_put(struct strcol *s, const char *p, uint32_t len, uint32_t *index)
+{
+	struct dict_entry *e;
+	uint64_t h;
+	uint32_t i;
+
+	if (s->last != UINT32_MAX) {
+		e = &s->ent[s->last];
+		if (e->len == len && mem_eq(s->bytes.data + e->off, p, len)) {
+			*index = s->last;
+			return 0;
+		}
+	}
+	if ((uint64_t)(s->nent + 1) * 2 > s->nslots &&
+	    dict_rehash(s, s->nslots ? s->nslots * 2 : 1024))
+		return -ENOMEM;
+	h = hash_bytes(p, len);
+	for (i = (uint32_t)h & (s->nslots - 1); s->slots[i]; i = (i + 1) & (s->nslots - 1)) {
+		e = &s->ent[s->slots[i] - 1];
+		if (e->hash == h && e->len == len && mem_eq(s->bytes.data + e->off, p, len)) {
+			*index = s->last = s->slots[i] - 1;
+			return 0;
+		}
+	}
+	if (s->nent == s->ent_cap) {
+		uint32_t cap = s->ent_cap ? s->ent_cap * 2 : 256;
+		struct dict_entry *ent = realloc(s->ent, cap * sizeof(*ent));
+
+		if (!ent)
+			return -ENOMEM;
+		s->ent = ent;
+		s->ent_cap = cap;
+	}
+	s->ent[s->nent] = (struct dict_entry){ h, (uint32_t)s->bytes.len, len };
+	bytebuf_put(&s->bytes, p, len);
+	if (s->bytes.err)
+		return s->bytes.err;
+	s->slots[i] = ++s->nent;
+	*index = s->last = s->nent - 1;
+	return 0;
+}
+
+/* Turns the column PLAIN: re-encodes the nvals values so far. */
+static int dict_give_up(struct strcol *s, uint32_t nvals)
+{
+	struct bytebuf plain = { 0 };
+
+	for (uint32_t v = 0; v < nvals; v++) {
+		const struct dict_entry *e = &s->ent[s->idx[v]];
+
+		bytebuf_le32(&plain, e->len);
+		bytebuf_put(&plain, s->bytes.data + e->off, e->len);
+	}
+	if (plain.err) {
+		bytebuf_free(&plain);
+		return -ENOMEM;
+	}
+	bytebuf_free(&s->bytes);
+	s->bytes = plain;
+	s->plain = true;
+	s->last = UINT32_MAX;
+	return 0;
+}
+
+static void strcol_reset(struct strcol *s)
+{
+	if (s->nent && s->slots)
+		memset(s->slots, 0, s->nslots * sizeof(*s->slots));
+	s->nent = 0;
+	s->last = UINT32_MAX;
+	s->plain = false;
+	s->bytes.len = 0;
+}
+
+static void strcol_free(struct strcol *s)
+{
+	free(s->idx);
+	free(s->ent);
+	free(s->slots);
+	bytebuf_free(&s->bytes);
+}
+
+/* ---- buffering rows ---------------------------------------------------- */
+
+static void put_null(struct parquet_writer *w, enum column_id c)
+{
+	w->col[c].def[w->nbuf] = 0;
+}
+
+static void put_i32(struct parquet_writer *w, enum column_id c, int32_t v)
+{
+	struct column *col = &w->col[c];
+
+	if (col->def)
+		col->def[w->nbuf] = 1;
+	col->i32[col->nvals++] = v;
+}
+
+static void put_i64(struct parquet_writer *w, enum column_id c, int64_t v)
+{
+	w->col[c].i64[w->col[c].nvals++] = v;
+}
+
+static void put_str(struct parquet_writer *w, enum column_id c, const char *p, size_t len)
+{
+	struct column *col = &w->col[c];
+	struct strcol *s = &col->s;
+	uint32_t index;
+	int err;
+
+	if (col->def)
+		col->def[w->nbuf] = 1;
+	if (needs_escape(p, len)) {
+		long n;
+
+		w->esc.len = 0;
+		if (!bytebuf_room(&w->esc, 4 * len)) {
+			fail(w, -ENOMEM);
+			return;
+		}
+		n = parquet_escape((char *)w->esc.data, w->esc.cap, p, len);
+		if (n < 0) {
+			fail(w, (int)n);
+			return;
+		}
+		p = (const char *)w->esc.data;
+		len = (size_t)n;
+	}
+	if (s->plain) {
+		bytebuf_le32(&s->bytes, (uint32_t)len);
+		bytebuf_put(&s->bytes, p, len);
+		col->nvals++;
+		if (s->bytes.err)
+			fail(w, s->bytes.err);
+		return;
+	}
+	err = dict_put(s, p, (uint32_t)len, &index);
+	if (err) {
+		fail(w, err);
+		return;
+	}
+	s->idx[col->nvals++] = index;
+	if (s->bytes.len + 4ull * s->nent > DICT_BYTES) {
+		err = dict_give_up(s, col->nvals);
+		if (err)
+			fail(w, err);
+	}
+}
+
+/* ---- encoding a row group ---------------------------------------------- */
+
+/* Compresses w->page and appends it with its header to w->out. */
+static void page_emit(struct parquet_writer *w, struct chunk *ch, int type, uint32_t nvalues,
+		      int encoding)
+{
+	static const uint8_t empty[1];
+	size_t bound = ZSTD_compressBound(w->page.len);
+	struct thrift t;
+	size_t z;
+
+	if (w->err)
+		return;
+	w->zpage.len = 0;
+	if (!bytebuf_room(&w->zpage, bound)) {
+		fail(w, -ENOMEM);
+		return;
+	}
+	z = ZSTD_compressCCtx(w->zc, w->zpage.data, bound, w->page.len ? w->page.data : empty,
+			      w->page.len, ZSTD_LEVEL);
+	if (ZSTD_isError(z)) {
+		fail(w, -ENOMEM); /* dst holds the bound: only memory can fail */
+		return;
+	}
+	w->hdr.len = 0;
+	thrift_begin(&t, &w->hdr);
+	thrift_i32(&t, 1, type);
+	thrift_i32(&t, 2, (int32_t)w->page.len);
+	thrift_i32(&t, 3, (int32_t)z);
+	thrift_struct(&t, type == PAGE_DATA ? 5 : 7);
+	thrift_i32(&t, 1, (int32_t)nvalues);
+	thrift_i32(&t, 2, encoding);
+	if (type == PAGE_DATA) {
+		thrift_i32(&t, 3, ENC_RLE); /* definition levels */
+		thrift_i32(&t, 4, ENC_RLE); /* repetition levels (none) */
+	}
+	thrift_end(&t);
+	thrift_end(&t);
+	bytebuf_put(&w->out, w->hdr.data, w->hdr.len);
+	bytebuf_put(&w->out, w->zpage.data, z);
+	ch->size += w->hdr.len + z;
+	ch->usize += w->hdr.len + w->page.len;
+	ch->encodings |= 1u << encoding;
+	if (w->hdr.err || w->out.err)
+		fail(w, -ENOMEM);
+}
+
+static void int_stats(const struct column *col, bool is64, struct chunk *ch)
+{
+	int64_t min = INT64_MAX, max = INT64_MIN;
+
+	if (col->nvals == 0)
+		return;
+	for (uint32_t v = 0; v < col->nvals; v++) {
+		int64_t x = is64 ? col->i64[v] : col->i32[v];
+
+		if (x < min)
+			min = x;
+		if (x > max)
+			max = x;
+	}
+	for (int k = 0; k < 8; k++) {
+		ch->min[k] = (uint8_t)((uint64_t)min >> (8 * k));
+		ch->max[k] = (uint8_t)((uint64_t)max >> (8 * k));
+	}
+	ch->minmax = true;
+}
+
+static void str_stats_one(struct chunk *ch, const uint8_t *p, uint32_t len)
+{
+	if (!ch->minmax) {
+		ch->smin = ch->smax = p;
+		ch->sminlen = ch->smaxlen = len;
+		ch->minmax = true;
+		return;
+	}
+	if (bytes_cmp(p, len, ch->smin, ch->sminlen) < 0) {
+		ch->smin = p;
+		ch->sminlen = len;
+	}
+	if (bytes_cmp(p, len, ch->smax, ch->smaxlen) > 0) {
+		ch->smax = p;
+		ch->smaxlen = len;
+	}
+}
+
+static void str_stats(const struct column *col, struct chunk *ch)
+{
+	const struct strcol *s = &col->s;
+
+	if (!s->plain) {
+		for (uint32_t e = 0; e < s->nent; e++)
+			str_stats_one(ch, s->bytes.data + s->ent[e].off, s->ent[e].len);
+	} else {
+		for (size_t pos = 0; pos + 4 <= s->bytes.len;) {
+			const uint8_t *b = s->bytes.data + pos;
+			uint32_t len = b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
+
+			str_stats_one(ch, b + 4, len);
+			pos += 4 + (size_t)len;
+		}
+	}
+	/* Long bounds would bloat every footer; leave them out. */
+	if (ch->minmax && (ch->sminlen > STAT_MAX || ch->smaxlen > STAT_MAX))
+		ch->minmax = false;
+}
+
+static void dictionary_page(struct parquet_writer *w, enum column_id c, struct chunk *ch)
+{
+	const struct strcol *s = &w->col[c].s;
+
+	w->page.len = 0;
+	for (uint32_t e = 0; e < s->nent; e++) {
+		bytebuf_le32(&w->page, s->ent[e].len);
+		bytebuf_put(&w->page, s->bytes.data + s->ent[e].off, s->ent[e].len);
+	}
+	page_emit(w, ch, PAGE_DICTIONARY, s->nent, ENC_PLAIN);
+}
+
+/* Rows [r, end) of a PLAIN string column that fit one page, starting at
+ * byte pos of its values; at least one row. */
+static uint32_t plain_page_rows(const struct column *col, uint32_t r, uint32_t end, size_t pos)
+{
+	size_t bytes = 0;
+	uint32_t n = 0;
+
+	for (; r + n < end && n < PAGE_ROWS; n++) {
+		const uint8_t *b;
+		uint32_t len;
+
+		if (col->def && !col->def[r + n])
+			continue;
+		b = col->s.bytes.data + pos + bytes;
+		len = b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
+		if (n && bytes + 4 + len > PAGE_BYTES)
+			break;
+		bytes += 4 + (size_t)len;
+	}
+	return n;
+}
+
+static void chunk_encode(struct parquet_writer *w, enum column_id c, struct chunk *ch)
+{
+	const struct column_def *d = &column_defs[c];
+	const struct column *col = &w->col[c];
+	bool dict = d->type == TYPE_BYTE_ARRAY && !col->s.plain && col->nvals > 0;
+	unsigned index_width = 1;
+	uint32_t v = 0;   /* first value of the page */
+	size_t pos = 0;   /* PLAIN strings: first byte of the page's values */
+
+	memset(ch, 0, sizeof(*ch));
+	ch->nulls = w->nbuf - col->nvals;
+	if (col->def)
+		ch->encodings |= 1u << ENC_RLE; /* definition levels */
+	if (d->type == TYPE_BYTE_ARRAY)
+		str_stats(col, ch);
+	else
+		int_stats(col, d->type == TYPE_INT64, ch);
+	if (dict) {
+		ch->dict_off = w->data_end + w->out.len;
+		dictionary_page(w, c, ch);
+		if (col->s.nent > 1)
+			index_width = pqenc_bit_width(col->s.nent - 1);
+	}
+	ch->data_off = w->data_end + w->out.len;
+	for (uint32_t r = 0; r < w->nbuf && !w->err;) {
+		uint32_t n = w->nbuf - r < PAGE_ROWS ? w->nbuf - r : PAGE_ROWS;
+		uint32_t nv = n;
+		int encoding;
+
+		if (d->type == TYPE_BYTE_ARRAY && !dict)
+			n = nv = plain_page_rows(col, r, w->nbuf, pos);
+		w->page.len = 0;
+		if (col->def) {
+			size_t at = w->page.len;
+			uint32_t len;
+
+			nv = 0;
+			for (uint32_t i = 0; i < n; i++)
+				nv += w->levels[i] = col->def[r + i];
+			bytebuf_le32(&w->page, 0);
+			pqenc_rle(&w->page, w->levels, n, 1);
+			len = (uint32_t)(w->page.len - at - 4);
+			if (!w->page.err)
+				for (int k = 0; k < 4; k++)
+					w->page.data[at + k] = (uint8_t)(len >> (8 * k));
+		}
+		if (nv == 0) {
+			encoding = ENC_PLAIN; /* nothing but NULLs */
+		} else if (dict) {
+			encoding = ENC_RLE_DICTIONARY;
+			bytebuf_byte(&w->page, (uint8_t)index_width);
+			pqenc_rle(&w->page, col->s.idx + v, nv, index_width);
+		} else if (d->type == TYPE_BYTE_ARRAY) {
+			size_t start = pos;
+
+			encoding = ENC_PLAIN;
+			for (uint32_t i = 0; i < nv; i++) {
+				const uint8_t *b = col->s.bytes.data + pos;
+
+				pos += 4 + (size_t)(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24);
+			}
+			bytebuf_put(&w->page, col->s.bytes.data + start, pos - start);
+		} else if (d->type == TYPE_INT64) {
+			encoding = ENC_DELTA_BINARY_PACKED;
+			pqenc_delta_i64(&w->page, col->i64 + v, nv);
+		} else {
+			encoding = ENC_DELTA_BINARY_PACKED;
+			pqenc_delta_i32(&w->page, col->i32 + v, nv);
+		}
+		if (w->page.err)
+			fail(w, -ENOMEM);
+		page_emit(w, ch, PAGE_DATA, n, encoding);
+		v += nv;
+		r += n;
+	}
+}
+
+/* Appends the Thrift RowGroup of the encoded chunks to meta. */
+static void rowgroup_meta(struct parquet_writer *w, const struct chunk *ch, struct bytebuf *meta)
+{
+	uint64_t size = 0, usize = 0;
+	struct thrift t;
+
+	thrift_begin(&t, meta);
+	thrift_list(&t, 1, THRIFT_STRUCT, NCOLS);
+	for (int c = 0; c < NCOLS; c++) {
+		const struct column_def *d = &column_defs[c];
+		const struct chunk *k = &ch[c];
+
+		thrift_elem_struct(&t);          /* ColumnChunk */
+		thrift_i64(&t, 2, 0);            /* file_offset: deprecated, 0 */
+		thrift_struct(&t, 3);            /* ColumnMetaData */
+		thrift_i32(&t, 1, d->type);
+		thrift_list(&t, 2, THRIFT_I32, (uint32_t)__builtin_popcount(k->encodings));
+		for (int e = 0; e < 32; e++)
+			if (k->encodings & (1u << e))
+				thrift_elem_i32(&t, e);
+		thrift_list(&t, 3, THRIFT_BINARY, 1);
+		thrift_elem_binary(&t, d->name, strlen(d->name));
+		thrift_i32(&t, 4, CODEC_ZSTD);
+		thrift_i64(&t, 5, w->nbuf);
+		thrift_i64(&t, 6, (int64_t)k->usize);
+		thrift_i64(&t, 7, (int64_t)k->size);
+		thrift_i64(&t, 9, (int64_t)k->data_off);
+		if (k->dict_off)
+			thrift_i64(&t, 11, (int64_t)k->dict_off);
+		thrift_struct(&t, 12);           /* Statistics */
+		thrift_i64(&t, 3, (int64_t)k->nulls);
+		if (k->minmax && d->type == TYPE_BYTE_ARRAY) {
+			thrift_binary(&t, 5, k->smax, k->smaxlen);
+			thrift_binary(&t, 6, k->smin, k->sminlen);
+		} else if (k->minmax) {
+			size_t n = d->type == TYPE_INT64 ? 8 : 4;
+
+			thrift_binary(&t, 5, k->max, n);
+			thrift_binary(&t, 6, k->min, n);
+		}
+		thrift_end(&t);
+		thrift_end(&t);
+		thrift_end(&t);
+		size += k->size;
+		usize += k->usize;
+	}
+	thrift_i64(&t, 2, (int64_t)usize);
+	thrift_i64(&t, 3, w->nbuf);
+	thrift_i64(&t, 5, (int64_t)(ch[0].dict_off ? ch[0].dict_off : ch[0].data_off));
+	thrift_i64(&t, 6, (int64_t)size);
+	thrift_end(&t);
+	if (meta->err)
+		fail(w, -ENOMEM);
+}
+
+/* Encodes the rows of the open row group onto w->out, its RowGroup into
+ * meta (cleared first). */
+static void group_encode(struct parquet_writer *w, struct bytebuf *meta)
+{
+	struct chunk ch[NCOLS];
+
+	for (int c = 0; c < NCOLS && !w->err; c++)
+		chunk_encode(w, (enum column_id)c, &ch[c]);
+	if (w->err)
+		return;
+	meta->len = 0;
+	rowgroup_meta(w, ch, meta);
+}
+
+/* The open row group is now sealed: a new, empty one opens. */
+static void group_close(struct parquet_writer *w)
+{
+	w->ngroups++;
+	w->sealed_rows += w->nbuf;
+	w->nbuf = 0;
+	w->open_flushed = 0;
+	w->open_flushes = 0;
+	w->open_len = 0;
+	w->open_meta.len = 0;
+	for (int c = 0; c < NCOLS; c++) {
+		w->col[c].nvals = 0;
+		strcol_reset(&w->col[c].s);
+	}
+}
+
+/* Seals the open row group in memory: encoded onto out, listed in groups. */
+static void group_seal(struct parquet_writer *w)
+{
+	size_t at = w->groups.len;
+
+	group_encode(w, &w->open_meta);
+	bytebuf_put(&w->groups, w->open_meta.data, w->open_meta.len);
+	if (w->groups.err)
+		fail(w, -ENOMEM);
+	if (w->err) {
+		w->groups.len = at;
+		return;
+	}
+	group_close(w);
+}
+
+/* ---- the footer and the file -------------------------------------------- */
+
+static void schema_element(struct thrift *t, const struct column_def *d)
+{
+	thrift_elem_struct(t);
+	thrift_i32(t, 1, d->type);
+	thrift_i32(t, 3, d->optional ? REPETITION_OPTIONAL : REPETITION_REQUIRED);
+	thrift_string(t, 4, d->name);
+	if (d->logical == LOGICAL_STRING) {
+		thrift_i32(t, 6, CONVERTED_UTF8);
+		thrift_struct(t, 10);   /* LogicalType */
+		thrift_struct(t, 1);    /* STRING */
+		thrift_end(t);
+		thrift_end(t);
+	} else if (d->logical == LOGICAL_TIMESTAMP_NS) {
+		thrift_struct(t, 10);   /* LogicalType */
+		thrift_struct(t, 8);    /* TIMESTAMP */
+		thrift_bool(t, 1, true); /* isAdjustedToUTC */
+		thrift_struct(t, 2);    /* unit */
+		thrift_struct(t, 3);    /* NANOS */
+		thrift_end(t);
+		thrift_end(t);
+		thrift_end(t);
+		thrift_end(t);
+	}
+	thrift_end(t);
+}
+
+static void footer_encode(struct parquet_writer *w, struct bytebuf *b)
+{
+	size_t start = b->len;
+	struct thrift t;
+
+	thrift_begin(&t, b);
+	thrift_i32(&t, 1, 1);                       /* version */
+	thrift_list(&t, 2, THRIFT_STRUCT, NCOLS + 1);
+	thrift_elem_struct(&t);                     /* the root */
+	thrift_string(&t, 4, "schema");
+	thrift_i32(&t, 5, NCOLS);
+	thrift_end(&t);
+	for (int c = 0; c < NCOLS; c++)
+		schema_element(&t, &column_defs[c]);
+	thrift_i64(&t, 3, (int64_t)(w->sealed_rows + w->open_flushed));
+	thrift_list(&t, 4, THRIFT_STRUCT, w->ngroups + (w->open_flushed > 0));
+	bytebuf_put(b, w->groups.data, w->groups.len);
+	if (w->open_flushed)
+		bytebuf_put(b, w->open_meta.data, w->open_meta.len);
+	if (w->nkv) {
+		thrift_list(&t, 5, THRIFT_STRUCT, (uint32_t)w->nkv);
+		for (size_t i = 0; i < w->nkv; i++) {
+			thrift_elem_struct(&t);
+			thrift_string(&t, 1, w->kv[i].key);
+			if (w->kv[i].value)
+				thrift_string(&t, 2, w->kv[i].value);
+			thrift_end(&t);
+		}
+	}
+	thrift_string(&t, 6, CREATED_BY);
+	thrift_list(&t, 7, THRIFT_STRUCT, NCOLS);
+	for (int c = 0; c < NCOLS; c++) {
+		thrift_elem_struct(&t);                 /* ColumnOrder */
+		thrift_struct(&t, 1);                   /* TYPE_ORDER */
+		thrift_end(&t);
+		thrift_end(&t);
+	}
+	thrift_end(&t);
+	bytebuf_le32(b, (uint32_t)(b->len - start));
+	bytebuf_put(b, "PAR1", 4);
+}
+
+static int write_at(int fd, const uint8_t *p, size_t n, uint64_t off)
+{
+	while (n) {
+		ssize_t k = pwrite(fd, p, n, (off_t)off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			return -EIO;
+		p += k;
+		n -= (size_t)k;
+		off += (uint64_t)k;
+	}
+	return 0;
+}
+
+/*
+ * Brings the file up to date in one positioned write: the sealed row groups
+ * of out, the open row group (encoded again if it has rows the file lacks),
+ * a footer listing them all. With nothing but new key-value metadata, only
+ * the footer is written, after the open row group already in the file.
+ */
+static int commit(struct parquet_writer *w)
+{
+	size_t sealed = w->out.len;
+	uint64_t at = w->data_end, open_len = w->open_len, end;
+	int err;
+
+	if (sealed || w->nbuf != w->open_flushed) {
+		if (w->nbuf)
+			group_encode(w, &w->open_meta);
+		if (w->err)
+			return w->err;
+		open_len = w->out.len - sealed;
+	} else {
+		at += open_len;
+	}
+	w->open_flushed = w->nbuf; /* what the footer will list */
+	footer_encode(w, &w->out);
+	if (w->out.err)
+		return fail(w, -ENOMEM);
+	err = write_at(w->fd, w->out.data, w->out.len, at);
+	if (err)
+		return fail(w, err);
+	end = at + w->out.len;
+	if (end < w->file_size && ftruncate(w->fd, (off_t)end) < 0)
+		return fail(w, -errno);
+	w->file_size = end;
+	if (at == w->data_end && w->nbuf)
+		w->open_flushes++;
+	w->data_end += sealed;
+	w->open_len = open_len;
+	w->out.len = 0;
+	w->kv_dirty = false;
+	/* Sealing it where it lies keeps the footer from growing by a row
+	 * group a flush, and bounds what each flush writes again. */
+	if (w->open_flushes >= PARQUET_FLUSHES_PER_GROUP || w->open_len >= OPEN_BYTES) {
+		w->data_end += w->open_len;
+		bytebuf_put(&w->groups, w->open_meta.data, w->open_meta.len);
+		if (w->groups.err)
+			return fail(w, -ENOMEM);
+		group_close(w);
+	}
+	return 0;
+}
+
+/* ---- the API ------------------------------------------------------------ */
+
+static void writer_free(struct parquet_writer *w)
+{
+	for (int c = 0; c < NCOLS; c++) {
+		free(w->col[c].def);
+		free(w->col[c].i32);
+		free(w->col[c].i64);
+		strcol_free(&w->col[c].s);
+	}
+	bytebuf_free(&w->out);
+	bytebuf_free(&w->groups);
+	bytebuf_free(&w->open_meta);
+	bytebuf_free(&w->page);
+	bytebuf_free(&w->zpage);
+	bytebuf_free(&w->hdr);
+	bytebuf_free(&w->esc);
+	free(w->levels);
+	free(w->kv);
+	ZSTD_freeCCtx(w->zc);
+	free(w);
+}
+
+static int writer_alloc(struct parquet_writer *w)
+{
+	const size_t rows = PARQUET_ROWS_PER_GROUP;
+
+	w->zc = ZSTD_createCCtx();
+	w->levels = malloc(PAGE_ROWS * sizeof(*w->levels));
+	if (!w->zc || !w->levels)
+		return -ENOMEM;
+	for (int c = 0; c < NCOLS; c++) {
+		const struct column_def *d = &column_defs[c];
+		struct column *col = &w->col[c];
+
+		col->s.last = UINT32_MAX;
+		if (d->optional && !(col->def = malloc(rows)))
+			return -ENOMEM;
+		if (d->type == TYPE_INT32 && !(col->i32 = malloc(rows * sizeof(int32_t))))
+			return -ENOMEM;
+		if (d->type == TYPE_INT64 && !(col->i64 = malloc(rows * sizeof(int64_t))))
+			return -ENOMEM;
+		if (d->type == TYPE_BYTE_ARRAY && !(col->s.idx = malloc(rows * sizeof(uint32_t))))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int parquet_writer_open(const char *path, struct parquet_writer **out)
+{
+	struct parquet_writer *w;
+	int err;
+
+	if (!path || !out)
+		return -EINVAL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->fd = -1;
+	err = writer_alloc(w);
+	if (err)
+		goto cleanup;
+	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (w->fd < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	bytebuf_put(&w->out, "PAR1", 4);
+	err = commit(w);
+	if (err)
+		goto cleanup;
+	*out = w;
+	return 0;
+cleanup:
+	if (w->fd >= 0) {
+		close(w->fd);
+		unlink(path);
+	}
+	writer_free(w);
+	return err;
+}
+
+/* Bytes the string columns of the open row group hold. */
+static size_t string_bytes(const struct parquet_writer *w)
+{
+	return w->col[COL_COMM].s.bytes.len + w->col[COL_SYSCALL].s.bytes.len +
+	       w->col[COL_PATH].s.bytes.len + w->col[COL_PATH2].s.bytes.len;
+}
+
+int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev)
+{
+	const char *name;
+
+	if (!w || !ev || ev->sc < 0 || ev->sc >= IOR_SC_COUNT)
+		return -EINVAL;
+	if ((ev->path && strnlen(ev->path, STR_MAX + 1) > STR_MAX) ||
+	    (ev->path2 && strnlen(ev->path2, STR_MAX + 1) > STR_MAX))
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	name = ior_syscalls[ev->sc].name;
+	put_i64(w, COL_TIME, (int64_t)ev->time_ns);
+	put_i32(w, COL_PID, (int32_t)ev->pid);
+	put_i32(w, COL_TID, (int32_t)ev->tid);
+	put_str(w, COL_COMM, ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
+	put_str(w, COL_SYSCALL, name, strlen(name));
+	if (ev->has_fd)
+		put_i32(w, COL_FD, ev->fd);
+	else
+		put_null(w, COL_FD);
+	if (ev->path)
+		put_str(w, COL_PATH, ev->path, strlen(ev->path));
+	else
+		put_null(w, COL_PATH);
+	if (ev->path2)
+		put_str(w, COL_PATH2, ev->path2, strlen(ev->path2));
+	else
+		put_null(w, COL_PATH2);
+	if (ev->has_flags)
+		put_i32(w, COL_FLAGS, ev->flags);
+	else
+		put_null(w, COL_FLAGS);
+	put_i64(w, COL_RET, ev->ret);
+	put_i64(w, COL_BYTES, (int64_t)ev->bytes);
+	put_i64(w, COL_DURATION, (int64_t)ev->duration_ns);
+	put_i64(w, COL_GAP, (int64_t)ev->gap_ns);
+	if (w->err)
+		return w->err;
+	w->nbuf++;
+	w->rows++;
+	if (w->nbuf == PARQUET_ROWS_PER_GROUP || string_bytes(w) >= PARQUET_GROUP_BYTES) {
+		group_seal(w);
+		if (!w->err && w->out.len >= PENDING_BYTES)
+			commit(w);
+	}
+	return w->err;
+}
+
+int parquet_writer_flush(struct parquet_writer *w)
+{
+	if (!w)
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	if (w->out.len || w->nbuf != w->open_flushed || w->kv_dirty)
+		commit(w);
+	return w->err;
+}
+
+static bool kv_same(const struct parquet_kv *a, const char *key, const char *value)
+{
+	if (strcmp(a->key, key))
+		return false;
+	if (!a->value || !value)
+		return a->value == value;
+	return strcmp(a->value, value) == 0;
+}
+
+/* Copies s, escaped like the columns' strings, to *at; returns the copy. */
+static char *kv_copy(char **at, const char *s)
+{
+	char *d = *at;
+	long n;
+
+	if (!s)
+		return NULL;
+	n = parquet_escape(d, 4 * strlen(s) + 1, s, strlen(s));
+	d[n] = '\0';
+	*at += n + 1;
+	return d;
+}
+
+int parquet_writer_set_kv(struct parquet_writer *w, const struct parquet_kv *kv, size_t n)
+{
+	struct parquet_kv *copy;
+	size_t size = n * sizeof(*copy);
+	char *at;
+
+	if (!w || (!kv && n))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (!kv[i].key)
+			return -EINVAL;
+		size += 4 * strlen(kv[i].key) + 1;
+		if (kv[i].value)
+			size += 4 * strlen(kv[i].value) + 1;
+	}
+	if (w->err)
+		return w->err;
+	copy = malloc(size ? size : 1);
+	if (!copy)
+		return fail(w, -ENOMEM);
+	at = (char *)(copy + n);
+	for (size_t i = 0; i < n; i++) {
+		copy[i].key = kv_copy(&at, kv[i].key);
+		copy[i].value = kv_copy(&at, kv[i].value);
+	}
+	if (n != w->nkv)
+		w->kv_dirty = true;
+	for (size_t i = 0; i < n && !w->kv_dirty; i++)
+		if (!kv_same(&w->kv[i], copy[i].key, copy[i].value))
+			w->kv_dirty = true;
+	free(w->kv);
+	w->kv = copy;
+	w->nkv = n;
+	return 0;
+}
+
+int parquet_writer_close(struct parquet_writer *w)
+{
+	int err;
+
+	if (!w)
+		return 0;
+	parquet_writer_flush(w);
+	if (!w->err && fsync(w->fd) < 0)
+		fail(w, -errno);
+	if (close(w->fd) < 0)
+		fail(w, -errno);
+	err = w->err;
+	writer_free(w);
+	return err;
+}
+
+uint64_t parquet_writer_rows(const struct parquet_writer *w)
+{
+	return w ? w->rows : 0;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A streaming Parquet writer for ior events: one row per completed syscall,
+ * with the columns of DESIGN.md section 4 (time_ns, pid, tid, comm, syscall,
+ * fd, path, path2, flags, ret, bytes, duration_ns, duration_to_prev_ns).
+ * Rows are buffered per column and written as row groups; after every
+ * successful flush the file on disk is a complete Parquet file holding every
+ * row added so far. Its strings are valid UTF-8 (see parquet_escape).
+ * Errors are sticky: the first one is kept, every later call does nothing
+ * and returns it, and close reports it.
+ */
+#ifndef IOR_PARQUET_H
+#define IOR_PARQUET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+/* A row group is sealed (and later rows go to a new one) when it holds
+ * PARQUET_ROWS_PER_GROUP rows, when its strings take PARQUET_GROUP_BYTES,
+ * or when flush has written it PARQUET_FLUSHES_PER_GROUP times: until then
+ * each flush writes it again, with its new rows, over its previous version.
+ * Memory: about 80 bytes for each of PARQUET_ROWS_PER_GROUP rows, plus the
+ * strings of the open row group and sealed row groups not yet written. */
+#define PARQUET_ROWS_PER_GROUP 262144
+#define PARQUET_GROUP_BYTES (64u << 20)
+#define PARQUET_FLUSHES_PER_GROUP 60
+
+struct parquet_writer;
+
+struct parquet_kv {
+	const char *key;   /* not NULL */
+	const char *value; /* NULL: the key has no value */
+};
+
+/*
+ * Creates the file path (O_CREAT | O_EXCL | O_NOFOLLOW, mode 0600: it never
+ * replaces a file and never follows a symlink) and writes an empty but valid
+ * Parquet file to it. On success *out is the writer; close it with
+ * parquet_writer_close. Returns 0; -EINVAL if path or out is NULL; -EEXIST
+ * if path exists (a symlink too), or another negative errno of open or
+ * write; -ENOMEM. On failure nothing is left behind (a file it created
+ * is removed) and *out is untouched.
+ */
+int parquet_writer_open(const char *path, struct parquet_writer **out);
+
+/*
+ * Buffers ev as one row (copying its strings, escaped as parquet_escape
+ * says). A row group it seals is encoded in memory and reaches the file at
+ * the next flush, or as soon as such row groups take 32 MiB.
+ * Returns 0; -EINVAL (not sticky, nothing added) if w or ev is NULL, ev->sc
+ * is no syscall of ior_syscalls[] or a path is longer than 1 MiB; else the
+ * sticky error (-ENOMEM, or an
+ * errno of writing such as -ENOSPC, -EIO, -EFBIG).
+ */
+int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev);
+
+/*
+ * Writes every row not yet in the file (as part of the open row group) and
+ * a footer that lists every row group: when it returns 0 the file is a valid
+ * Parquet file with every row added before the call. Does nothing when there
+ * is no such row and the key-value metadata has not changed since the last
+ * footer. Call it at least every second. Returns 0, -EINVAL if w is NULL,
+ * or the sticky error.
+ */
+int parquet_writer_flush(struct parquet_writer *w);
+
+/*
+ * Replaces the key-value metadata written in every later footer with the n
+ * pairs of kv (copied and escaped as parquet_escape says, so the footer's
+ * strings are valid UTF-8; n may be 0 to drop them all). The next flush writes a
+ * footer even without new rows if the pairs differ from the last ones.
+ * Returns 0; -EINVAL (not sticky) if w is NULL, kv is NULL with n > 0, or a
+ * key is NULL; the sticky error, or -ENOMEM (which becomes sticky).
+ */
+int parquet_writer_set_kv(struct parquet_writer *w, const struct parquet_kv *kv, size_t n);
+
+/*
+ * Flushes, fsyncs and closes the file and frees w (accepts NULL: returns 0).
+ * Returns 0, or the first error that ever happened to w, including one of
+ * this final flush, fsync or close. After an error the file may miss the
+ * rows since the last successful flush (or, if the error struck during a
+ * write, may need a repair, see parquet.c).
+ */
+int parquet_writer_close(struct parquet_writer *w);
+
+/* Rows accepted by parquet_writer_add so far, flushed or not (0 for NULL). */
+uint64_t parquet_writer_rows(const struct parquet_writer *w);
+
+/*
+ * The string mapping of the file's STRING columns (comm, path, path2; the
+ * syscall names are ASCII): bytes that form valid UTF-8 are kept as they are,
+ * except a backslash, written as two backslashes; each byte that is not part
+ * of valid UTF-8 (shortest form, no surrogates, at most U+10FFFF) is written
+ * as the four characters \xHH (lower-case hex). The mapping is one-to-one, so
+ * a reader can restore the original bytes. Writes the result of len bytes of
+ * src to dst (cap bytes, at least 4 * len + 1 always suffice) and returns
+ * its length, or -ENOSPC if it does not fit (dst then undefined). dst is not
+ * NUL-terminated.
+ */
+long parquet_escape(char *dst, size_t cap, const char *src, size_t len);
+
+#endif /* IOR_PARQUET_H */

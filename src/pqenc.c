@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Bit packing, the RLE/bit-packed hybrid and DELTA_BINARY_PACKED. */
+#include "pqenc.h"
+
+#define RLE_MIN_RUN 8       /* shorter runs are cheaper bit-packed */
+#define RLE_MAX_GROUPS 63   /* bit-packed groups per run: a one-byte header */
+#define MINIBLOCK (PQENC_DELTA_BLOCK / PQENC_DELTA_MINIBLOCKS)
+
+unsigned pqenc_bit_width(uint64_t v)
+{
+	return v ? 64u - (unsigned)__builtin_clzll(v) : 0;
+}
+
+void pqenc_bitpack(uint8_t *dst, const uint64_t *v, size_t n, unsigned w)
+{
+	uint64_t mask = w >= 64 ? ~0ull : (1ull << w) - 1;
+	uint64_t acc = 0;
+	unsigned have = 0; /* bits waiting in acc, always < 64 */
+
+	if (w == 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = v[i] & mask;
+
+		acc |= x << have;
+		if (have + w < 64) {
+			have += w;
+			continue;
+		}
+		for (int k = 0; k < 8; k++)
+			*dst++ = (uint8_t)(acc >> (8 * k));
+		/* the bits of x that did not fit */
+		acc = have ? x >> (64 - have) : 0;
+		have = have + w - 64;
+	}
+	for (unsigned k = 0; k * 8 < have; k++)
+		*dst++ = (uint8_t)(acc >> (8 * k));
+}
+
+/* Writes the bit-packed run of groups * 8 values from v (n of them real). */
+static void rle_packed(struct bytebuf *out, const uint32_t *v, size_t n, size_t groups,
+		       unsigned w)
+{
+	uint64_t vals[8];
+
+	bytebuf_uleb(out, (uint64_t)groups << 1 | 1);
+	if (!bytebuf_room(out, groups * w))
+		return;
+	for (size_t g = 0; g < groups; g++) {
+		for (size_t k = 0; k < 8; k++) {
+			size_t i = g * 8 + k;
+
+			vals[k] = i < n ? v[i] : 0;
+		}
+		pqenc_bitpack(out->data + out->len, vals, 8, w);
+		out->len += w;
+	}
+}
+
+void pqenc_rle(struct bytebuf *out, const uint32_t *v, size_t n, unsigned w)
+{
+	size_t i = 0;
+	size_t packed_from = 0, groups = 0; /* pending bit-packed run */
+
+	while (i < n) {
+		size_t run = 1;
+
+		while (i + run < n && v[i + run] == v[i])
+			run++;
+		if (run >= RLE_MIN_RUN || i + run == n) {
+			if (groups)
+				rle_packed(out, v + packed_from, n - packed_from, groups, w);
+			groups = 0;
+			bytebuf_uleb(out, (uint64_t)run << 1);
+			for (unsigned k = 0; k < (w + 7) / 8; k++)
+				bytebuf_byte(out, (uint8_t)(v[i] >> (8 * k)));
+			i += run;
+			continue;
+		}
+		if (groups == 0)
+			packed_from = i;
+		groups++;
+		i += 8;
+		if (groups == RLE_MAX_GROUPS) {
+			rle_packed(out, v + packed_from, n - packed_from, groups, w);
+			groups = 0;
+		}
+	}
+	if (groups)
+		rle_packed(out, v + packed_from, n - packed_from, groups, w);
+}
+
+/*
+ * One block of nd (1..128) deltas, already wrapped to width bits. The
+ * minimum is taken as a signed number of that width; subtracting it (with
+ * wrap-around) leaves every delta a non-negative number below 2^width.
+ */
+static void delta_block(struct bytebuf *out, uint64_t *d, size_t nd, unsigned width)
+{
+	uint64_t mask = width == 64 ? ~0ull : (1ull << width) - 1;
+	int64_t min = INT64_MAX;
+	uint8_t widths[PQENC_DELTA_MINIBLOCKS] = { 0 };
+
+	for (size_t i = 0; i < nd; i++) {
+		int64_t s = width == 64 ? (int64_t)d[i] : (int64_t)(int32_t)(uint32_t)d[i];
+
+		if (s < min)
+			min = s;
+	}
+	for (size_t i = 0; i < nd; i++)
+		d[i] = (d[i] - (uint64_t)min) & mask;
+	for (size_t i = nd; i < PQENC_DELTA_BLOCK; i++)
+		d[i] = 0;
+	bytebuf_uleb(out, bytebuf_zigzag(min));
+	for (size_t m = 0; m * MINIBLOCK < nd; m++) {
+		uint64_t any = 0;
+
+		for (size_t i = m * MINIBLOCK; i < (m + 1) * MINIBLOCK; i++)
+			any |= d[i];
+		widths[m] = (uint8_t)pqenc_bit_width(any);
+	}
+	bytebuf_put(out, widths, sizeof(widths));
+	for (size_t m = 0; m * MINIBLOCK < nd; m++) {
+		size_t bytes = (size_t)MINIBLOCK * widths[m] / 8;
+
+		if (!bytebuf_room(out, bytes))
+			return;
+		pqenc_bitpack(out->data + out->len, d + m * MINIBLOCK, MINIBLOCK, widths[m]);
+		out->len += bytes;
+	}
+}
+
+static void delta_header(struct bytebuf *out, size_t n, int64_t first)
+{
+	bytebuf_uleb(out, PQENC_DELTA_BLOCK);
+	bytebuf_uleb(out, PQENC_DELTA_MINIBLOCKS);
+	bytebuf_uleb(out, n);
+	bytebuf_uleb(out, bytebuf_zigzag(first));
+}
+
+void pqenc_delta_i64(struct bytebuf *out, const int64_t *v, size_t n)
+{
+	uint64_t d[PQENC_DELTA_BLOCK];
+
+	delta_header(out, n, n ? v[0] : 0);
+	for (size_t i = 1; i < n;) {
+		size_t nd = n - i < PQENC_DELTA_BLOCK ? n - i : PQENC_DELTA_BLOCK;
+
+		for (size_t k = 0; k < nd; k++)
+			d[k] = (uint64_t)v[i + k] - (uint64_t)v[i + k - 1];
+		delta_block(out, d, nd, 64);
+		i += nd;
+	}
+}
+
+void pqenc_delta_i32(struct bytebuf *out, const int32_t *v, size_t n)
+{
+	uint64_t d[PQENC_DELTA_BLOCK];
+
+	delta_header(out, n, n ? v[0] : 0);
+	for (size_t i = 1; i < n;) {
+		size_t nd = n - i < PQENC_DELTA_BLOCK ? n - i : PQENC_DELTA_BLOCK;
+
+		for (size_t k = 0; k < nd; k++)
+			d[k] = (uint32_t)((uint32_t)v[i + k] - (uint32_t)v[i + k - 1]);
+		delta_block(out, d, nd, 32);
+		i += nd;
+	}
+}
