@@ -59,7 +59,7 @@ BENCH_BINS:= $(patsubst bench/%.c,$(BUILD)/bench/%,$(filter-out %.bpf.c,$(wildca
 
 all: ior
 
-.PHONY: all deps test unit integration tui fuzz bench clean run
+.PHONY: all deps test unit parquet integration tui fuzz bench clean run
 
 $(BUILD)/.deps: scripts/deps.sh
 	$(Q)scripts/deps.sh build
@@ -122,6 +122,7 @@ unit: $(BUILD)/unit/run
 	$(Q)$(BUILD)/unit/run
 
 integration: ior $(WORKLOADS) $(BUILD)/.testdeps
+	$(Q)tests/parquet/install.sh
 	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/run.py
 
 # each reader of untrusted files is fuzzed briefly on every test run
@@ -133,7 +134,11 @@ fuzz: $(BUILD)/.testdeps
 tui: ior $(BUILD)/.testdeps
 	$(Q)IOR=./ior BUILD=$(BUILD) python3 tests/tui/run.py
 
-test: unit integration tui fuzz
+# the Parquet writer checked by two independent readers (DuckDB, hyparquet)
+parquet: $(BUILD)/.testdeps
+	$(Q)tests/parquet/run.sh
+
+test: unit parquet integration tui fuzz
 
 # ---- benchmark -----------------------------------------------------------
 $(BUILD)/bench/%: bench/%.c | $(BUILD)/.deps

@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "folded.h"
 #include "iorzst.h"
+#include "parquet.h"
 #include "plain.h"
 #include "svg.h"
 #include "tracer.h"
@@ -415,57 +416,94 @@ static int flame_event(void *ctx, const struct ior_event *ev)
 	return agg_add(f->agg, ev);
 }
 
-static int flame_finish(void *ctx, const struct tracer_stats *st)
-{
-	struct flame_run *f = ctx;
-	const struct cli *c = f->cli;
-	char num[20][32], command[4096] = "";
+/*
+ * The metadata every file ior records carries: who, where, when, how, and
+ * (at the end of a run) every loss counter. Strings point into m or into
+ * the caller's cli and cmdline, which must outlive m's use.
+ */
+struct run_meta {
+	struct { const char *key, *value; } kv[40];
+	size_t n;
+	char num[24][24];
+	size_t nnum;
+	char command[4096];
 	struct utsname uts;
-	struct iorzst_kv kv[32];
-	size_t n = 0;
-	int k = 0, err;
+};
 
-#define KV(k_, v_) (kv[n].key = (k_), kv[n].value = (v_), n++)
-#define KV_U64(k_, v_) (snprintf(num[k], sizeof(num[k]), "%llu", (unsigned long long)(v_)), \
-			KV(k_, num[k]), k++)
-	if (uname(&uts))
-		memset(&uts, 0, sizeof(uts));
+static void meta_str(struct run_meta *m, const char *key, const char *value)
+{
+	if (m->n < sizeof(m->kv) / sizeof(m->kv[0])) {
+		m->kv[m->n].key = key;
+		m->kv[m->n].value = value;
+		m->n++;
+	}
+}
+
+static void meta_u64(struct run_meta *m, const char *key, uint64_t v)
+{
+	if (m->nnum < sizeof(m->num) / sizeof(m->num[0])) {
+		snprintf(m->num[m->nnum], sizeof(m->num[0]), "%llu", (unsigned long long)v);
+		meta_str(m, key, m->num[m->nnum++]);
+	}
+}
+
+static void meta_build(struct run_meta *m, const struct cli *c, const char *cmdline,
+		       uint64_t start_wall_ns, const struct tracer_stats *st)
+{
+	memset(m, 0, sizeof(*m));
+	if (uname(&m->uts))
+		memset(&m->uts, 0, sizeof(m->uts));
 	if (c->cmd) {
 		int argc = 0;
 
 		while (c->cmd[argc])
 			argc++;
-		join_cmdline(command, sizeof(command), argc, c->cmd);
+		join_cmdline(m->command, sizeof(m->command), argc, c->cmd);
 	}
-	KV("ior.version", "0.1.0");
-	KV("host", uts.nodename);
-	KV("kernel", uts.release);
-	KV_U64("start_ns", f->start_wall_ns);
-	KV_U64("end_ns", util_now_ns(CLOCK_REALTIME));
-	KV("cmdline", f->cmdline);
+	meta_str(m, "ior.version", "0.1.0");
+	meta_str(m, "host", m->uts.nodename);
+	meta_str(m, "kernel", m->uts.release);
+	meta_u64(m, "start_ns", start_wall_ns);
+	if (st)
+		meta_u64(m, "end_ns", util_now_ns(CLOCK_REALTIME));
+	meta_str(m, "cmdline", cmdline);
 	if (c->cmd)
-		KV("command", command);
+		meta_str(m, "command", m->command);
 	if (c->pid)
-		KV_U64("filter.pid", c->pid);
+		meta_u64(m, "filter.pid", c->pid);
 	if (c->tid)
-		KV_U64("filter.tid", c->tid);
+		meta_u64(m, "filter.tid", c->tid);
 	if (c->comm)
-		KV("filter.comm", c->comm);
+		meta_str(m, "filter.comm", c->comm);
 	if (c->path)
-		KV("filter.path", c->path);
-	KV_U64("lost.ringbuf_drops", st->rb_drops);
-	KV_U64("lost.path_drops", st->path_drops);
-	KV_U64("lost.unpaired_exits", st->unpaired_exits);
-	KV_U64("lost.lost_entries", st->lost_enters);
-	KV_U64("lost.died_in_call", st->died_in_call);
-	KV_U64("lost.unreadable_strings", st->str_faults);
-	KV_U64("lost.recursion_misses", st->recursion_misses);
-	KV_U64("lost.unknown_paths", st->unknown_paths);
-	KV_U64("agg.cap", agg_cap(f->agg));
-	KV_U64("agg.folded", agg_folded(f->agg));
-#undef KV
-#undef KV_U64
-	err = iorzst_write(f->out, f->agg, kv, n);
+		meta_str(m, "filter.path", c->path);
+	if (!st)
+		return;
+	meta_u64(m, "lost.ringbuf_drops", st->rb_drops);
+	meta_u64(m, "lost.path_drops", st->path_drops);
+	meta_u64(m, "lost.unpaired_exits", st->unpaired_exits);
+	meta_u64(m, "lost.lost_entries", st->lost_enters);
+	meta_u64(m, "lost.died_in_call", st->died_in_call);
+	meta_u64(m, "lost.unreadable_strings", st->str_faults);
+	meta_u64(m, "lost.recursion_misses", st->recursion_misses);
+	meta_u64(m, "lost.unknown_paths", st->unknown_paths);
+}
+
+static int flame_finish(void *ctx, const struct tracer_stats *st)
+{
+	struct flame_run *f = ctx;
+	struct iorzst_kv kv[sizeof(((struct run_meta *)0)->kv) / sizeof(((struct run_meta *)0)->kv[0])];
+	struct run_meta m;
+	int err;
+
+	meta_build(&m, f->cli, f->cmdline, f->start_wall_ns, st);
+	meta_u64(&m, "agg.cap", agg_cap(f->agg));
+	meta_u64(&m, "agg.folded", agg_folded(f->agg));
+	for (size_t i = 0; i < m.n; i++) {
+		kv[i].key = m.kv[i].key;
+		kv[i].value = m.kv[i].value;
+	}
+	err = iorzst_write(f->out, f->agg, kv, m.n);
 	if (err) {
 		fprintf(stderr, "ior: cannot write %s: %s\n", f->out, strerror(-err));
 		return err;
@@ -507,6 +545,95 @@ static int run_flamegraph(const struct cli *c, int argc, char **argv)
 
 	ret = run_headless(c, &sink);
 	agg_free(f.agg);
+	return ret;
+}
+
+/* State of a -parquet run: the writer, flushed at least once a second. */
+struct parquet_run {
+	struct parquet_writer *w;
+	const struct cli *cli;
+	const char *cmdline;
+	uint64_t start_wall_ns;
+	uint64_t last_flush_ns;
+};
+
+static int set_meta(struct parquet_writer *w, const struct run_meta *m)
+{
+	struct parquet_kv kv[sizeof(m->kv) / sizeof(m->kv[0])];
+
+	for (size_t i = 0; i < m->n; i++) {
+		kv[i].key = m->kv[i].key;
+		kv[i].value = m->kv[i].value;
+	}
+	return parquet_writer_set_kv(w, kv, m->n);
+}
+
+static int parquet_event(void *ctx, const struct ior_event *ev)
+{
+	return parquet_writer_add(((struct parquet_run *)ctx)->w, ev);
+}
+
+static int parquet_tick(void *ctx)
+{
+	struct parquet_run *p = ctx;
+	uint64_t now = util_now_ns(CLOCK_MONOTONIC);
+
+	if (now - p->last_flush_ns < 1000000000u)
+		return 0;
+	p->last_flush_ns = now;
+	return parquet_writer_flush(p->w);
+}
+
+static int parquet_finish(void *ctx, const struct tracer_stats *st)
+{
+	struct parquet_run *p = ctx;
+	uint64_t rows = parquet_writer_rows(p->w);
+	struct run_meta m;
+	int err;
+
+	meta_build(&m, p->cli, p->cmdline, p->start_wall_ns, st);
+	set_meta(p->w, &m);
+	err = parquet_writer_close(p->w);
+	p->w = NULL;
+	if (err) {
+		fprintf(stderr, "ior: cannot write %s: %s\n", p->cli->file, strerror(-err));
+		return err;
+	}
+	give_to_sudo_user(p->cli->file);
+	fprintf(stderr, "ior: wrote %s: %llu rows\n", p->cli->file, (unsigned long long)rows);
+	return 0;
+}
+
+static int run_parquet(const struct cli *c, int argc, char **argv)
+{
+	char cmdline[8192];
+	struct parquet_run p = { .cli = c, .cmdline = cmdline };
+	struct run_meta m;
+	int ret, e;
+
+	join_cmdline(cmdline, sizeof(cmdline), argc, argv);
+	e = parquet_writer_open(c->file, &p.w);
+	if (e) {
+		fprintf(stderr, "ior: cannot create %s: %s%s\n", c->file, strerror(-e),
+			e == -EEXIST ? " (ior never overwrites a recording)" : "");
+		return 2;
+	}
+	p.start_wall_ns = util_now_ns(CLOCK_REALTIME);
+	p.last_flush_ns = util_now_ns(CLOCK_MONOTONIC);
+	meta_build(&m, c, cmdline, p.start_wall_ns, NULL);
+	set_meta(p.w, &m);
+	const struct sink sink = {
+		.event = parquet_event,
+		.tick = parquet_tick,
+		.finish = parquet_finish,
+		.ctx = &p,
+	};
+	ret = run_headless(c, &sink);
+	if (p.w) {
+		/* tracing never started: leave no empty recording behind */
+		parquet_writer_close(p.w);
+		unlink(c->file);
+	}
 	return ret;
 }
 
@@ -821,6 +948,8 @@ int main(int argc, char **argv)
 		return run_plain(&c);
 	case CLI_FLAMEGRAPH:
 		return run_flamegraph(&c, argc, argv);
+	case CLI_PARQUET:
+		return run_parquet(&c, argc, argv);
 	case CLI_FOLDED:
 		signal(SIGPIPE, SIG_IGN);
 		return run_folded(&c);

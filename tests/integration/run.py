@@ -302,12 +302,58 @@ def nearest(e, records, anchor=None, n=3):
     return sorted(records, key=score, reverse=True)[:n]
 
 
-class IoworkResult:
-    """The iowork run, and the match of its log against ior's records."""
+PARQUET_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "parquet")
 
-    def __init__(self):
+
+def unescape_parquet(s):
+    """The bytes behind a string ior wrote to Parquet: valid UTF-8 as is,
+    '\\\\' for a backslash and '\\xHH' for each byte that is not UTF-8."""
+    if s is None:
+        return None
+    out, i = bytearray(), 0
+    while i < len(s):
+        if s[i] == "\\" and s[i + 1:i + 2] == "\\":
+            out += b"\\"
+            i += 2
+        elif s[i] == "\\" and s[i + 1:i + 2] == "x":
+            out.append(int(s[i + 2:i + 4], 16))
+            i += 4
+        else:
+            out += s[i].encode("utf-8")
+            i += 1
+    return bytes(out)
+
+
+def parquet_records(path):
+    """The rows of an ior Parquet file as DuckDB reads them, shaped like
+    parse_record's dicts (time in microseconds, as DuckDB gives it)."""
+    proc = subprocess.run(["node", os.path.join(PARQUET_DIR, "dump.mjs"), path],
+                          capture_output=True, timeout=120)
+    check(proc.returncode == 0, "DuckDB could not read %s: %s"
+          % (path, proc.stderr.decode(errors="replace")[-2000:]))
+    records = []
+    for line in proc.stdout.decode().splitlines():
+        row = json.loads(line)
+        rec = {"sc": row["syscall"], "pid": row["pid"], "tid": row["tid"], "fd": row["fd"],
+               "ret": int(row["ret"]), "bytes": int(row["bytes"]), "dur": int(row["dur"]),
+               "gap": int(row["gap"]), "time_ns": int(row["time_us"]) * 1000,
+               "flags": None if row["flags"] is None else "0x%x" % (row["flags"] & 0xffffffff),
+               "raw_path": unescape_parquet(row["path"]), "raw_path2": unescape_parquet(row["path2"]),
+               "comm": row["comm"]}
+        rec["path"], rec["path2"] = quote(rec["raw_path"]), quote(rec["raw_path2"])
+        rec["line"] = "parquet row: " + line
+        records.append(rec)
+    return records
+
+
+class IoworkResult:
+    """The iowork run, and the match of its log against ior's records:
+    printed by -plain, or recorded by -parquet and read back with DuckDB."""
+
+    def __init__(self, mode="plain"):
         self.error = None
-        self.scratch = Scratch("iowork")
+        self.mode = mode
+        self.scratch = Scratch("iowork-" + mode)
         try:
             self._run()
         except TestFailure as e:
@@ -323,11 +369,18 @@ class IoworkResult:
         os.write(fd, b"opened by the test driver\n")
         os.dup2(fd, PREOPEN_FD, inheritable=True)
         os.close(fd)
+        out = ["-plain"]
+        if self.mode == "parquet":
+            self.parquet = os.path.join(self.scratch.base, "iowork.parquet")
+            out = ["-parquet", self.parquet]
         try:
-            self.run = run_ior(["-plain", "--", workload("iowork"), d, log, str(PREOPEN_FD)],
+            self.run = run_ior(out + ["--", workload("iowork"), d, log, str(PREOPEN_FD)],
                                cwd=d, pass_fds=(PREOPEN_FD,), timeout=60)
         finally:
             os.close(PREOPEN_FD)
+        if self.mode == "parquet":
+            check(self.run.stdout == b"", "-parquet printed on stdout: %r" % self.run.stdout[:200])
+            self.run.records = parquet_records(self.parquet)
         self.expected, markers = [], {}
         with open(log, "rb") as f:
             for line in f:
@@ -359,7 +412,10 @@ class IoworkResult:
             if not cands:
                 self.missing.append(e)
                 continue
-            after = [r for r in cands if r["time_ns"] > last_time.get(e["tid"], -1)]
+            # DuckDB gives Parquet times in microseconds: calls may share one
+            strict = self.mode == "plain"
+            after = [r for r in cands if r["time_ns"] > last_time.get(e["tid"], -1)
+                     or (not strict and r["time_ns"] == last_time.get(e["tid"], -1))]
             r = after[0] if after else cands[0]
             if not after:
                 self.order_errors.append((e, r))
@@ -405,36 +461,43 @@ class IoworkResult:
               % (len(problems), len(entries), "\n".join(shown)))
 
 
-_iowork = None
+_iowork = {}
 
 
-def iowork():
-    global _iowork
-    if _iowork is None:
-        _iowork = IoworkResult()
-    return _iowork
+def iowork(mode="plain"):
+    if mode not in _iowork:
+        _iowork[mode] = IoworkResult(mode)
+    return _iowork[mode]
 
 
-def test_iowork_run():
-    w = iowork()
-    check(w.error is None, w.error or "")
-    check(w.exit_marker == IOWORK_EXIT,
-          "iowork did not finish its script (exit marker %s)\n%s" % (w.exit_marker, w.run.stderr_tail()))
-    w.run.check_ran(IOWORK_EXIT)
-    w.run.check_lines()
-    w.run.check_summary()
-
-
-def test_iowork_unexpected():
-    w = iowork()
-    check(w.error is None, w.error or "")
-    check(not w.unexpected, "%d record(s) under the test directory that iowork did not log:\n%s"
-          % (len(w.unexpected), "\n".join("    " + r["line"] for r in w.unexpected[:30])))
-
-
-def make_section_test(section):
+def make_iowork_run_test(mode):
     def test():
-        iowork().check_section(section)
+        w = iowork(mode)
+        check(w.error is None, w.error or "")
+        check(w.exit_marker == IOWORK_EXIT, "iowork did not finish its script (exit marker %s)\n%s"
+              % (w.exit_marker, w.run.stderr_tail()))
+        w.run.check_ran(IOWORK_EXIT)
+        w.run.check_lines()
+        w.run.check_summary()
+        if mode == "parquet":
+            check(len(w.run.records) == w.run.summary["syscalls"],
+                  "the recording holds %d rows but ior traced %d syscalls"
+                  % (len(w.run.records), w.run.summary["syscalls"]))
+    return test
+
+
+def make_iowork_unexpected_test(mode):
+    def test():
+        w = iowork(mode)
+        check(w.error is None, w.error or "")
+        check(not w.unexpected, "%d record(s) under the test directory that iowork did not log:\n%s"
+              % (len(w.unexpected), "\n".join("    " + r["line"] for r in w.unexpected[:30])))
+    return test
+
+
+def make_section_test(section, mode="plain"):
+    def test():
+        iowork(mode).check_section(section)
     return test
 
 
@@ -818,6 +881,32 @@ def test_folded_bad_files():
         os.unlink(path)
 
 
+def test_parquet_sigkill():
+    """SIGKILL a live -parquet recording after a few flushes: the file must
+    still open in DuckDB with the rows of the workload up to a flush."""
+    s = Scratch("pqkill")
+    try:
+        out = os.path.join(s.base, "killed.parquet")
+        target = os.path.join(s.dir, "f")
+        script = "while :; do echo x >> %s; sleep 0.01; done" % target
+        proc = subprocess.Popen([IOR, "-parquet", out, "--", "sh", "-c", script],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        time.sleep(3.5)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        rows = parquet_records(out)
+        writes = [r for r in rows if r["sc"] == "write" and r["raw_path"] == target.encode()]
+        check(len(writes) >= 100, "only %d writes of %s survived 3 s of recording" % (len(writes), target))
+        check(all(r["bytes"] == 2 and r["ret"] == 2 for r in writes), "a write row is wrong")
+        check(len(rows) > len(writes), "no other rows")
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        s.remove()
+
+
 # ---- the runner -----------------------------------------------------------------
 
 TESTS = [("exit-status-3", test_exit_status_3), ("exit-status-0", test_exit_status_0),
@@ -826,9 +915,14 @@ TESTS += [("bad-flag:" + name, make_bad_flag_test(args)) for name, args in BAD_F
 TESTS += [("missing-command", test_missing_command), ("stdin-passthrough", test_stdin_passthrough),
           ("comm-filter", test_comm_filter), ("comm-escape", test_comm_escape),
           ("pid-filter", test_pid_filter), ("threads", test_threads),
-          ("threads-load", test_threads_load), ("iowork:run", test_iowork_run)]
+          ("threads-load", test_threads_load), ("iowork:run", make_iowork_run_test("plain"))]
 TESTS += [("iowork:" + sec, make_section_test(sec)) for sec in IOWORK_SECTIONS]
-TESTS += [("iowork:no-unexpected", test_iowork_unexpected)]
+TESTS += [("iowork:no-unexpected", make_iowork_unexpected_test("plain"))]
+# the same workload recorded with -parquet and read back with DuckDB: the same exact rows
+TESTS += [("parquet:iowork:run", make_iowork_run_test("parquet"))]
+TESTS += [("parquet:iowork:" + sec, make_section_test(sec, "parquet")) for sec in IOWORK_SECTIONS]
+TESTS += [("parquet:iowork:no-unexpected", make_iowork_unexpected_test("parquet")),
+          ("parquet:sigkill", test_parquet_sigkill)]
 TESTS += [("flame:written", test_flame_written), ("flame:counts", test_flame_counts),
           ("flame:orders-metrics", test_flame_orders_and_metrics), ("flame:svg", test_flame_svg),
           ("flame:refuses-existing", test_flame_refuses_existing),
@@ -933,11 +1027,11 @@ def main(argv):
     if _flame is not None:
         _flame.scratch.failed = failed > 0
         _flame.scratch.remove()
-    if _iowork is not None:
-        _iowork.scratch.failed = failed > 0
+    for w in _iowork.values():
+        w.scratch.failed = failed > 0
         if failed and KEEP:
-            print("(iowork files kept in %s)" % _iowork.scratch.base)
-        _iowork.scratch.remove()
+            print("(iowork files kept in %s)" % w.scratch.base)
+        w.scratch.remove()
     print("integration: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -15,32 +15,9 @@ root=$(cd "$here/../.." && pwd)
 passed=0
 failed=0
 
-if ! command -v node >/dev/null 2>&1; then
-	echo "parquet: node is missing: the independent readers run on Node.js 18+ (Debian: apt-get install nodejs npm)" >&2
+if ! "$here/install.sh"; then
 	echo "parquet: 0 passed, 1 failed"
 	exit 1
-fi
-if ! node -e 'process.exit(+process.versions.node.split(".")[0] >= 18 ? 0 : 1)'; then
-	echo "parquet: node $(node --version) is too old: the readers need Node.js 18+" >&2
-	echo "parquet: 0 passed, 1 failed"
-	exit 1
-fi
-
-# The readers, at the exact versions package.json pins. No lock file is kept
-# (it would name the registry): npm installs those pins and their own deps.
-# shellcheck disable=SC2016 # the ${name} is JavaScript's
-if ! (cd "$here" && node -e '
-	const pkg = require("./package.json");
-	for (const [name, want] of Object.entries(pkg.dependencies)) {
-		const got = require(`./node_modules/${name}/package.json`).version;
-		if (got !== want) process.exit(1);
-	}' >/dev/null 2>&1); then
-	echo "parquet: installing the readers (npm install in tests/parquet)" >&2
-	if ! (cd "$here" && npm install --no-package-lock --no-audit --no-fund --loglevel=error >&2); then
-		echo "parquet: npm install failed in $here" >&2
-		echo "parquet: 0 passed, 1 failed"
-		exit 1
-	fi
 fi
 
 work=$(mktemp -d /tmp/ior-parquet.XXXXXX)
