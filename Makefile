@@ -97,7 +97,7 @@ ior: $(IOR_OBJS) $(LINKSTAMP)
 FORCE:
 
 run: ior
-	./ior -plain
+	./ior
 
 # ---- tests -------------------------------------------------------------
 $(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)/.deps
