@@ -18,6 +18,8 @@
 #   floor      the storm while build/bench/floor holds its empty programs
 #   ior-plain  the storm while `ior -plain` traces system-wide to /dev/null
 #   ior-cmd    `ior -plain -- storm` (ior traces only its command)
+#   ior-flame  `ior -flamegraph -name X -- storm` (aggregated, one .ior.zst at the end)
+#   ior-parquet `ior -parquet X -- storm` (one Parquet row per syscall)
 #   strace     `strace -f -c` on N/20 syscalls per thread, time scaled x20
 #   bpftrace   per-syscall latency histograms of the storm's pid (tracepoints)
 # The storm writes its result line to a file (storm -o), so it survives
@@ -230,27 +232,29 @@ run_ior_plain() {
 	add_ior ior-plain "$1" "$sum" "${rss:--}"
 }
 
-run_ior_cmd() {
-	local out=$WORK/storm.out err=$WORK/ior.err rssf=$WORK/ior.rss rss=- sum t rc=0
-	rm -f "$out" "$rssf"
+# run_ior_under CFG THREADS MODE-ARGS...: `ior MODE-ARGS -- storm`, timed by the storm.
+run_ior_under() {
+	local cfg=$1 threads=$2 out=$WORK/storm.out err=$WORK/ior.err rssf=$WORK/ior.rss rss=- sum t rc=0
+	shift 2
+	rm -f "$out" "$rssf" "$WORK"/rec.*
 	if [ -x /usr/bin/time ]; then
 		# GNU time's %M is the largest peak RSS among ior and the storm it
 		# waits for; the storm's is a few MB, far below ior's.
-		run_fg /usr/bin/time -f '%M' -o "$rssf" "$IOR" -plain -- "$STORM" -t "$1" -n "$N" -p "$WORK" -o "$out" \
+		run_fg /usr/bin/time -f '%M' -o "$rssf" "$IOR" "$@" -- "$STORM" -t "$threads" -n "$N" -p "$WORK" -o "$out" \
 			>/dev/null 2>"$err" || rc=$?
 		rss=$(tail -n1 "$rssf" 2>/dev/null || true)
 	else
-		run_fg "$IOR" -plain -- "$STORM" -t "$1" -n "$N" -p "$WORK" -o "$out" >/dev/null 2>"$err" || rc=$?
+		run_fg "$IOR" "$@" -- "$STORM" -t "$threads" -n "$N" -p "$WORK" -o "$out" >/dev/null 2>"$err" || rc=$?
 	fi
 	sum=$(grep -E '^ior: [0-9]+ syscalls in' "$err" | tail -n1 || true)
 	if ! t=$(storm_time "$out"); then
-		fail_cfg ior-cmd "the storm did not complete under ior (exit $rc): $(head -c 400 "$err")"
+		fail_cfg "$cfg" "the storm did not complete under ior (exit $rc): $(head -c 400 "$err")"
 		return
 	fi
-	[ -n "$sum" ] || { fail_cfg ior-cmd "ior printed no summary line (exit $rc): $(head -c 400 "$err")"; return; }
-	check_ior_saw ior-cmd "$1" "$sum"
-	add_result ior-cmd "$1" "$t"
-	add_ior ior-cmd "$1" "$sum" "$rss"
+	[ -n "$sum" ] || { fail_cfg "$cfg" "ior printed no summary line (exit $rc): $(head -c 400 "$err")"; return; }
+	check_ior_saw "$cfg" "$threads" "$sum"
+	add_result "$cfg" "$threads" "$t"
+	add_ior "$cfg" "$threads" "$sum" "$rss"
 }
 
 STRACE_N=$((N / STRACE_DIV))
@@ -288,7 +292,7 @@ run_bpftrace() {
 # ---- which configurations can run -------------------------------------------
 CONFIGS=(untraced floor)
 if [ -x "$IOR" ]; then
-	CONFIGS+=(ior-plain ior-cmd)
+	CONFIGS+=(ior-plain ior-cmd ior-flame ior-parquet)
 else
 	note "ior rows skipped: $IOR does not exist yet (build it with 'make ior')"
 fi
@@ -341,7 +345,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
 			untraced) run_untraced "$t" ;;
 			floor) run_floor "$t" ;;
 			ior-plain) run_ior_plain "$t" ;;
-			ior-cmd) run_ior_cmd "$t" ;;
+			ior-cmd) run_ior_under ior-cmd "$t" -plain ;;
+			ior-flame) run_ior_under ior-flame "$t" -flamegraph -name "$WORK/rec.flame" ;;
+			ior-parquet) run_ior_under ior-parquet "$t" -parquet "$WORK/rec.parquet" ;;
 			strace) run_strace "$t" ;;
 			bpftrace) run_bpftrace "$t" ;;
 			esac
@@ -363,7 +369,7 @@ echo
 echo "ior syscall-storm benchmark: $N syscalls per thread, median of $ROUNDS rounds, $((SECONDS - START)) s"
 printf '%-13s %7s %10s %10s %8s %13s %8s %10s\n' \
 	configuration threads "median s" "x untraced" "x floor" "events/s" lost "ior RSS"
-for cfg in untraced floor ior-plain ior-cmd strace bpftrace; do
+for cfg in untraced floor ior-plain ior-cmd ior-flame ior-parquet strace bpftrace; do
 	for t in "${THREADS[@]}"; do
 		label=$cfg
 		[ "$cfg" = strace ] && label="strace (*)"
@@ -397,9 +403,13 @@ done
 	echo "(*) strace ran $STRACE_N syscalls per thread; its time is scaled x$((N / STRACE_N)) to $N."
 echo "lost: ior's summary counters of events lost, summed over all rounds (drops, unpaired exits, lost entries, died in call, recursion misses)."
 echo "ior RSS: ior's peak resident set, the largest of the rounds."
-for cfg in ior-plain ior-cmd; do
+for cfg in ior-plain ior-cmd ior-flame ior-parquet; do
 	for t in "${THREADS[@]}"; do
 		[ -n "${LASTSUM[$cfg,$t]:-}" ] && echo "$cfg, $t thread(s), last round: ${LASTSUM[$cfg,$t]}"
 	done
 done
+# the Parquet encoder alone, on one core, fed storm-like rows without the kernel
+if [ -x "$BUILD/bench/parquet_bench" ]; then
+	"$BUILD/bench/parquet_bench" || echo "parquet: the encoder benchmark failed"
+fi
 exit 0

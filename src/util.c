@@ -137,6 +137,23 @@ size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned 
 		size_t ulen = 0, used = 1;
 		unsigned char c = s[i];
 
+		/* fast path: a run of plain printable ASCII is copied as it is */
+		if (c > ' ' && c < 0x7f && c != '\\' && c != '"') {
+			size_t run = 1;
+
+			while (i + run < len && s[i + run] > ' ' && s[i + run] < 0x7f &&
+			       s[i + run] != '\\' && s[i + run] != '"')
+				run++;
+			if (run > cap - 1 - o)
+				run = cap - 1 - o;
+			if (!run)
+				break;
+			memcpy(dst + o, s + i, run);
+			o += run;
+			i += run;
+			continue;
+		}
+
 		if (c >= 0x80) {
 			size_t n = util_utf8_len(s + i, len - i);
 
