@@ -27,7 +27,8 @@ arts=$out/artifacts/$name
 
 case $name in
 iorzst) srcs="src/iorzst.c src/agg.c src/folded.c src/svg.c src/util.c src/syscalls.c" ;;
-*) echo "run.sh: no fuzz harness named '$name' (known: iorzst)" >&2; exit 2 ;;
+pqread) srcs="src/pqread.c src/parquet.c src/thrift.c src/pqenc.c src/bytebuf.c src/util.c src/syscalls.c" ;;
+*) echo "run.sh: no fuzz harness named '$name' (known: iorzst, pqread)" >&2; exit 2 ;;
 esac
 
 mkdir -p "$out" "$seeds" "$regress" "$work" "$arts"
