@@ -129,10 +129,14 @@ integration: ior $(WORKLOADS) $(BUILD)/.testdeps
 FUZZ_SECONDS ?= 20
 fuzz: $(BUILD)/.testdeps
 	$(Q)tests/fuzz/run.sh iorzst $(FUZZ_SECONDS)
+	$(Q)tests/fuzz/run.sh pqread $(FUZZ_SECONDS)
 
 # the dashboard, driven in tmux (needs root, BPF and tmux)
 tui: ior $(BUILD)/.testdeps
 	$(Q)IOR=./ior BUILD=$(BUILD) python3 tests/tui/run.py
+	$(Q)IOR=./ior BUILD=$(BUILD) python3 tests/tui/flame.py
+	$(Q)tests/parquet/install.sh
+	$(Q)IOR=./ior BUILD=$(BUILD) python3 tests/tui/stream.py
 
 # the Parquet writer checked by two independent readers (DuckDB, hyparquet)
 parquet: $(BUILD)/.testdeps

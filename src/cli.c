@@ -209,6 +209,17 @@ static int o_ringbuf(struct cli *c, const char *v, char *e, size_t n)
 	return 0;
 }
 
+static int o_stream_cap(struct cli *c, const char *v, char *e, size_t n)
+{
+	long rows;
+
+	/* the ring takes about 224 bytes a row (docs/dashboard.md), twice that while paused */
+	if (util_parse_long(v, 100, 2000000, &rows))
+		return fail(e, n, "-stream-cap needs a number of rows from 100 to 2000000, not '%s'", v);
+	c->stream_cap = (uint32_t)rows;
+	return 0;
+}
+
 static int o_help(struct cli *c, const char *v, char *e, size_t n)
 {
 	(void)v, (void)e, (void)n;
@@ -241,6 +252,7 @@ static const struct opt opts[] = {
 	{ "fields", true, o_fields },
 	{ "count", true, o_count },
 	{ "ringbuf", true, o_ringbuf },
+	{ "stream-cap", true, o_stream_cap },
 	{ "h", false, o_help },
 	{ "help", false, o_help },
 	{ "version", false, o_version },
@@ -263,6 +275,9 @@ static int check_rules(struct cli *c, char *err, size_t errlen)
 		return fail(err, errlen, "-flamegraph needs -name NAME (the output is NAME.ior.zst)");
 	if (c->name && c->mode != CLI_FLAMEGRAPH)
 		return fail(err, errlen, "-name only goes with -flamegraph");
+	if (c->stream_cap && c->mode != CLI_TUI && c->mode != CLI_VIEW)
+		return fail(err, errlen, "-stream-cap only goes with the dashboard (no mode flag, or "
+					 "-view)");
 	if (c->svg && c->mode != CLI_FOLDED)
 		return fail(err, errlen, "-svg only goes with -folded FILE");
 	if (c->mode == CLI_PARQUET && (c->comm || c->path || c->pid || c->tid))
@@ -354,6 +369,7 @@ void cli_usage(void)
 	      "  -count METRIC          count | duration | durationToPrev | bytes\n"
 	      "Tuning:\n"
 	      "  -ringbuf MIB           ring buffer size, a power of two (default 32)\n"
+	      "  -stream-cap ROWS       rows the dashboard's Stream tab keeps (default 100000)\n"
 	      "Every option may be spelt -opt or --opt, with its value after a space or '='.\n",
 	      stdout);
 }

@@ -33,6 +33,7 @@ struct cli {
 	const char *fields;    /* default comm,path,tracepoint */
 	const char *count;     /* default count */
 	uint32_t ringbuf_bytes;
+	uint32_t stream_cap;   /* -stream-cap: rows the dashboard's Stream tab keeps; 0: default */
 	char **cmd;            /* COMMAND ARG... after --, NULL-terminated; NULL if none */
 	bool help, version;
 };

@@ -23,10 +23,12 @@
 
 #include "agg.h"
 #include "cli.h"
+#include "flamedemo.h"
 #include "folded.h"
 #include "iorzst.h"
 #include "parquet.h"
 #include "plain.h"
+#include "pqread.h"
 #include "svg.h"
 #include "tracer.h"
 #include "tui.h"
@@ -342,21 +344,13 @@ static int run_plain(const struct cli *c)
 	return run_headless(c, &sink);
 }
 
-/*
- * Files ior writes are 0600 (traces reveal paths and process names). Under
- * sudo they are handed to the user who ran sudo, so that user can read
- * them without root; the link itself is changed, never a symlink target.
- */
+/* Hands an output file to the sudo user, saying so if that fails. */
 static void give_to_sudo_user(const char *path)
 {
-	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
-	long u, g;
+	int e = util_give_to_sudo_user(path);
 
-	if (geteuid() != 0 || !uid || !gid || util_parse_long(uid, 0, 0x7fffffff, &u) ||
-	    util_parse_long(gid, 0, 0x7fffffff, &g))
-		return;
-	if (lchown(path, (uid_t)u, (gid_t)g))
-		fprintf(stderr, "ior: warning: cannot hand %s to uid %ld: %s\n", path, u, strerror(errno));
+	if (e)
+		fprintf(stderr, "ior: warning: cannot hand %s to the sudo user: %s\n", path, strerror(-e));
 }
 
 /* The command line as one string, arguments with odd bytes single-quoted. */
@@ -794,6 +788,9 @@ static int live_drive(struct run *r, const struct cli *c)
 		.comm = c->comm,
 		.path_filter = c->path,
 		.command = c->cmd ? lv->command : NULL,
+		.stream_cap = c->stream_cap,
+		.fields = c->fields,
+		.count = c->count,
 	};
 	char err[256];
 	size_t used = 0;
@@ -872,6 +869,88 @@ static int view_agg_pump(void *ctx, struct tui_feed *feed, unsigned budget)
 				  : 0;
 }
 
+/* -view of a Parquet file: its rows, read a row group at a time as the
+ * dashboard pumps them. */
+struct view_rows {
+	struct pqread *rd;
+	char status[96];
+};
+
+static int view_rows_pump(void *ctx, struct tui_feed *feed, unsigned budget)
+{
+	struct view_rows *v = ctx;
+	struct ior_event ev;
+	unsigned n = 0;
+	int rc = 0;
+
+	while (n < budget && (rc = pqread_next(v->rd, &ev)) == 1) {
+		tui_feed_event(feed, &ev);
+		n++;
+	}
+	return rc < 0 ? rc : (int)n;
+}
+
+static const char *view_rows_status(void *ctx)
+{
+	struct view_rows *v = ctx;
+	uint64_t skipped = pqread_skipped(v->rd);
+
+	if (!skipped)
+		return NULL;
+	snprintf(v->status, sizeof(v->status), "%llu rows skipped: syscalls this ior does not know",
+		 (unsigned long long)skipped);
+	return v->status;
+}
+
+/* A key-value pair of the file holding nanoseconds ("start_ns"): 0 if absent or not a number. */
+static uint64_t view_meta_ns(const struct pqread *rd, const char *key)
+{
+	const char *s = pqread_kv(rd, key);
+	unsigned long long n;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	return *end || errno ? 0 : n;
+}
+
+static int view_parquet(const struct cli *c)
+{
+	char err[PQREAD_ERR_MAX];
+	struct view_rows v = { 0 };
+	uint64_t start, end;
+	int e;
+
+	if (pqread_open(c->file, &v.rd, err, sizeof(err))) {
+		fprintf(stderr, "ior: %s\n", err);
+		return 1;
+	}
+	struct tui_source src = {
+		.kind = TUI_SOURCE_ROWS,
+		.label = c->file,
+		.ctx = &v,
+		.fd = -1,
+		.pump = view_rows_pump,
+		.status = view_rows_status,
+		.path_filter = c->path,
+		.stream_cap = c->stream_cap,
+		.fields = c->fields,
+		.count = c->count,
+	};
+	/* the traced window as the recording noted it, else the rows' own span */
+	start = view_meta_ns(v.rd, "start_ns");
+	end = view_meta_ns(v.rd, "end_ns");
+	if ((start && end > start) || pqread_time_range(v.rd, &start, &end) == 0)
+		src.span_ns = end > start ? end - start : 0;
+	e = tui_run(&src, err, sizeof(err));
+	if (e)
+		fprintf(stderr, "ior: %s\n", pqread_error(v.rd)[0] ? pqread_error(v.rd) : err);
+	pqread_close(v.rd);
+	return e ? 1 : 0;
+}
+
 static int run_view(const struct cli *c)
 {
 	static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
@@ -888,11 +967,8 @@ static int run_view(const struct cli *c)
 	}
 	n = read(fd, magic, sizeof(magic));
 	close(fd);
-	if (n == 4 && memcmp(magic, "PAR1", 4) == 0) {
-		fprintf(stderr, "ior: viewing Parquet files is not available in this build yet; "
-				"-view reads .ior.zst files\n");
-		return 2;
-	}
+	if (n == 4 && memcmp(magic, "PAR1", 4) == 0)
+		return view_parquet(c);
 	if (n != 4 || memcmp(magic, zstd_magic, 4) != 0) {
 		fprintf(stderr, "ior: %s is neither an .ior.zst nor a Parquet file\n", c->file);
 		return 1;
@@ -913,6 +989,8 @@ static int run_view(const struct cli *c)
 		.fd = -1,
 		.pump = view_agg_pump,
 		.path_filter = c->path,
+		.fields = c->fields,
+		.count = c->count,
 	};
 	if (v.end_ns > v.start_ns)
 		src.span_ns = v.end_ns - v.start_ns;
@@ -924,6 +1002,32 @@ static int run_view(const struct cli *c)
 cleanup:
 	agg_free(v.agg);
 	return ret;
+}
+
+/* --testflames, --testliveflames: the dashboard on synthetic data, no tracing. */
+static int run_testflames(const struct cli *c)
+{
+	struct flamedemo *d;
+	struct tui_source src;
+	char err[256];
+	int e;
+
+	e = flamedemo_new(c->mode == CLI_TESTLIVEFLAMES, &d);
+	if (e) {
+		fprintf(stderr, "ior: cannot start the synthetic data: %s\n", strerror(-e));
+		return 1;
+	}
+	flamedemo_source(d, &src);
+	src.fields = c->fields;
+	src.count = c->count;
+	src.path_filter = c->path;
+	e = tui_run(&src, err, sizeof(err));
+	flamedemo_free(d);
+	if (e) {
+		fprintf(stderr, "ior: %s\n", err);
+		return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -957,6 +1061,9 @@ int main(int argc, char **argv)
 		return run_dashboard(&c);
 	case CLI_VIEW:
 		return run_view(&c);
+	case CLI_TESTFLAMES:
+	case CLI_TESTLIVEFLAMES:
+		return run_testflames(&c);
 	default:
 		fprintf(stderr, "ior: this mode is not available in this build yet; use -plain to "
 				"print every syscall\n");

@@ -23,6 +23,7 @@
 #include "agg.h"
 #include "syscalls.h"
 #include "tui_impl.h"
+#include "tui_stream.h"
 #include "util.h"
 
 #define FRAME_NS (250ull * 1000000)     /* data redraws at most 4 per second */
@@ -56,6 +57,9 @@ int tui_feed_event(void *feedp, const struct ior_event *ev)
 		return 0;
 	}
 	stats_add_event(feed->stats, ev);
+	tui_flame_event(feed->flame, ev);
+	if (feed->stream)
+		tui_stream_feed(feed->stream, ev); /* the ring, the shared filter, the recorder */
 	feed->events++;
 	return 0;
 }
@@ -67,6 +71,7 @@ void tui_feed_aggregate(struct tui_feed *feed, const struct agg_entry *e)
 		return;
 	}
 	stats_add_aggregate(feed->stats, e);
+	tui_flame_aggregate(feed->flame, e);
 	feed->events += e->count;
 }
 
@@ -156,8 +161,10 @@ void tui_set_scope(struct tui *ui, uint32_t pid, uint32_t tid, const char *label
 	ui->scope_tid = tid;
 	snprintf(ui->scope_label, sizeof(ui->scope_label), "%s", label);
 	/* the tables would mix the old scope with the new one: start over */
-	stats_reset(ui->stats);
+	stats_reset(ui->feed.stats);
+	tui_flame_reset(ui->feed.flame);
 	tui_message(ui, false, "scope changed: statistics restarted");
+	tui_stream_scope_changed(ui); /* the stream starts over too; a recording stops */
 }
 
 /* ---- layout and frame ----------------------------------------------------------- */
@@ -165,11 +172,11 @@ void tui_set_scope(struct tui *ui, uint32_t pid, uint32_t tid, const char *label
 static const struct tui_help global_help[] = {
 	{ "tab S-tab", "next / previous tab" },
 	{ "1 .. 5", "Overview .. Latency+Gaps" },
-	{ "6 (7), 8", "Stream, Flame (later)" },
+	{ "6 (7), 8", "Stream, Flame" },
 	{ "p / t", "trace a process / thread" },
 	{ "o", "probes on/off by family" },
 	{ "r", "refresh now" },
-	{ "e / R", "CSV / Parquet (Stream)" },
+	{ "e / R", "CSV export / record Parquet" },
 	{ "H", "show / hide this help" },
 	{ "q ctrl+c", "quit" },
 	{ NULL, NULL },
@@ -285,15 +292,18 @@ static void draw_head(struct tui *ui)
 			 ui->src->path_filter ? "  -path: " : "");
 		x = tui_text(w, 1, 1, room, A_NORMAL, buf);
 		if (ui->src->path_filter)
-			tui_name(w, 1, 1 + x, room - x, A_NORMAL, ui->src->path_filter, false, false);
+			x += tui_name(w, 1, 1 + x, room - x, A_NORMAL, ui->src->path_filter, false, false);
 	} else {
 		x = tui_text(w, 1, 1, room, A_NORMAL,
 			     ui->src->kind == TUI_SOURCE_AGGREGATE ? "recorded (aggregated): "
 								   : "recorded: ");
 		x += tui_name(w, 1, 1 + x, room - x, A_BOLD, ui->src->label, true, false);
 		if (!ui->source_done)
-			tui_text(w, 1, 2 + x, room - x - 1, tui_attr(ui, TUI_C_DIM), "(loading)");
+			x += 1 + tui_text(w, 1, 2 + x, room - x - 1, tui_attr(ui, TUI_C_DIM), "(loading)");
 	}
+	/* the shared Stream filter: every tab counts only what it lets through */
+	if (tui_stream_filter_label(ui, buf, sizeof(buf)) && x + 3 < room)
+		tui_text(w, 1, 3 + x, room - x - 2, tui_attr(ui, TUI_C_WARN), buf);
 }
 
 static void draw_help(struct tui *ui)
@@ -537,13 +547,6 @@ static unsigned k_probes(struct tui *ui, int key)
 	return TUI_REDRAW;
 }
 
-static unsigned k_later(struct tui *ui, int key)
-{
-	tui_message(ui, true, "%s not available yet",
-		    key == 'e' ? "e: CSV export" : "R: Parquet recording");
-	return TUI_REDRAW;
-}
-
 static unsigned k_resize(struct tui *ui, int key)
 {
 	(void)ui;
@@ -561,7 +564,8 @@ static const struct tui_binding global_keys[] = {
 	{ '3', k_jump },     { '4', k_jump },       { '5', k_jump },      { '6', k_jump },
 	{ '7', k_jump },     { '8', k_jump },       { 'H', k_help },      { 'q', k_quit },
 	{ TUI_KEY_CTRL('c'), k_quit },              { 'r', k_refresh },   { 'p', k_select },
-	{ 't', k_select },   { 'o', k_probes },     { 'e', k_later },     { 'R', k_later },
+	{ 't', k_select },   { 'o', k_probes },
+	{ 'e', tui_stream_export_key },             { 'R', tui_stream_record_key },
 	{ KEY_RESIZE, k_resize },
 };
 
@@ -655,6 +659,7 @@ static int loop(struct tui *ui, char *err, size_t errlen)
 		if (flags & TUI_QUIT)
 			break;
 		ret = pump(ui, &changed);
+		tui_stream_tick(ui); /* a recording is flushed at least once a second */
 		if (ret == -ECANCELED) {
 			ret = 0;
 			break;
@@ -731,8 +736,13 @@ int tui_run(struct tui_source *src, char *err, size_t errlen)
 	tui_draw_init(&ui);
 	refresh();
 	ui.start_ns = util_now_ns(CLOCK_REALTIME);
+	ui.stream = tui_stream_new(&ui, src->stream_cap);
+	ui.feed.stream = ui.stream;
 	for (int i = 0; i < NTABS; i++)
 		ui.tab_state[i] = tabs[i]->init ? tabs[i]->init(&ui) : NULL;
+	for (int i = 0; i < NTABS; i++)
+		if (src->start_tab && tabs[i]->hotkey == src->start_tab)
+			ui.tab = i;
 	make_windows(&ui);
 	ret = loop(&ui, err, errlen);
 
@@ -744,6 +754,14 @@ int tui_run(struct tui_source *src, char *err, size_t errlen)
 	term_restore();
 	delscreen(term_screen);
 	term_screen = NULL;
-	stats_free(ui.stats);
+	{
+		char msg[TUI_MSG_MAX + 1100];
+
+		/* a recording still running is finalised now; say so on the restored terminal */
+		tui_stream_free(ui.stream, msg, sizeof(msg));
+		if (msg[0])
+			fprintf(stderr, "ior: %s\n", msg);
+	}
+	stats_free(ui.feed.stats);
 	return ret;
 }

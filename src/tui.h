@@ -67,6 +67,10 @@ struct tui_source {
 	const char *path_filter; /* -path: the dashboard keeps events whose path or path2 contains it */
 	const char *command;     /* -- COMMAND, when following one */
 	uint64_t span_ns;        /* recorded files: the time the recording covers, if known */
+	uint32_t stream_cap;     /* rows the Stream tab's ring keeps (-stream-cap); 0: 100000 */
+	const char *fields;      /* -fields for the Flame tab; NULL: comm,path,tracepoint */
+	const char *count;       /* -count for the Flame tab; NULL: count */
+	int start_tab;           /* hotkey of the tab shown first ('8'); 0: Overview */
 };
 
 /*

@@ -82,12 +82,15 @@ struct tui_feed {
 	const char *path_filter;
 	uint64_t events;           /* events the model received */
 	uint64_t filtered;         /* events the -path filter dropped */
+	struct tui_flame_data *flame; /* the Flame tab's copy of what the model keeps; NULL: none */
+	struct tui_stream *stream; /* tui_stream.h: the ring, the shared filter, the recorder */
 };
 
 struct tui {
 	struct tui_source *src;
-	struct stats *stats;
+	struct stats *stats;       /* what tabs draw: feed.stats, or the filtered model (tui_stream.h) */
 	struct tui_feed feed;
+	struct tui_stream *stream; /* the Stream tab's ring, the shared filter, the recorder */
 
 	int tab;                   /* index in the tab list */
 	void *tab_state[16];
@@ -104,7 +107,7 @@ struct tui {
 	char msg[TUI_MSG_MAX];     /* footer message (key feedback, errors) */
 	uint64_t msg_until_ns;     /* monotonic; 0: stays */
 	bool msg_error;
-	const char *recording;     /* the recording path or last recording error: the Stream issue sets it */
+	const char *recording;     /* the recording path or last recording error (tui_recorder.c) */
 
 	uint32_t scope_pid, scope_tid;
 	char scope_label[128];     /* "process 1234 (comm)"; empty: the start scope */
@@ -216,6 +219,14 @@ void tui_table_draw(struct tui *ui, struct tui_table *t, WINDOW *w, int y, int h
 const struct stats_row *tui_table_selected(const struct tui_table *t);
 /* The help lines every table tab shares. */
 extern const struct tui_help tui_table_help[];
+
+/* ---- tui_flame.c: what the Flame tab keeps of the feed (each accepts NULL) -- */
+
+struct tui_flame_data;
+void tui_flame_event(struct tui_flame_data *d, const struct ior_event *ev);
+void tui_flame_aggregate(struct tui_flame_data *d, const struct agg_entry *e);
+/* The statistics restarted (a new scope): forget what was kept. */
+void tui_flame_reset(struct tui_flame_data *d);
 
 /* ---- modals ------------------------------------------------------------------ */
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -200,4 +201,15 @@ uint64_t util_now_ns(clockid_t clk)
 	if (clock_gettime(clk, &ts) != 0)
 		return 0;
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+int util_give_to_sudo_user(const char *path)
+{
+	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
+	long u, g;
+
+	if (geteuid() != 0 || !uid || !gid || util_parse_long(uid, 0, 0x7fffffff, &u) ||
+	    util_parse_long(gid, 0, 0x7fffffff, &g))
+		return 0;
+	return lchown(path, (uid_t)u, (gid_t)g) ? -errno : 0;
 }

@@ -64,6 +64,14 @@ size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned 
  */
 size_t util_utf8_len(const unsigned char *s, size_t avail);
 
+/*
+ * Files ior writes are 0600 (traces reveal paths and process names). When
+ * ior runs as root under sudo, hands path (the link itself, never a
+ * symlink's target) to the user who ran sudo so they can read it without
+ * root. Returns 0 (also when there is nothing to do) or -errno.
+ */
+int util_give_to_sudo_user(const char *path);
+
 /* clock_gettime(clk) in nanoseconds; 0 if the clock cannot be read. */
 uint64_t util_now_ns(clockid_t clk);
 

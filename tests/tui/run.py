@@ -13,6 +13,7 @@ tests; without them the tests fail, never skip.
 Environment: IOR (default ./ior), BUILD (default build), CC (default cc).
 Ends with "tui: N passed, N failed"; exit status 0 only when none failed.
 """
+import glob
 import os
 import re
 import shutil
@@ -23,14 +24,16 @@ import tempfile
 import time
 import traceback
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tuilib  # noqa: E402
+from tuilib import Pane, check, expect, tmux  # noqa: E402,F401
+
+
 IOR = os.path.abspath(os.environ.get("IOR", "./ior"))
 BUILD = os.environ.get("BUILD", "build")
 HERE = os.path.dirname(os.path.abspath(__file__))
-SOCK = "ior-e2e-%d" % os.getpid()
-PROMPT = "TUITEST$ "
+tuilib.configure("ior-e2e-%d" % os.getpid(), "TUITEST$ ")
 
-passed = 0
-failed = 0
 
 
 def build_workload():
@@ -40,85 +43,6 @@ def build_workload():
         os.makedirs(os.path.dirname(out), exist_ok=True)
         subprocess.run([os.environ.get("CC", "cc"), "-O2", "-Wall", "-o", out, src], check=True)
     return os.path.abspath(out)
-
-
-def tmux(*args, check=True):
-    r = subprocess.run(["tmux", "-L", SOCK, "-f", "/dev/null"] + list(args),
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if check and r.returncode != 0:
-        raise RuntimeError("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
-    return r.stdout
-
-
-class Pane:
-    """A tmux session running a plain shell, at a fixed size."""
-
-    def __init__(self, name, w, h):
-        self.name = name
-        tmux("new-session", "-d", "-s", name, "-x", str(w), "-y", str(h),
-             "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=tmux-256color LANG=C.UTF-8 "
-             "HOME=/root PS1='%s' bash --norc --noprofile" % PROMPT)
-        tmux("set-option", "-t", name, "status", "off")
-        tmux("set-option", "-t", name, "window-size", "manual")
-        tmux("resize-window", "-t", name, "-x", str(w), "-y", str(h))
-        self.wait(lambda s: PROMPT.rstrip() in s, 5, "the shell prompt")
-
-    def screen(self):
-        return tmux("capture-pane", "-p", "-t", self.name)
-
-    def lines(self):
-        return self.screen().split("\n")
-
-    def keys(self, *keys):
-        for k in keys:
-            tmux("send-keys", "-t", self.name, k)
-            time.sleep(0.05)
-
-    def literal(self, text):
-        tmux("send-keys", "-t", self.name, "-l", text)
-
-    def run(self, cmdline):
-        self.literal(cmdline)
-        tmux("send-keys", "-t", self.name, "Enter")
-
-    def wait(self, pred, timeout, what):
-        end = time.time() + timeout
-        s = ""
-        while time.time() < end:
-            s = self.screen()
-            if pred(s):
-                return s
-            time.sleep(0.03)
-        raise AssertionError("timed out waiting for %s; the screen was:\n%s" % (what, s))
-
-    def wait_text(self, text, timeout=5):
-        if isinstance(text, str):
-            return self.wait(lambda s: text in s, timeout, repr(text))
-        return self.wait(lambda s: text.search(s) is not None, timeout, text.pattern)
-
-    def wait_gone(self, text, timeout=5):
-        return self.wait(lambda s: text not in s, timeout, "%r to disappear" % text)
-
-    def size(self):
-        return tmux("display-message", "-p", "-t", self.name, "#{pane_width}x#{pane_height}").strip()
-
-    def alternate(self):
-        return tmux("display-message", "-p", "-t", self.name, "#{alternate_on}").strip() == "1"
-
-    def kill(self):
-        tmux("kill-session", "-t", self.name, check=False)
-
-
-def check(name, fn):
-    global passed, failed
-    try:
-        fn()
-        passed += 1
-        print("ok   %s" % name, flush=True)
-    except Exception as e:  # noqa: BLE001 - every failure is reported
-        failed += 1
-        msg = str(e) if isinstance(e, AssertionError) else traceback.format_exc()
-        print("FAIL %s: %s" % (name, msg), flush=True)
 
 
 def row(screen, pattern):
@@ -135,11 +59,6 @@ def first_data_row(screen, header):
         if header in line:
             return lines[i + 1] if i + 1 < len(lines) else ""
     raise AssertionError("no table header %r on the screen:\n%s" % (header, screen))
-
-
-def expect(cond, what, screen=""):
-    if not cond:
-        raise AssertionError(what + ("\nthe screen was:\n" + screen if screen else ""))
 
 
 class Workload:
@@ -314,14 +233,23 @@ def main_session(binary):
             p.keys("1")
         check("H toggles the help sections; hidden by default", help_toggle)
 
-        def later_keys():
+        def export_record_refresh_keys():
+            # the pane's shell started in this process's directory
+            before = set(glob.glob("ior-stream-*.csv"))
             p.keys("e")
-            p.wait_text("e: CSV export not available yet")
+            s = p.wait_text(re.compile(r"exported \d+ rows to ior-stream-"))
+            new = set(glob.glob("ior-stream-*.csv")) - before
+            for f in new:
+                os.remove(f)
+            expect(len(new) == 1, "e wrote one ior-stream-*.csv in the working directory", s)
             p.keys("R")
-            p.wait_text("R: Parquet recording not available yet")
+            p.wait_text("Record a Parquet file")
+            p.keys("Escape")
+            p.wait_gone("Record a Parquet file")
             p.keys("r")
             p.wait_text("refreshed")
-        check("e and R say they come with the Stream tab; r refreshes", later_keys)
+        check("e exports a CSV, R asks for a recording's name (esc cancels), r refreshes",
+              export_record_refresh_keys)
 
         def probes():
             p.keys("2", "o")
@@ -398,7 +326,7 @@ def main_session(binary):
             s = p.wait_text("ior-exit=0")
             expect(not p.alternate(), "the alternate screen is left")
             expect(re.search(r"ior: \d+ syscalls in", s), "the summary is printed", s)
-            expect(s.rstrip().endswith(PROMPT.rstrip()), "back at the shell prompt", s)
+            expect(s.rstrip().endswith(tuilib.PROMPT.rstrip()), "back at the shell prompt", s)
         check("q quits and restores the terminal", quit_restores)
     finally:
         w.stop()
@@ -425,7 +353,7 @@ def quit_paths(binary):
             os.kill(int(out[0]), signal.SIGTERM)
             s = p.wait_text("ior-exit=")
             expect(not p.alternate(), "terminal restored after SIGTERM")
-            expect(s.rstrip().endswith(PROMPT.rstrip()), "back at the shell prompt", s)
+            expect(s.rstrip().endswith(tuilib.PROMPT.rstrip()), "back at the shell prompt", s)
         check("SIGTERM quits and restores the terminal", sigterm)
 
         def command_mode():
@@ -482,8 +410,7 @@ def main():
         wide_session(binary)
     finally:
         tmux("kill-server", check=False)
-    print("tui: %d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 and passed > 0 else 1
+    return tuilib.summary("tui")
 
 
 if __name__ == "__main__":
