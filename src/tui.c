@@ -57,9 +57,10 @@ int tui_feed_event(void *feedp, const struct ior_event *ev)
 		return 0;
 	}
 	stats_add_event(feed->stats, ev);
-	tui_flame_event(feed->flame, ev);
-	if (feed->stream)
-		tui_stream_feed(feed->stream, ev); /* the ring, the shared filter, the recorder */
+	/* the ring, the shared filter, the recorder; then the flame, which follows the filter */
+	bool passes = feed->stream ? tui_stream_feed(feed->stream, ev) : true;
+
+	tui_flame_event(feed->flame, ev, passes);
 	feed->events++;
 	return 0;
 }

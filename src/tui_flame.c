@@ -20,6 +20,7 @@
 #include "flame.h"
 #include "folded.h"
 #include "tui_impl.h"
+#include "tui_stream.h"
 #include "util.h"
 
 #define MIN_W 3          /* frames narrower than this many columns become "…" */
@@ -30,9 +31,17 @@
 #define PAIR_MERGED (PAIR_ROOT + 2)
 #define NAME_CAP 8192    /* bytes of a frame's full name shown */
 
+/*
+ * What the tab draws from: every event kept by the dashboard (all), and
+ * while the Stream tab's shared filter is on, the events that pass it
+ * (filtered: the ring's passing rows, then each new passing event), like
+ * the statistics. agg points to the one in use.
+ */
 struct tui_flame_data {
 	struct agg *agg;
-	unsigned gen;        /* bumped by each reset */
+	struct agg *all;
+	struct agg *filtered;
+	unsigned gen;        /* bumped by each reset and filter change */
 };
 
 struct flame_tab {
@@ -74,16 +83,37 @@ static const struct tui_help flame_help[] = {
 
 /* ---- the feed's copy ------------------------------------------------------ */
 
-void tui_flame_event(struct tui_flame_data *d, const struct ior_event *ev)
+void tui_flame_event(struct tui_flame_data *d, const struct ior_event *ev, bool passes)
 {
-	if (d && d->agg)
-		agg_add(d->agg, ev);
+	if (!d || !d->all)
+		return;
+	agg_add(d->all, ev);
+	if (d->filtered && passes)
+		agg_add(d->filtered, ev);
 }
 
 void tui_flame_aggregate(struct tui_flame_data *d, const struct agg_entry *e)
 {
-	if (d && d->agg)
-		agg_merge_entry(d->agg, e);
+	if (d && d->all)
+		agg_merge_entry(d->all, e);
+}
+
+static int add_passing(void *d, const struct ior_event *ev)
+{
+	agg_add(((struct tui_flame_data *)d)->filtered, ev);
+	return 0;
+}
+
+void tui_flame_filter_changed(struct tui_flame_data *d, struct tui *ui, bool filtering)
+{
+	if (!d)
+		return;
+	agg_free(d->filtered);
+	d->filtered = filtering ? agg_new(0) : NULL;
+	if (d->filtered)
+		tui_stream_foreach(ui, add_passing, d);
+	d->agg = d->filtered ? d->filtered : d->all;
+	d->gen++;
 }
 
 void tui_flame_reset(struct tui_flame_data *d)
@@ -95,8 +125,14 @@ void tui_flame_reset(struct tui_flame_data *d)
 	fresh = agg_new(0);
 	if (!fresh)
 		return; /* out of memory: keep showing what there is */
-	agg_free(d->agg);
-	d->agg = fresh;
+	agg_free(d->all);
+	d->all = fresh;
+	if (d->filtered) {
+		/* a new scope empties the ring too: nothing passes yet */
+		agg_free(d->filtered);
+		d->filtered = agg_new(0);
+	}
+	d->agg = d->filtered ? d->filtered : d->all;
 	d->gen++;
 }
 
@@ -292,12 +328,13 @@ static void *flame_init(struct tui *ui)
 		return NULL;
 	ft->ui = ui;
 	ft->fl = flame_new();
-	ft->data.agg = agg_new(0);
+	ft->data.all = agg_new(0);
+	ft->data.agg = ft->data.all;
 	ft->name = malloc(NAME_CAP);
 	ft->shown = malloc(4 * NAME_CAP + 1);
 	if (!ft->fl || !ft->data.agg || !ft->name || !ft->shown) {
 		flame_free(ft->fl);
-		agg_free(ft->data.agg);
+		agg_free(ft->data.all);
 		free(ft->name);
 		free(ft->shown);
 		free(ft);
@@ -325,7 +362,8 @@ static void flame_tab_free(void *st)
 		regfree(&ft->re);
 	flame_layout_free(&ft->lay);
 	flame_free(ft->fl);
-	agg_free(ft->data.agg);
+	agg_free(ft->data.all);
+	agg_free(ft->data.filtered);
 	free(ft->name);
 	free(ft->shown);
 	free(ft);

@@ -223,7 +223,10 @@ extern const struct tui_help tui_table_help[];
 /* ---- tui_flame.c: what the Flame tab keeps of the feed (each accepts NULL) -- */
 
 struct tui_flame_data;
-void tui_flame_event(struct tui_flame_data *d, const struct ior_event *ev);
+/* ev goes into everything the tab keeps; passes: it also passes the shared filter */
+void tui_flame_event(struct tui_flame_data *d, const struct ior_event *ev, bool passes);
+/* The shared filter changed: rebuild what passes from the ring, or drop it. */
+void tui_flame_filter_changed(struct tui_flame_data *d, struct tui *ui, bool filtering);
 void tui_flame_aggregate(struct tui_flame_data *d, const struct agg_entry *e);
 /* The statistics restarted (a new scope): forget what was kept. */
 void tui_flame_reset(struct tui_flame_data *d);

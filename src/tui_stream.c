@@ -68,7 +68,7 @@ int tui_stream_free(struct tui_stream *s, char *msg, size_t msglen)
 	return e;
 }
 
-void tui_stream_feed(struct tui_stream *s, const struct ior_event *ev)
+bool tui_stream_feed(struct tui_stream *s, const struct ior_event *ev)
 {
 	bool pass = true;
 
@@ -82,6 +82,7 @@ void tui_stream_feed(struct tui_stream *s, const struct ior_event *ev)
 	}
 	if (pass && s->rec)
 		tui_stream_record_event(s, ev);
+	return pass;
 }
 
 void tui_stream_filters_changed(struct tui *ui)
@@ -92,6 +93,7 @@ void tui_stream_filters_changed(struct tui *ui)
 
 	s->gen++;
 	s->passed = 0;
+	tui_flame_filter_changed(ui->feed.flame, ui, s->filters.n > 0);
 	if (!s->filters.n) {
 		ui->stats = s->all;
 		if (s->filtered)

@@ -51,7 +51,8 @@ struct tui_stream *tui_stream_new(struct tui *ui, size_t cap);
  */
 int tui_stream_free(struct tui_stream *s, char *msg, size_t msglen);
 /* One event, after -path: into the ring, the filtered model, the recorder. */
-void tui_stream_feed(struct tui_stream *s, const struct ior_event *ev);
+/* Returns whether ev passes the shared filter (true when there is none). */
+bool tui_stream_feed(struct tui_stream *s, const struct ior_event *ev);
 /* Called every loop turn: flushes the recording once a second, reports its errors. */
 void tui_stream_tick(struct tui *ui);
 /* After tui_set_scope: the ring starts over and a recording stops. */

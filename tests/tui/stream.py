@@ -192,6 +192,15 @@ def paused_filter_keys(p, w_pid, other, nrows, label):
     check("%s: enter on a cell pushes filters (breadcrumb, matching rows only)" % label,
           three_filters)
 
+    def flame_follows():
+        p.keys("8")
+        s = p.wait_text(re.compile(r"total: 10 events"))
+        expect("filter: syscall~pwrite64" in s, "the Flame tab shows the filter", s)
+        p.keys("6")
+        p.wait_text("column FILE")
+    check("%s: the Flame tab draws only what the shared filter lets through" % label,
+          flame_follows)
+
     def pop():
         p.keys("Escape")
         s = p.wait_text("filter popped: file~")
@@ -205,7 +214,13 @@ def paused_filter_keys(p, w_pid, other, nrows, label):
         s = p.wait_text("filters cleared")
         expect("filter: none" in s, "breadcrumb empty", s)
         expect(re.search(r"row \d+ of %d " % nrows, status(s)), "all rows back: " + status(s), s)
-    check("%s: c clears the filters" % label, clear)
+        p.keys("8")
+        s = p.wait(lambda x: re.search(r"total: (\d+) events", x) and
+                   int(re.search(r"total: (\d+) events", x).group(1)) >= nrows, 5,
+                   "the Flame tab's full total back")
+        p.keys("6")
+        p.wait_text("filter: none")
+    check("%s: c clears the filters (the Flame tab's full total comes back)" % label, clear)
 
     def search():
         p.keys("g")
