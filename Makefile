@@ -124,6 +124,7 @@ unit: $(BUILD)/unit/run
 integration: ior $(WORKLOADS) $(BUILD)/.testdeps
 	$(Q)tests/parquet/install.sh
 	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/run.py
+	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/reliability.py
 
 # each reader of untrusted files is fuzzed briefly on every test run
 FUZZ_SECONDS ?= 20

@@ -157,6 +157,9 @@ static int o_duration(struct cli *c, const char *v, char *e, size_t n)
 {
 	if (util_parse_seconds(v, &c->duration_ns))
 		return fail(e, n, "-duration needs a number of seconds (like 10 or 0.5), not '%s'", v);
+	/* 0 would mean "no deadline": a run the user asked to be short would never end */
+	if (c->duration_ns == 0)
+		return fail(e, n, "-duration needs more than 0 seconds, not '%s'", v);
 	return 0;
 }
 

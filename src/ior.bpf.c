@@ -435,7 +435,9 @@ int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
 
 /*
  * Read user string argument `uptr` into tail[off..]; returns its length with
- * the NUL (0 if unreadable, flagging `trunc_flag`).
+ * the NUL (0 if unreadable, flagging `trunc_flag`). A string that fills the
+ * IOR_STR_MAX bytes is flagged too unless its NUL is the byte right after
+ * what was read: user space then marks the path as truncated.
  */
 static __always_inline __u32 read_str(struct event_buf *b, __u32 off, __u64 uptr,
 				      __u16 trunc_flag)
@@ -452,6 +454,12 @@ static __always_inline __u32 read_str(struct event_buf *b, __u32 off, __u64 uptr
 			c->str_faults++;
 		b->ev.evflags |= trunc_flag;
 		return 0;
+	}
+	if (n == IOR_STR_MAX) {
+		char next = 1;
+
+		if (bpf_probe_read_user(&next, 1, (const void *)(uptr + IOR_STR_MAX - 1)) || next)
+			b->ev.evflags |= trunc_flag;
 	}
 	return n;
 }

@@ -61,7 +61,7 @@ struct ior_sc_desc {
 enum ior_ev_flags {
 	IOR_EV_HAS_FD = 1 << 0,
 	IOR_EV_HAS_FLAGS = 1 << 1,
-	IOR_EV_STR1_TRUNC = 1 << 2, /* user string was unreadable or cut */
+	IOR_EV_STR1_TRUNC = 1 << 2, /* user string was unreadable (length 0) or cut */
 	IOR_EV_STR2_TRUNC = 1 << 3,
 };
 

@@ -32,6 +32,10 @@ enum {
 
 #define HEADER_LEN 10          /* magic + u16 version */
 #define WINDOW_LOG_MAX 24      /* largest zstd window a reader accepts */
+/* Compressed bytes in a row that may decompress to nothing (empty blocks,
+ * skippable frames): past this the file is refused, so that a huge file
+ * of zeros behind a zstd magic is not read to its end. */
+#define IDLE_IN_MAX (16u << 20)
 #define ZSTD_LEVEL 3
 
 /* ==== writing ========================================================= */
@@ -403,6 +407,7 @@ struct rd {
 	size_t incap;
 	bool in_eof;
 	size_t zret;          /* last ZSTD_decompressStream result; 0: frame done */
+	uint64_t idle_in;     /* compressed bytes read since the last decompressed one */
 	unsigned char *buf;
 	size_t cap;
 	size_t start;
@@ -505,6 +510,10 @@ static long rd_fill(struct rd *r, size_t n)
 		if (ZSTD_isError(ret))
 			return rd_fail(r, -EINVAL, "%s is corrupt: zstd says \"%s\"", r->name,
 				       ZSTD_getErrorName(ret));
+		r->idle_in = out.pos == r->end ? r->idle_in + (r->in.pos - in_before) : 0;
+		if (r->idle_in > IDLE_IN_MAX)
+			return rd_fail(r, -EINVAL, "%s is corrupt: %u MiB of its compressed data "
+				       "decompress to nothing", r->name, IDLE_IN_MAX >> 20);
 		if (out.pos == r->end && r->in.pos == in_before) {
 			if (r->in.pos == r->in.size && r->in_eof)
 				break;

@@ -13,13 +13,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 
 #include "agg.h"
 #include "cli.h"
@@ -51,6 +51,8 @@ struct sink {
 	void *ctx;
 	/* The dashboard: runs its own loop instead of run_loop (NULL: headless). */
 	int (*drive)(struct run *r, const struct cli *c);
+	/* Stop as soon as stdout's reader goes away (a pipe or socket). */
+	bool watch_stdout;
 };
 
 struct run {
@@ -60,9 +62,13 @@ struct run {
 	pid_t child;
 	int child_status; /* exit status to return; -1 while running */
 	int signals;      /* stop requests received */
+	int out_fd;       /* stdout, watched for a closed reader (-plain); -1: not */
 	uint64_t start_ns;
 	const struct sink *sink;
 };
+
+/* COMMAND's executable, found by main before any mode starts. */
+static char command_path[4096];
 
 /* Finds COMMAND like execvp would; fills buf. 0, or -errno. */
 static int resolve_command(const char *cmd, char *buf, size_t cap)
@@ -98,8 +104,12 @@ static int resolve_command(const char *cmd, char *buf, size_t cap)
 /*
  * Forks COMMAND stopped before exec: it waits for SIGUSR1, sent once its
  * pid is in the follow set, so that its first syscall is already traced.
+ * If execv fails (a bad interpreter, a format the kernel does not run) the
+ * child writes its errno to status_fd, a close-on-exec pipe, and exits 127:
+ * a successful exec closes the pipe with nothing written (exec_status).
  */
-static pid_t spawn_waiting(const char *path, char **argv, const sigset_t *orig_mask, bool quiet)
+static pid_t spawn_waiting(const char *path, char **argv, const sigset_t *orig_mask, bool quiet,
+			   int status_fd)
 {
 	pid_t pid = fork();
 
@@ -126,8 +136,34 @@ static pid_t spawn_waiting(const char *path, char **argv, const sigset_t *orig_m
 		}
 	}
 	execv(path, argv);
-	fprintf(stderr, "ior: cannot run %s: %s\n", argv[0], strerror(errno));
+	int e = errno;
+
+	if (write(status_fd, &e, sizeof(e)) != sizeof(e))
+		fprintf(stderr, "ior: cannot run '%s': %s\n", argv[0], strerror(e));
 	_exit(127);
+}
+
+/*
+ * Waits until COMMAND has exec'd (0) or failed to (its errno). A signal
+ * for ior ends the wait early (0): the event loop then handles it.
+ */
+static int exec_status(int status_fd, int sigfd)
+{
+	struct pollfd p[2] = { { .fd = status_fd, .events = POLLIN },
+			       { .fd = sigfd, .events = POLLIN } };
+
+	for (;;) {
+		int n = poll(p, 2, -1), e;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return 0;
+		if (p[0].revents)
+			return read(status_fd, &e, sizeof(e)) == sizeof(e) ? e : 0;
+		if (p[1].revents)
+			return 0;
+	}
 }
 
 static void reap_child(struct run *r)
@@ -207,9 +243,14 @@ static int run_loop(struct run *r, uint64_t duration_ns)
 
 		if (n < 0 && errno != EINTR)
 			return -errno;
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
 			if (evs[i].data.fd == r->sigfd && handle_signals(r))
 				stop = true;
+			/* the reader of -plain's pipe is gone (| head): stop now, not at
+			 * the next write, which may never come on an idle system */
+			if (evs[i].data.fd == r->out_fd && r->out_fd >= 0)
+				return -EPIPE;
+		}
 		err = tracer_consume(r->tracer);
 		if (err < 0)
 			return err;
@@ -240,20 +281,14 @@ static int plain_finish(void *ctx, const struct tracer_stats *stats)
  */
 static int run_headless(const struct cli *c, const struct sink *sink)
 {
-	char err[512], cmdpath[4096];
-	struct run r = { .sigfd = -1, .epfd = -1, .child_status = -1, .sink = sink };
+	const char *cmdpath = command_path;
+	char err[512];
+	struct run r = { .sigfd = -1, .epfd = -1, .child_status = -1, .out_fd = -1, .sink = sink };
+	int status_pipe[2] = { -1, -1 };
 	struct tracer_stats stats;
 	sigset_t mask, orig_mask;
+	struct stat st;
 	int ret = 1;
-
-	if (c->cmd) {
-		int e = resolve_command(c->cmd[0], cmdpath, sizeof(cmdpath));
-
-		if (e) {
-			fprintf(stderr, "ior: cannot run '%s': %s\n", c->cmd[0], strerror(-e));
-			return 2;
-		}
-	}
 
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
@@ -289,10 +324,25 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 	epoll_ctl(r.epfd, EPOLL_CTL_ADD, r.sigfd, &ev);
 	ev.data.fd = tracer_fd(r.tracer);
 	epoll_ctl(r.epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	/* no events asked for: epoll reports EPOLLERR/EPOLLHUP, a reader gone, anyway */
+	if (sink->watch_stdout && fstat(STDOUT_FILENO, &st) == 0 &&
+	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		struct epoll_event oev = { .events = 0, .data.fd = STDOUT_FILENO };
+
+		if (epoll_ctl(r.epfd, EPOLL_CTL_ADD, STDOUT_FILENO, &oev) == 0)
+			r.out_fd = STDOUT_FILENO;
+	}
 
 	r.start_ns = util_now_ns(CLOCK_MONOTONIC);
 	if (c->cmd) {
-		r.child = spawn_waiting(cmdpath, c->cmd, &orig_mask, sink->drive != NULL);
+		if (pipe2(status_pipe, O_CLOEXEC)) {
+			fprintf(stderr, "ior: cannot start '%s': %s\n", c->cmd[0], strerror(errno));
+			goto cleanup;
+		}
+		r.child = spawn_waiting(cmdpath, c->cmd, &orig_mask, sink->drive != NULL,
+					status_pipe[1]);
+		close(status_pipe[1]);
+		status_pipe[1] = -1;
 		if (r.child < 0) {
 			fprintf(stderr, "ior: cannot start '%s': %s\n", c->cmd[0], strerror(errno));
 			goto cleanup;
@@ -300,21 +350,41 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 		if (tracer_follow(r.tracer, r.child)) {
 			fprintf(stderr, "ior: cannot follow process %d\n", (int)r.child);
 			kill(r.child, SIGKILL);
+			waitpid(r.child, NULL, 0);
 			goto cleanup;
 		}
 		kill(r.child, SIGUSR1);
+		/* a COMMAND that cannot be executed is refused like a bad option:
+		 * one line, nothing printed or written (the sink never saw an event) */
+		int e = exec_status(status_pipe[0], r.sigfd);
+
+		if (e) {
+			/* ENOENT for a file that is there: its #! interpreter is missing */
+			fprintf(stderr, "ior: cannot run '%s': %s\n", c->cmd[0],
+				e == ENOENT && access(cmdpath, F_OK) == 0
+					? "its interpreter (the #! line) does not exist"
+					: strerror(e));
+			waitpid(r.child, NULL, 0);
+			ret = 2;
+			goto cleanup;
+		}
 	}
 
 	int loop_err = sink->drive ? sink->drive(&r, c) : run_loop(&r, c->duration_ns);
 
 	tracer_stop(r.tracer);
-	if (loop_err != -EPIPE)
-		loop_err = tracer_consume(r.tracer);
+	if (loop_err != -EPIPE) {
+		int drain_err = tracer_consume(r.tracer);
+
+		if (loop_err >= 0)
+			loop_err = drain_err;
+	}
 	tracer_stats(r.tracer, &stats);
 	int finish_err = sink->finish ? sink->finish(sink->ctx, &stats) : 0;
 
 	print_summary(&r, &stats);
-	if (loop_err < 0 && loop_err != -EPIPE && !sink->drive)
+	/* a sink that failed said so itself, naming its file */
+	if (loop_err < 0 && loop_err != -EPIPE && !sink->drive && finish_err == 0)
 		fprintf(stderr, "ior: %s\n", strerror(-loop_err));
 	if (r.child > 0 && r.child_status < 0)
 		reap_child(&r);
@@ -322,6 +392,9 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 	if ((loop_err < 0 && loop_err != -EPIPE) || (finish_err < 0 && finish_err != -EPIPE))
 		ret = 1;
 cleanup:
+	for (int i = 0; i < 2; i++)
+		if (status_pipe[i] >= 0)
+			close(status_pipe[i]);
 	tracer_free(r.tracer);
 	if (r.epfd >= 0)
 		close(r.epfd);
@@ -338,6 +411,7 @@ static int run_plain(const struct cli *c)
 		.tick = plain_tick,
 		.finish = plain_finish,
 		.ctx = &plain,
+		.watch_stdout = true,
 	};
 
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
@@ -524,7 +598,8 @@ static int run_flamegraph(const struct cli *c, int argc, char **argv)
 		fprintf(stderr, "ior: %s already exists; choose another -name or move it away\n", out);
 		return 2;
 	}
-	if (e && e != -ENOENT) {
+	if (e) {
+		/* -ENOENT here is a missing directory, not a missing file */
 		fprintf(stderr, "ior: cannot create %s: %s\n", out, strerror(-e));
 		return 2;
 	}
@@ -589,11 +664,12 @@ static int parquet_finish(void *ctx, const struct tracer_stats *st)
 	set_meta(p->w, &m);
 	err = parquet_writer_close(p->w);
 	p->w = NULL;
+	give_to_sudo_user(p->cli->file);
 	if (err) {
-		fprintf(stderr, "ior: cannot write %s: %s\n", p->cli->file, strerror(-err));
+		fprintf(stderr, "ior: cannot write %s: %s; the recording stopped there and the file "
+				"holds the rows of its last complete flush\n", p->cli->file, strerror(-err));
 		return err;
 	}
-	give_to_sudo_user(p->cli->file);
 	fprintf(stderr, "ior: wrote %s: %llu rows\n", p->cli->file, (unsigned long long)rows);
 	return 0;
 }
@@ -816,6 +892,12 @@ static int run_dashboard(const struct cli *c)
 		.drive = live_drive,
 	};
 
+	/* said before COMMAND is started or anything traced (tui_run checks again) */
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "ior: the dashboard needs a terminal; use -plain to print every "
+				"syscall instead\n");
+		return 1;
+	}
 	return run_headless(c, &sink);
 }
 
@@ -957,12 +1039,20 @@ static int run_view(const struct cli *c)
 	unsigned char magic[4] = { 0 };
 	char err[IORZST_ERR_MAX];
 	struct view_agg v = { 0 };
+	struct stat st = { 0 };
 	int fd, ret = 1;
 	ssize_t n;
 
-	fd = open(c->file, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not hang the open; only regular files are read */
+	fd = open(c->file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "ior: cannot open %s: %s\n", c->file, strerror(errno));
+		return 1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "ior: %s is %s\n", c->file,
+			S_ISDIR(st.st_mode) ? "a directory, not a recording" : "not a regular file");
+		close(fd);
 		return 1;
 	}
 	n = read(fd, magic, sizeof(magic));
@@ -1046,6 +1136,15 @@ int main(int argc, char **argv)
 	if (c.version) {
 		puts("ior 0.1.0");
 		return 0;
+	}
+	/* before any output file is created or anything traced */
+	if (c.cmd) {
+		int e = resolve_command(c.cmd[0], command_path, sizeof(command_path));
+
+		if (e) {
+			fprintf(stderr, "ior: cannot run '%s': %s\n", c.cmd[0], strerror(-e));
+			return 2;
+		}
 	}
 	switch (c.mode) {
 	case CLI_PLAIN:

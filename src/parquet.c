@@ -36,9 +36,13 @@
  * every sealed row group, each page behind a self-describing header, so its
  * rows can be recovered by rebuilding a footer. Nothing is fsynced before
  * close: the guarantee is for a killed process, not for a lost machine.
+ * A full disk is found before the write (the new bytes are allocated
+ * first), so it leaves the file as the last flush made it; the error is
+ * sticky and later calls do nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -846,6 +850,26 @@ static int write_at(int fd, const uint8_t *p, size_t n, uint64_t off)
 }
 
 /*
+ * Allocates the blocks of [size, end) without changing the file's size, so
+ * that a full disk fails here, before the write starts overwriting the
+ * previous footer: the file stays as the last flush left it, valid. File
+ * systems without fallocate are written to as they are.
+ */
+static int reserve(int fd, uint64_t size, uint64_t end)
+{
+	int rc;
+
+	if (end <= size)
+		return 0;
+	do
+		rc = fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)size, (off_t)(end - size));
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0 && errno != EOPNOTSUPP && errno != ENOSYS && errno != EINVAL)
+		return -errno;
+	return 0;
+}
+
+/*
  * Brings the file up to date in one positioned write: the sealed row groups
  * of out, the open row group (encoded again if it has rows the file lacks),
  * a footer listing them all. With nothing but new key-value metadata, only
@@ -870,6 +894,9 @@ static int commit(struct parquet_writer *w)
 	footer_encode(w, &w->out);
 	if (w->out.err)
 		return fail(w, -ENOMEM);
+	err = reserve(w->fd, w->file_size, at + w->out.len);
+	if (err)
+		return fail(w, err);
 	err = write_at(w->fd, w->out.data, w->out.len, at);
 	if (err)
 		return fail(w, err);

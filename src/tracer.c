@@ -83,11 +83,21 @@ static int check_privileges(void)
 	return -EPERM;
 }
 
-/* Resolves a (possibly relative) user string against a base file id. */
+#define TRUNC_MARK "[truncated]"
+#define TRUNC_MARK_LEN (sizeof(TRUNC_MARK) - 1)
+
+/*
+ * Resolves a (possibly relative) user string against a base file id. The
+ * result starts with TRUNC_MARK when any part of it is missing: the string
+ * was cut at IOR_STR_MAX (cut), or the base directory's own path is marked
+ * (its walk stopped short). The mark is kept out of the lexical join, where
+ * enough ".." would otherwise cancel it like a directory name.
+ */
 static const char *event_path(struct tracer *t, char *buf, uint32_t file_id, const char *str,
-			      uint16_t str_len, uint32_t base, bool raw)
+			      uint16_t str_len, uint32_t base, bool raw, bool cut)
 {
 	const char *base_path;
+	size_t mark = 0;
 
 	if (file_id) {
 		const char *p = pathcache_get(t->paths, file_id);
@@ -98,24 +108,31 @@ static const char *event_path(struct tracer *t, char *buf, uint32_t file_id, con
 	}
 	if (!str_len)
 		return NULL;
-	if (raw) {
-		size_t n = strnlen(str, str_len);
-
-		if (n >= JOIN_BUF)
-			n = JOIN_BUF - 1;
-		memcpy(buf, str, n);
-		buf[n] = '\0';
-		return buf;
-	}
 	base_path = NULL;
-	if (str[0] != '/') {
+	if (!raw && str[0] != '/') {
 		base_path = pathcache_get(t->paths, base);
 		if (!base_path)
 			t->unknown_paths++;
+		if (base_path && strncmp(base_path, TRUNC_MARK, TRUNC_MARK_LEN) == 0) {
+			base_path += TRUNC_MARK_LEN;
+			cut = true;
+		}
 	}
-	if (path_join(buf, JOIN_BUF, base_path, str) < 0) {
-		snprintf(buf, JOIN_BUF, "%s", str);
+	if (cut) {
+		memcpy(buf, TRUNC_MARK, TRUNC_MARK_LEN);
+		mark = TRUNC_MARK_LEN;
 	}
+	if (raw) {
+		size_t n = strnlen(str, str_len);
+
+		if (n >= JOIN_BUF - mark)
+			n = JOIN_BUF - mark - 1;
+		memcpy(buf + mark, str, n);
+		buf[mark + n] = '\0';
+		return buf;
+	}
+	if (path_join(buf + mark, JOIN_BUF - mark, base_path, str) < 0)
+		snprintf(buf + mark, JOIN_BUF - mark, "%s", str);
 	return buf;
 }
 
@@ -147,9 +164,11 @@ static int handle_event(struct tracer *t, const struct ior_rec_event *r, size_t 
 	ev.sc = idx;
 	memcpy(ev.comm, r->comm, IOR_COMM_LEN);
 	ev.comm[IOR_COMM_LEN] = '\0';
-	ev.path = event_path(t, t->path1, r->file_id, tail, r->str1_len, r->base_id, false);
+	ev.path = event_path(t, t->path1, r->file_id, tail, r->str1_len, r->base_id, false,
+			     r->evflags & IOR_EV_STR1_TRUNC);
 	ev.path2 = event_path(t, t->path2, r->file_id2, tail + r->str1_len, r->str2_len,
-			      r->base_id2, sc->desc.kind & IOR_K_PATH2_RAW);
+			      r->base_id2, sc->desc.kind & IOR_K_PATH2_RAW,
+			      r->evflags & IOR_EV_STR2_TRUNC);
 	t->events++;
 	return t->sink(t->sink_ctx, &ev);
 }

@@ -64,6 +64,9 @@ TEST(cli_bad_values)
 	CHECK_EQ_STR(err, "-duration needs a number of seconds (like 10 or 0.5), not 'abc'");
 	CHECK_EQ_INT(PARSE(&c, "-duration", "-1"), -22);
 	CHECK_EQ_INT(PARSE(&c, "-duration", "5s"), -22);
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-duration", "0"), -22);
+	CHECK_EQ_STR(err, "-duration needs more than 0 seconds, not '0'");
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-duration", "0.0000000001"), -22);
 	CHECK_EQ_INT(PARSE(&c, "-pid", "0"), -22);
 	CHECK_EQ_STR(err, "-pid needs a positive process or thread id, not '0'");
 	CHECK_EQ_INT(PARSE(&c, "-pid", "12abc"), -22);

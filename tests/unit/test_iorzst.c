@@ -837,3 +837,18 @@ TEST(iorzst_fuzz_regressions_replay)
 	n += replay_dir("tests/fuzz/corpus/iorzst");
 	CHECK(n >= 0);
 }
+
+TEST(iorzst_zeros_behind_zstd_magic_refused_early)
+{
+	/* a zstd frame header of zeros followed by empty raw blocks: zstd accepts
+	 * them, so without a bound a 10 GiB sparse file would be read to its end */
+	size_t len = (17u << 20) + 4;
+	unsigned char *buf = calloc(1, len);
+	char err[IORZST_ERR_MAX];
+
+	CHECK(buf);
+	memcpy(buf, "\x28\xb5\x2f\xfd", 4);
+	CHECK_EQ_INT(iorzst_read_mem(buf, len, NAME, NULL, NULL, NULL, err, sizeof(err)), -EINVAL);
+	CHECK_EQ_STR(err, NAME " is corrupt: 16 MiB of its compressed data decompress to nothing");
+	free(buf);
+}

@@ -1,0 +1,1217 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Reliability and safety tests of ior (issue 9): bad command lines, untrusted
+recordings, output files that must never be clobbered, hostile file names,
+signals, full disks, broken pipes, thread and fork storms.
+
+Every requirement is asserted on the real binary:
+- cli:*        each invalid command line exits non-zero with exactly one
+               `ior: ` line naming the problem, before anything is traced,
+               run or created (no summary line, the directory stays empty)
+- file:*       truncated, corrupt, foreign, wrong-version, empty and 10 GiB
+               sparse .ior.zst and Parquet files given to -folded and -view:
+               one error line naming the file, exit 1 (no crash, < 128), no
+               hang, peak RSS under 200 MB (from wait4's rusage); corrupt
+               Parquet pages found while the dashboard runs, in tmux
+- out:*        an existing file, a symlink to a file elsewhere and a dangling
+               symlink in place of -parquet FILE, N.ior.zst and -svg OUT: a
+               clear error, the target untouched, no temporary file left;
+               mode 0600 under umask 0; a symlink planted during a
+               -flamegraph run is not replaced at the end
+- names:*      an escape sequence in a file name reaches neither the terminal
+               (dashboard in tmux, live and -view of a Parquet recording) nor
+               -plain's stdout raw; paths past the kernel walk limit (8 KiB
+               of names) and path arguments longer than 4095 bytes start with
+               `[truncated]`, never silently cut
+- signal:*     SIGINT/SIGTERM/SIGHUP during -parquet and -flamegraph (with
+               and without COMMAND), COMMAND killed by SIGSEGV: a clean drain
+               (every write of the workload is in the file), 128+N exit
+- enospc:*     -parquet, -flamegraph and the dashboard's R recorder on a full
+               256 KiB tmpfs: one message naming the file and the error, the
+               Parquet file still readable by DuckDB with a prefix of the rows,
+               no .ior.zst temporary file, the dashboard tracing on
+- sigpipe:*    `ior -plain | head -1` ends within 2 s even when nothing is
+               traced, with no message but the summary
+- storm:*      2000 short-lived threads and 500 forks (with grandchildren),
+               each writing once: every write reported exactly once with its
+               pid, tid and path, no ring-buffer drops, COMMAND's exit status
+
+Usage (from the repository root, as root, after make and
+tests/parquet/install.sh):
+    IOR=./ior WORKLOAD_DIR=build/workload python3 tests/integration/reliability.py [NAME...]
+The last line is `reliability: N passed, N failed`; exit status 1 when any
+test failed or the tests could not run.
+"""
+
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run as it  # noqa: E402  the integration suite's helpers (run_ior, Scratch, ...)
+sys.path.append(os.path.join(HERE, "..", "tui"))  # after HERE: tests/tui has a run.py too
+import tuilib  # noqa: E402
+from tuilib import Pane, tmux  # noqa: E402
+
+IOR = it.IOR
+check = it.check
+TestFailure = it.TestFailure
+RSS_MAX_KB = 200 * 1024
+tuilib.configure("ior-reliability-%d" % os.getpid(), "RELTEST$ ")
+HOSTILE = b"\x1b[2J\x1b]0;pwned\x07name"   # clears the screen, sets the title
+HOSTILE_SHOWN = "\\x1b[2J\\x1b]0;pwned\\x07name"
+
+
+def storm():
+    return it.workload("storm")
+
+
+# ---- running ior with limits -------------------------------------------------
+
+class Result:
+    def __init__(self, args, status, elapsed, out, err, rss_kb):
+        self.args, self.status, self.elapsed = args, status, elapsed
+        self.stdout, self.stderr, self.rss_kb = out, err.decode("utf-8", "replace"), rss_kb
+        self.lines = self.stderr.splitlines()
+
+    def describe(self):
+        return "ior " + " ".join(os.fsdecode(a) for a in self.args)
+
+
+def run_limited(args, timeout=30, cwd=None, stdin=subprocess.DEVNULL, umask=None):
+    """Runs IOR in its own session; returns a Result with the exit status
+    (128+N for signal N, None on timeout) and the peak RSS from wait4."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        pre = (lambda: os.umask(umask)) if umask is not None else None
+        proc = subprocess.Popen([IOR] + args, stdin=stdin, stdout=out, stderr=err, cwd=cwd,
+                                start_new_session=True, preexec_fn=pre)
+        status = None
+        while True:
+            pid, wstatus, ru = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                code = os.waitstatus_to_exitcode(wstatus)
+                status = code if code >= 0 else 128 - code
+                break
+            if time.monotonic() - t0 > timeout:
+                os.killpg(proc.pid, signal.SIGKILL)
+                _, _, ru = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.005)
+        proc.returncode = status if status is not None else -9
+        elapsed = time.monotonic() - t0
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # anything ior left behind
+        except OSError:
+            pass
+        out.seek(0)
+        err.seek(0)
+        return Result(args, status, elapsed, out.read(), err.read(), ru.ru_maxrss)
+
+
+def check_one_error(r, *words, status=None):
+    """A refusal: exit non-zero (or exactly status), no crash, no hang,
+    nothing on stdout, exactly one `ior: ` line holding every word."""
+    check(r.status is not None, "%s did not exit within its timeout" % r.describe())
+    check(r.status != 0 and r.status < 128,
+          "%s exited %d (0 is success, >= 128 a crash)\n%s" % (r.describe(), r.status, r.stderr))
+    if status is not None:
+        check(r.status == status, "%s exited %d, expected %d" % (r.describe(), r.status, status))
+    check(r.stdout == b"", "%s printed on stdout: %r" % (r.describe(), r.stdout[:200]))
+    check(len(r.lines) == 1 and r.lines[0].startswith("ior: "),
+          "%s: expected exactly one 'ior: ' line on stderr, got %d:\n%s"
+          % (r.describe(), len(r.lines), "\n".join("    " + x for x in r.lines[:10])))
+    for w in words:
+        check(w in r.lines[0], "%s: the message does not name %r: %s" % (r.describe(), w, r.lines[0]))
+
+
+def scratch_test(tag, body):
+    """A test running body(scratch) in a fresh directory, removed afterwards."""
+    def test():
+        s = it.Scratch(tag)
+        try:
+            body(s)
+        except TestFailure:
+            s.failed = True
+            raise
+        finally:
+            s.remove()
+    return test
+
+
+def listing(d):
+    return sorted(os.listdir(d))
+
+
+# ---- 1. the command line ---------------------------------------------------------
+
+def free_pid():
+    """A pid no process or thread has right now."""
+    with open("/proc/sys/kernel/pid_max") as f:
+        top = int(f.read())
+    for pid in range(top - 1, 300, -1):
+        if not os.path.exists("/proc/%d" % pid):
+            return pid
+    raise TestFailure("no free pid")
+
+
+def fixtures(base):
+    """Commands that cannot be executed, in base/fix; returns {name: path}."""
+    fix = os.path.join(base, "fix")
+    os.makedirs(os.path.join(fix, "adir"), exist_ok=True)
+    paths = {"directory": os.path.join(fix, "adir")}
+    marker = os.path.join(base, "RAN")   # any of them that runs creates it
+    for name, body, mode in (("noexec", b"#!/bin/sh\ntouch %s\n" % marker.encode(), 0o644),
+                             ("badinterp", b"#!/nonexistent-ior/interp\ntouch %s\n" % marker.encode(), 0o755),
+                             ("garbage", bytes(range(7, 71)), 0o755)):
+        p = os.path.join(fix, name)
+        with open(p, "wb") as f:
+            f.write(body)
+        os.chmod(p, mode)
+        paths[name] = p
+    paths["missing"] = "/nonexistent-ior-dir/cmd"
+    paths["not-in-path"] = "ior-no-such-command-%d" % os.getpid()
+    return paths, marker
+
+
+CLI_CASES = {
+    # name: (args, words the one line must hold)
+    "unknown-flag": (["-plain", "-bogus", "--", "true"], ["-bogus"]),
+    "unknown-flag-long": (["--bogus=1", "-plain"], ["--bogus"]),
+    "duration-abc": (["-plain", "-duration", "abc", "--", "true"], ["-duration", "abc"]),
+    "duration-negative": (["-plain", "-duration", "-1", "--", "true"], ["-duration", "-1"]),
+    "duration-unit": (["-plain", "-duration", "5s", "--", "true"], ["-duration", "5s"]),
+    "duration-zero": (["-plain", "-duration", "0", "--", "true"], ["-duration", "0"]),
+    "duration-below-1ns": (["-plain", "-duration", "0.0000000001", "--", "true"], ["-duration"]),
+    "duration-huge": (["-plain", "-duration", "99999999999999999999", "--", "true"], ["-duration"]),
+    "duration-missing": (["-plain", "-duration"], ["-duration"]),
+    "fields-unknown": (["-folded", "x.ior.zst", "-fields", "comm,bogus"], ["-fields", "bogus"]),
+    "fields-empty-name": (["-folded", "x.ior.zst", "-fields", "comm,,path"], ["-fields"]),
+    "count-unknown": (["-folded", "x.ior.zst", "-count", "latency"], ["-count", "latency"]),
+    "modes-plain-flamegraph": (["-plain", "-flamegraph", "-name", "out", "--", "true"],
+                               ["-flamegraph", "-plain"]),
+    "modes-plain-parquet": (["-plain", "-parquet", "out.parquet", "--", "true"], ["-parquet", "-plain"]),
+    "modes-parquet-flamegraph": (["-parquet", "out.parquet", "-flamegraph", "-name", "out", "--", "true"],
+                                 ["-flamegraph", "-parquet"]),
+    "modes-view-folded": (["-view", "x.ior.zst", "-folded", "x.ior.zst"], ["-folded", "-view"]),
+    "parquet-filter": (["-parquet", "out.parquet", "-comm", "sh", "--", "true"], ["-comm"]),
+    "pid-missing": (["-plain", "-pid", "FREEPID"], ["-pid", "FREEPID", "no such process"]),
+    "tid-missing": (["-plain", "-tid", "FREEPID"], ["-tid", "FREEPID"]),
+    "pid-zero": (["-plain", "-pid", "0"], ["-pid"]),
+    "pid-with-command": (["-plain", "-pid", "1", "--", "true"], ["-pid", "COMMAND"]),
+    "flamegraph-no-name": (["-flamegraph", "--", "true"], ["-name"]),
+    "name-without-flamegraph": (["-plain", "-name", "out", "--", "true"], ["-name"]),
+    "dashdash-no-command": (["-plain", "--"], ["COMMAND"]),
+    "dashdash-no-command-parquet": (["-parquet", "out.parquet", "--"], ["COMMAND"]),
+    "dashdash-no-command-flamegraph": (["-flamegraph", "-name", "out", "--"], ["COMMAND"]),
+    "flamegraph-missing-dir": (["-flamegraph", "-name", "nodir/out", "--", "true"], ["nodir/out.ior.zst"]),
+    "parquet-missing-dir": (["-parquet", "nodir/out.parquet", "--", "true"], ["nodir/out.parquet"]),
+    "svg-without-folded": (["-plain", "-svg", "out.svg", "--", "true"], ["-svg"]),
+}
+
+# the three headless tracing modes a COMMAND that cannot run is refused in
+CMD_MODES = {"plain": ["-plain"], "parquet": ["-parquet", "out.parquet"],
+             "flamegraph": ["-flamegraph", "-name", "out"]}
+CMD_CASES = ("missing", "not-in-path", "directory", "noexec", "badinterp", "garbage")
+
+
+def make_cli_test(args, words):
+    def body(s):
+        pid = str(free_pid())
+        a = [x.replace("FREEPID", pid) for x in args]
+        w = [x.replace("FREEPID", pid) for x in words]
+        r = run_limited(a, timeout=10, cwd=s.dir)
+        check_one_error(r, *w, status=2)
+        check(listing(s.dir) == [], "%s created %s" % (r.describe(), listing(s.dir)))
+    return scratch_test("cli", body)
+
+
+def make_cmd_test(kind, mode):
+    def body(s):
+        cmds, marker = fixtures(s.base)
+        r = run_limited(CMD_MODES[mode] + ["--", cmds[kind], "arg"], timeout=10, cwd=s.dir)
+        check_one_error(r, "cannot run", cmds[kind], status=2)
+        check(listing(s.dir) == [], "%s created %s" % (r.describe(), listing(s.dir)))
+        check(not os.path.exists(marker), "the command ran")
+    return scratch_test("cmd", body)
+
+
+def test_dashboard_no_tty():
+    """The dashboard without a terminal: refused before COMMAND starts."""
+    def body(s):
+        r = run_limited(["--", "sh", "-c", "echo ran > ran.txt"], timeout=10, cwd=s.dir)
+        check_one_error(r, "terminal")
+        check(listing(s.dir) == [], "COMMAND ran or a file was created: %s" % listing(s.dir))
+    scratch_test("notty", body)()
+
+
+# ---- 2. untrusted files for -folded and -view --------------------------------------
+
+class Recordings:
+    """A small good .ior.zst and a good Parquet file of the same workload."""
+
+    def __init__(self):
+        self.scratch = it.Scratch("goodrec")
+        d = self.scratch.base
+        self.iorzst = os.path.join(d, "good.ior.zst")
+        self.parquet = os.path.join(d, "good.parquet")
+        work = "for i in 1 2 3 4 5 6 7 8; do echo line$i >> %s/f; done" % self.scratch.dir
+        r1 = it.run_ior(["-flamegraph", "-name", self.iorzst[:-8], "--", "sh", "-c", work], timeout=30)
+        r2 = it.run_ior(["-parquet", self.parquet, "--", "sh", "-c", work], timeout=30)
+        self.error = None
+        if r1.status != 0 or r2.status != 0 or not os.path.isfile(self.iorzst) \
+                or not os.path.isfile(self.parquet):
+            self.error = "could not record the good files: %s / %s\n%s%s" % (
+                r1.status, r2.status, r1.stderr_tail(), r2.stderr_tail())
+
+    def need(self):
+        check(self.error is None, self.error or "")
+        return self
+
+
+_recordings = None
+
+
+def recordings():
+    global _recordings
+    if _recordings is None:
+        _recordings = Recordings()
+    return _recordings.need()
+
+
+def zstd(data):
+    return subprocess.run(["zstd", "-q", "-c", "-"], input=data, capture_output=True, check=True).stdout
+
+
+def unzstd(path):
+    return subprocess.run(["zstd", "-q", "-dc", path], capture_output=True, check=True).stdout
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def sparse(path, size, head=b"", tail=b""):
+    """A sparse file of size bytes: head at 0, tail at the end, zeros between."""
+    with open(path, "wb") as f:
+        f.truncate(size)
+        f.write(head)
+        if tail:
+            f.seek(size - len(tail))
+            f.write(tail)
+
+
+def iorzst_cases(d, good_path):
+    """{name: path} of bad .ior.zst files written into d."""
+    good = open(good_path, "rb").read()
+    raw = unzstd(good_path)
+    cases = {
+        "empty": b"",
+        "one-byte": good[:1],
+        "not-zstd": b"definitely not a recording\n" * 20,
+        "truncated-half": good[:len(good) // 2],
+        "truncated-last-byte": good[:-1],
+        "flipped-byte": good[:len(good) // 2] + bytes([good[len(good) // 2] ^ 0x55]) + good[len(good) // 2 + 1:],
+        "wrong-magic": zstd(b"PK\x03\x04" + raw[4:]),
+        "wrong-version": zstd(raw[:8] + b"\x02\x00" + raw[10:]),
+        "cut-record-stream": zstd(raw[:len(raw) // 2]),
+        "trailing-data": zstd(raw + b"\x01"),
+        "record-too-long": zstd(raw[:10] + b"\x04" + varint((4 << 20) + 1)),
+        "string-too-long": zstd(raw[:10] + b"\x01" + varint(12) + varint(1 << 30) + b"k" * 8),
+        "end-count-wrong": zstd(raw[:10] + b"\x03\x02\x05\x00"),
+        "kind-zero": zstd(raw[:10] + b"\x00\x00"),
+    }
+    out = {}
+    for name, data in cases.items():
+        p = os.path.join(d, name + ".ior.zst")
+        with open(p, "wb") as f:
+            f.write(data)
+        out[name] = p
+    # 10 GiB of zeros behind a zstd magic (or a whole good file): no reading to the end
+    p = os.path.join(d, "sparse-zstd-magic.ior.zst")
+    sparse(p, 10 << 30, head=b"\x28\xb5\x2f\xfd")
+    out["sparse-zstd-magic"] = p
+    p = os.path.join(d, "sparse-after-good.ior.zst")
+    sparse(p, 10 << 30, head=good)
+    out["sparse-after-good"] = p
+    # a zstd bomb: 2 GiB of records a reader skips, then no end record
+    p = os.path.join(d, "bomb.ior.zst")
+    rec = b"\x04" + varint(4 << 20) + bytes(4 << 20)
+    with open(p, "wb") as f:
+        z = subprocess.Popen(["zstd", "-q", "-c", "-3", "-"], stdin=subprocess.PIPE, stdout=f)
+        z.stdin.write(raw[:10])
+        for _ in range(512):
+            z.stdin.write(rec)
+        z.stdin.close()
+        z.wait()
+    out["bomb"] = p
+    return out
+
+
+def parquet_cases(d, good_path):
+    """{name: path} of bad Parquet files written into d (each refused when opened)."""
+    good = open(good_path, "rb").read()
+    flen = int.from_bytes(good[-8:-4], "little")
+    footer_at = len(good) - 8 - flen
+    cases = {
+        "empty": b"",
+        "magic-only": b"PAR1",
+        "two-magics": b"PAR1PAR1",
+        "truncated-half": good[:len(good) // 2],
+        "truncated-last-byte": good[:-1],
+        "wrong-tail-magic": good[:-4] + b"PAR2",
+        "footer-length-huge": good[:-8] + (0x7FFFFFF0).to_bytes(4, "little") + b"PAR1",
+        "footer-length-past-start": good[:-8] + (len(good)).to_bytes(4, "little") + b"PAR1",
+        "footer-zeroed": good[:footer_at] + bytes(flen) + good[-8:],
+        "footer-garbage": good[:footer_at] + bytes((i * 37 + 11) & 0xFF for i in range(flen)) + good[-8:],
+        "footer-half": good[:footer_at] + good[footer_at:footer_at + flen // 2]
+        + (flen // 2).to_bytes(4, "little") + b"PAR1",
+    }
+    out = {}
+    for name, data in cases.items():
+        p = os.path.join(d, name + ".parquet")
+        with open(p, "wb") as f:
+            f.write(data)
+        out[name] = p
+    p = os.path.join(d, "sparse-footer-1000.parquet")
+    sparse(p, 10 << 30, head=b"PAR1", tail=(1000).to_bytes(4, "little") + b"PAR1")
+    out["sparse-footer-1000"] = p
+    p = os.path.join(d, "sparse-footer-16m.parquet")
+    sparse(p, 10 << 30, head=b"PAR1", tail=(16 << 20).to_bytes(4, "little") + b"PAR1")
+    out["sparse-footer-16m"] = p
+    return out
+
+
+def check_bad_file(args, path):
+    r = run_limited(args, timeout=30)
+    check_one_error(r, os.path.basename(path))
+    check(r.elapsed < 20, "%s took %.1f s" % (r.describe(), r.elapsed))
+    check(r.rss_kb < RSS_MAX_KB, "%s peaked at %d MB of RSS" % (r.describe(), r.rss_kb // 1024))
+    check(r.status == 1, "%s exited %d, expected 1" % (r.describe(), r.status))
+
+
+_bad_files = {}
+
+
+def bad_file(kind, name):
+    """The bad file name of kind ("iorzst" or "parquet"), all of a kind written at once."""
+    if kind not in _bad_files:
+        rec = recordings()
+        d = os.path.join(rec.scratch.base, "bad-" + kind)
+        os.mkdir(d)
+        make = iorzst_cases if kind == "iorzst" else parquet_cases
+        _bad_files[kind] = make(d, rec.iorzst if kind == "iorzst" else rec.parquet)
+    return _bad_files[kind][name]
+
+
+def make_iorzst_file_test(name):
+    def body(s):
+        path = bad_file("iorzst", name)
+        check_bad_file(["-folded", path], path)
+        check_bad_file(["-view", path], path)   # said before the dashboard needs a terminal
+        svg = os.path.join(s.dir, "out.svg")
+        check_bad_file(["-folded", path, "-svg", svg], path)
+        check(not os.path.exists(svg), "an SVG was written for a bad file")
+    return scratch_test("badzst", body)
+
+
+def make_parquet_file_test(name):
+    def body(s):
+        path = bad_file("parquet", name)
+        check_bad_file(["-view", path], path)
+    return scratch_test("badpq", body)
+
+
+def test_file_not_regular():
+    """A FIFO (no writer: opening it must not block), a directory, /dev/zero."""
+    def body(s):
+        fifo = os.path.join(s.dir, "fifo.ior.zst")
+        os.mkfifo(fifo)
+        for args, path in ((["-view", fifo], fifo), (["-folded", fifo], fifo),
+                           (["-view", s.dir], s.dir), (["-folded", s.dir], s.dir),
+                           (["-view", "/dev/zero"], "/dev/zero"), (["-folded", "/dev/zero"], "/dev/zero"),
+                           (["-view", s.dir + "/missing.parquet"], "missing.parquet")):
+            r = run_limited(args, timeout=10)
+            check_one_error(r, path, status=1)
+    scratch_test("notreg", body)()
+
+
+def test_view_good_file_no_tty():
+    """A good recording without a terminal: one line saying so, exit 1."""
+    rec = recordings()
+    for path in (rec.iorzst, rec.parquet):
+        r = run_limited(["-view", path], timeout=10)
+        check_one_error(r, "terminal", status=1)
+
+
+def make_view_pages_test(kind):
+    """A Parquet file whose footer is fine but whose pages are not (every
+    byte before the footer flipped; or the good footer at the end of a
+    10 GiB sparse file, pointing at zeros): the error comes while the
+    dashboard reads the rows; it must end the dashboard, restore the
+    terminal, print one line naming the file, exit 1, in bounded memory."""
+    def body(s):
+        good = open(recordings().parquet, "rb").read()
+        flen = int.from_bytes(good[-8:-4], "little")
+        footer_at = len(good) - 8 - flen
+        bad = os.path.join(s.dir, "pages.parquet")
+        if kind == "flipped":
+            data = bytearray(good)
+            for i in range(4, footer_at):
+                data[i] ^= 0x5A
+            with open(bad, "wb") as f:
+                f.write(bytes(data))
+        else:
+            sparse(bad, 10 << 30, head=b"PAR1", tail=good[footer_at:])
+        p = Pane("pages", 100, 30, cwd=s.dir)
+        try:
+            timer = "/usr/bin/time -f rss=%M -o rss.txt " if os.path.exists("/usr/bin/time") else ""
+            p.run("%s%s -view pages.parquet 2>err.txt; echo view-exit=$?" % (timer, IOR))
+            screen = p.wait_text(re.compile(r"view-exit=\d+"), 20)
+            status = re.search(r"view-exit=(\d+)", screen).group(1)
+            check(status == "1", "exit status %s, expected 1\n%s" % (status, screen))
+            check(not p.alternate(), "the terminal was left in the alternate screen")
+            lines = open(os.path.join(s.dir, "err.txt"), errors="replace").read().splitlines()
+            check(len(lines) == 1 and lines[0].startswith("ior: ") and "pages.parquet" in lines[0],
+                  "expected one 'ior: ' line naming the file, got %r" % lines)
+            if timer:
+                rss = open(os.path.join(s.dir, "rss.txt")).read()
+                m = re.search(r"rss=(\d+)", rss)
+                check(m and int(m.group(1)) < RSS_MAX_KB, "peak RSS: %r" % rss)
+        except AssertionError as e:
+            raise TestFailure(str(e))
+        finally:
+            p.kill()
+    return scratch_test("pqpages", body)
+
+
+# ---- 3. output files -------------------------------------------------------------
+
+PRECIOUS = b"precious, must survive\n"
+
+
+def plant(s, kind, path):
+    """Puts an existing file, a symlink to a file elsewhere, or a dangling
+    symlink at path; returns a function asserting it is all untouched."""
+    elsewhere = os.path.join(s.base, "elsewhere")
+    os.makedirs(elsewhere, exist_ok=True)
+    target = os.path.join(elsewhere, "target.txt")
+    with open(target, "wb") as f:
+        f.write(PRECIOUS)
+    os.chmod(target, 0o644)
+    missing = os.path.join(elsewhere, "missing.txt")
+    if kind == "existing":
+        with open(path, "wb") as f:
+            f.write(PRECIOUS)
+        os.chmod(path, 0o644)
+    elif kind == "symlink":
+        os.symlink(target, path)
+    else:
+        os.symlink(missing, path)
+    before = listing(os.path.dirname(path))
+
+    def untouched():
+        if kind == "existing":
+            st = os.lstat(path)
+            check(stat.S_ISREG(st.st_mode) and open(path, "rb").read() == PRECIOUS
+                  and st.st_mode & 0o777 == 0o644, "the existing %s was modified" % path)
+        else:
+            check(os.path.islink(path) and os.readlink(path) == (target if kind == "symlink" else missing),
+                  "the planted symlink %s was replaced or changed" % path)
+        check(open(target, "rb").read() == PRECIOUS and os.stat(target).st_mode & 0o777 == 0o644,
+              "the file the symlink points to was written or chmod'ed")
+        check(not os.path.exists(missing), "the dangling symlink was followed: %s exists" % missing)
+        check(listing(os.path.dirname(path)) == before, "files appeared next to %s: %s"
+              % (path, sorted(set(listing(os.path.dirname(path))) - set(before))))
+    return untouched
+
+
+def make_out_test(output, kind):
+    def body(s):
+        d = s.dir
+        ran = os.path.join(s.base, "ran.txt")
+        cmd = ["--", "sh", "-c", "echo ran > %s" % ran]
+        if output == "parquet":
+            path = os.path.join(d, "out.parquet")
+            args = ["-parquet", path] + cmd
+        elif output == "flamegraph":
+            path = os.path.join(d, "out.ior.zst")
+            args = ["-flamegraph", "-name", os.path.join(d, "out")] + cmd
+        else:
+            path = os.path.join(d, "out.svg")
+            args = ["-folded", recordings().iorzst, "-svg", path]
+        untouched = plant(s, kind, path)
+        r = run_limited(args, timeout=20)
+        check_one_error(r, path)
+        check("exists" in r.lines[0], "the message does not say the file exists: %s" % r.lines[0])
+        untouched()
+        check(not os.path.exists(ran), "COMMAND ran although its output was refused")
+    return scratch_test("out", body)
+
+
+def test_out_modes():
+    """Each output is created 0600 even under umask 0; no temporary file is left."""
+    def body(s):
+        d = s.dir
+        r1 = run_limited(["-parquet", os.path.join(d, "a.parquet"), "--", "true"], umask=0)
+        r2 = run_limited(["-flamegraph", "-name", os.path.join(d, "b"), "--", "true"], umask=0)
+        r3 = run_limited(["-folded", recordings().iorzst, "-svg", os.path.join(d, "c.svg")], umask=0)
+        for r in (r1, r2, r3):
+            check(r.status == 0, "%s exited %s\n%s" % (r.describe(), r.status, r.stderr))
+        check(listing(d) == ["a.parquet", "b.ior.zst", "c.svg"], "files: %s" % listing(d))
+        for name in listing(d):
+            mode = os.stat(os.path.join(d, name)).st_mode & 0o777
+            check(mode == 0o600, "%s has mode %o under umask 0, expected 600" % (name, mode))
+    scratch_test("modes", body)()
+
+
+def test_out_flamegraph_race():
+    """A symlink planted at N.ior.zst while -flamegraph runs is not replaced:
+    the run ends with an error naming the file, no temporary file left."""
+    def body(s):
+        d = s.dir
+        name = os.path.join(d, "race")
+        path = name + ".ior.zst"
+        proc = subprocess.Popen([IOR, "-flamegraph", "-name", name, "--", "sleep", "1.5"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        time.sleep(0.5)
+        untouched = plant(s, "symlink", path)
+        out, err = proc.communicate(timeout=20)
+        lines = err.decode(errors="replace").splitlines()
+        check(proc.returncode not in (0, None), "ior exited %s" % proc.returncode)
+        bad = [x for x in lines if path in x]
+        check(len(bad) == 1 and "exists" in bad[0] and bad[0].startswith("ior: "),
+              "expected one 'ior: ... exists' line naming %s, got:\n%s" % (path, "\n".join(lines)))
+        untouched()
+    scratch_test("race", body)()
+
+
+# ---- 4. hostile names --------------------------------------------------------------
+
+HOSTILE_LOOP = ('f=$(printf "%s/\\033[2J\\033]0;pwned\\007name"); '
+                'while :; do echo x >> "$f"; sleep 0.1; done')
+
+
+def escapes_ok(colored):
+    """Only SGR sequences (colours) may be in the pane; no other ESC."""
+    rest = re.sub(r"\x1b\[[0-9;]*m", "", colored)
+    return "\x1b" not in rest and "\x07" not in rest
+
+
+def check_pane_clean(p, what):
+    screen = p.screen()
+    check(HOSTILE_SHOWN in screen, "%s: the name is not shown escaped as %s:\n%s"
+          % (what, HOSTILE_SHOWN, screen))
+    check(escapes_ok(p.colored()), "%s: an escape sequence other than SGR reached the pane" % what)
+    title = tmux("display-message", "-p", "-t", p.name, "#{pane_title}").strip()
+    check("pwned" not in title, "%s: the name set the terminal title to %r" % (what, title))
+    check(" ior " in screen.split("\n")[0], "%s: the screen was cleared:\n%s" % (what, screen))
+
+
+def test_names_dashboard_live():
+    def body(s):
+        script = os.path.join(s.base, "loop.sh")
+        with open(script, "w") as f:
+            f.write(HOSTILE_LOOP % s.dir + "\n")
+        p = Pane("hostile", 120, 30, cwd=s.dir)
+        try:
+            p.run("%s -- sh %s; echo ior-exit=$?" % (IOR, script))
+            p.wait_text("events/s", 10)
+            p.keys("3")
+            try:
+                p.wait_text(HOSTILE_SHOWN, 10)
+            except AssertionError as e:
+                raise TestFailure(str(e))
+            check_pane_clean(p, "Files tab")
+            p.keys("6")
+            time.sleep(0.5)
+            check(escapes_ok(p.colored()), "Stream tab: an escape sequence reached the pane")
+            p.keys("q")
+            p.wait_text(re.compile(r"ior-exit=\d+"), 10)
+        except AssertionError as e:
+            raise TestFailure(str(e))
+        finally:
+            p.kill()
+    scratch_test("hostile", body)()
+
+
+def test_names_dashboard_view_parquet():
+    """The same name recorded with -parquet, then shown by -view."""
+    def body(s):
+        rec = os.path.join(s.base, "hostile.parquet")
+        work = HOSTILE_LOOP.replace("while :; do", "for i in 1 2 3; do") % s.dir
+        r = it.run_ior(["-parquet", rec, "--", "sh", "-c", work], timeout=30)
+        r.check_ran(0)
+        rows = it.parquet_records(rec)
+        want = os.path.join(s.dir, "").encode() + HOSTILE
+        check(sum(1 for x in rows if x["raw_path"] == want and x["sc"] == "write") == 3,
+              "the Parquet file does not hold the 3 writes with the name intact")
+        p = Pane("hostileview", 120, 30, cwd=s.base)
+        try:
+            p.run("%s -view hostile.parquet; echo ior-exit=$?" % IOR)
+            p.wait_text("Overview", 10)
+            p.keys("3")
+            p.wait_text(HOSTILE_SHOWN, 10)
+            check_pane_clean(p, "-view, Files tab")
+            p.keys("q")
+            p.wait_text(re.compile(r"ior-exit=0\n"), 10)
+        except AssertionError as e:
+            raise TestFailure(str(e))
+        finally:
+            p.kill()
+    scratch_test("hostileview", body)()
+
+
+def test_names_plain():
+    def body(s):
+        work = HOSTILE_LOOP.replace("while :; do", "for i in 1 2; do") % s.dir
+        r = it.run_ior(["-plain", "--", "sh", "-c", work], timeout=30)
+        r.check_ran(0)
+        r.check_lines()
+        check(b"\x1b" not in r.stdout and b"\x07" not in r.stdout, "a raw ESC or BEL is on stdout")
+        want = os.path.join(s.dir, "").encode() + HOSTILE
+        writes = [x for x in r.records if x["raw_path"] == want and x["sc"] == "write"]
+        check(len(writes) == 2, "%d write records of the hostile name, expected 2" % len(writes))
+        check(HOSTILE_SHOWN in writes[0]["path"], "escaped as %s" % writes[0]["path"])
+    scratch_test("hostileplain", body)()
+
+
+class DeepChain:
+    """A chain of 40 directories with 250-byte names (over 10 KB, past the
+    8 KiB walk limit and PATH_MAX), made with *at calls from a dirfd."""
+    LEVELS, NAME = 40, "D" * 250
+
+    def __init__(self, s):
+        self.top = os.path.join(s.dir, "chain")
+        os.mkdir(self.top)
+        fd = os.open(self.top, os.O_RDONLY | os.O_DIRECTORY)
+        for _ in range(self.LEVELS):
+            os.mkdir(self.NAME, dir_fd=fd)
+            nfd = os.open(self.NAME, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = nfd
+        self.dirfd = fd
+        self.real = "/".join([self.top] + [self.NAME] * self.LEVELS) + "/deep.txt"
+        f = os.open("deep.txt", os.O_RDWR | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(f, b"deep\n")
+        self.fd = f
+
+    def close(self):
+        os.close(self.fd)
+        os.close(self.dirfd)
+
+
+MARK = b"[truncated]"
+
+
+def check_deep_path(raw, real, what):
+    check(raw is not None and raw.startswith(MARK + b"/"),
+          "%s: the path is not marked [truncated]: %r..." % (what, raw[:80] if raw else raw))
+    check(real.endswith(raw[len(MARK):]), "%s: the path after the mark is not the end of the real"
+          " path: ...%r" % (what, raw[-80:]))
+
+
+def test_names_deep():
+    """Paths past the walk limit: marked, never silently cut, in -plain and Parquet.
+    Also path arguments of 5000 bytes (cut at 4095 bytes: marked) and of
+    exactly 4095 (whole: not marked)."""
+    def body(s):
+        chain = DeepChain(s)
+        long5000, long4095 = "Q" * 5000, "R" * 4095
+        script = ("echo x >&9; cat deep.txt > /dev/null; stat %s >/dev/null 2>&1; "
+                  "cd %s; stat %s >/dev/null 2>&1; stat %s >/dev/null 2>&1; true"
+                  % ("Z" * 300, s.dir, long5000, long4095))
+        saved = os.open(".", os.O_RDONLY | os.O_DIRECTORY)
+        os.dup2(chain.fd, 9, inheritable=True)
+        try:
+            os.fchdir(chain.dirfd)   # COMMAND starts in the deep directory
+            plain = it.run_ior(["-plain", "--", "sh", "-c", script], pass_fds=(9,), timeout=30)
+            pq = os.path.join(s.base, "deep.parquet")
+            pqrun = it.run_ior(["-parquet", pq, "--", "sh", "-c", script], pass_fds=(9,), timeout=30)
+        finally:
+            os.fchdir(saved)
+            os.close(saved)
+            os.close(9)
+            chain.close()
+        plain.check_ran(0)
+        plain.check_lines()
+        plain.check_summary()
+        pqrun.check_ran(0)
+        for recs, label in ((plain.records, "-plain"), (it.parquet_records(pq), "Parquet")):
+            # sh's `>&9` dup2s fd 9 onto 1: the write goes through fd 1 to deep.txt
+            writes = [r for r in recs if r["sc"] == "write" and r["raw_path"]
+                      and r["raw_path"].endswith(b"/deep.txt")]
+            check(len(writes) == 1, "%s: %d writes to deep.txt, expected 1" % (label, len(writes)))
+            check_deep_path(writes[0]["raw_path"], chain.real.encode(), label + " write via fd 9")
+            opens = [r for r in recs if r["sc"] in ("openat", "open") and r["raw_path"]
+                     and r["raw_path"].endswith(b"/deep.txt") and r["ret"] >= 0]
+            check(len(opens) == 1, "%s: %d opens of deep.txt" % (label, len(opens)))
+            check_deep_path(opens[0]["raw_path"], chain.real.encode(), label + " relative open")
+            zs = [r for r in recs if r["raw_path"] and r["raw_path"].endswith(b"Z" * 300)]
+            check(zs, "%s: no stat of the 300-byte name in the deep directory" % label)
+            for r in zs:
+                check_deep_path(r["raw_path"], os.path.dirname(chain.real).encode() + b"/" + b"Z" * 300,
+                                label + " relative stat from the deep cwd")
+            # a path in the chain without the mark must be whole: one of the chain's
+            # directories high enough to fit (sh walks up with ".." to find its cwd)
+            real = chain.real.encode()
+            cut = [r for r in recs if r["raw_path"] and DeepChain.NAME.encode() in r["raw_path"]
+                   and not r["raw_path"].startswith(MARK) and not real.startswith(r["raw_path"] + b"/")]
+            check(not cut, "%s: %d path(s) inside the chain neither whole nor marked, e.g. %r...%r"
+                  % (label, len(cut), cut and cut[0]["raw_path"][:60], cut and cut[0]["raw_path"][-60:]))
+            full5000 = (s.dir + "/" + long5000).encode()
+            qs = [r for r in recs if r["raw_path"] and b"QQQQ" in r["raw_path"]]
+            check(qs, "%s: no record of the 5000-byte path argument" % label)
+            for r in qs:
+                raw = r["raw_path"]
+                check(raw.startswith(MARK) and full5000.startswith(raw[len(MARK):]),
+                      "%s: the 5000-byte argument (cut at 4095) is not marked: %r...%r"
+                      % (label, raw[:60], raw[-20:]))
+            rs = [r for r in recs if r["raw_path"] and b"RRRR" in r["raw_path"]]
+            check(rs and all(r["raw_path"] == (s.dir + "/" + long4095).encode() for r in rs),
+                  "%s: the 4095-byte argument is not reported whole and unmarked" % label)
+    scratch_test("deep", body)()
+
+
+# ---- 5. signals and faults ------------------------------------------------------------
+
+LOOP = "while :; do echo x >> %s; sleep 0.01; done"
+
+
+def count_lines(path):
+    with open(path, "rb") as f:
+        return f.read().count(b"\n")
+
+
+def parquet_writes(path, target):
+    rows = it.parquet_records(path)
+    return rows, [r for r in rows if r["sc"] == "write" and r["raw_path"] == target.encode()]
+
+
+def folded_writes(artifact, target):
+    stacks = it.folded(artifact, "-fields", "path,tracepoint")
+    return stacks.get(";".join(it.path_frames(target) + ["write"]), 0)
+
+
+def signal_run(args, sig, settle=1.2):
+    """Starts ior with args, sends sig after settle seconds; returns
+    (status, stderr lines, summary)."""
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([IOR] + args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=err, start_new_session=True)
+        time.sleep(settle)
+        proc.send_signal(sig)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise TestFailure("ior did not end within 15 s of %s" % sig.name)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        err.seek(0)
+        text = err.read().decode(errors="replace")
+    status = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
+    return status, text.splitlines(), it.parse_summary(text)
+
+
+def check_clean_end(status, want, lines, summary, output):
+    check(status == want, "ior exited %d, expected %d\n%s" % (status, want, "\n".join(lines)))
+    check(summary is not None, "no summary line:\n" + "\n".join(lines))
+    check(summary["ring-buffer drops"] == 0 and summary["path drops"] == 0, "losses: %s" % summary)
+    check(any(x.startswith("ior: wrote " + output) for x in lines), "no 'ior: wrote %s' line:\n%s"
+          % (output, "\n".join(lines)))
+
+
+def make_signal_test(output, sig, with_command=True):
+    """sig during a run: ior drains and completes its file. With COMMAND
+    the signal is passed on, COMMAND dies of it, ior exits 128+sig."""
+    def body(s):
+        target = os.path.join(s.dir, "f")
+        if with_command:
+            cmd = ["--", "sh", "-c", LOOP % target]
+            want = 128 + sig
+        else:
+            cmd = []
+            want = 0
+            loop = subprocess.Popen(["sh", "-c", LOOP % target], start_new_session=True)
+        try:
+            if output == "parquet":
+                out = os.path.join(s.base, "sig.parquet")
+                status, lines, summary = signal_run(["-parquet", out] + cmd, sig)
+            else:
+                out = os.path.join(s.base, "sig.ior.zst")
+                status, lines, summary = signal_run(["-flamegraph", "-name", out[:-8]] + cmd, sig)
+        finally:
+            if not with_command:
+                loop.kill()
+                loop.wait()
+        check_clean_end(status, want, lines, summary, out)
+        if output == "parquet":
+            rows, writes = parquet_writes(out, target)
+            check(len(rows) == summary["syscalls"], "%d rows but %d syscalls traced"
+                  % (len(rows), summary["syscalls"]))
+            if with_command:
+                check(len(writes) == count_lines(target), "%d write rows for %d lines written"
+                      % (len(writes), count_lines(target)))
+            else:
+                check(len(writes) >= 20, "only %d writes recorded system-wide" % len(writes))
+        else:
+            n = folded_writes(out, target)
+            if with_command:
+                check(n == count_lines(target), "%d writes in the .ior.zst for %d lines written"
+                      % (n, count_lines(target)))
+            else:
+                check(n >= 20, "only %d writes recorded system-wide" % n)
+    return scratch_test("sig", body)
+
+
+def make_segv_test(output):
+    def body(s):
+        target = os.path.join(s.dir, "f")
+        cmd = ["--", "sh", "-c", "echo a >> %s; echo b >> %s; kill -SEGV $$" % (target, target)]
+        if output == "parquet":
+            out = os.path.join(s.base, "segv.parquet")
+            r = it.run_ior(["-parquet", out] + cmd, timeout=30)
+        else:
+            out = os.path.join(s.base, "segv.ior.zst")
+            r = it.run_ior(["-flamegraph", "-name", out[:-8]] + cmd, timeout=30)
+        check_clean_end(r.status, 128 + signal.SIGSEGV, r.stderr.splitlines(), r.summary, out)
+        if output == "parquet":
+            rows, writes = parquet_writes(out, target)
+            check(len(rows) == r.summary["syscalls"], "%d rows, %d syscalls" % (len(rows), r.summary["syscalls"]))
+            check(len(writes) == 2, "%d write rows, expected 2" % len(writes))
+        else:
+            check(folded_writes(out, target) == 2, "the .ior.zst does not hold the 2 writes")
+    return scratch_test("segv", body)
+
+
+class Tmpfs:
+    """A 256 KiB tmpfs mounted on a fresh directory; unmounted by close()."""
+
+    def __init__(self, s):
+        self.dir = os.path.join(s.base, "small")
+        os.mkdir(self.dir)
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", self.dir],
+                           capture_output=True, text=True)
+        check(r.returncode == 0, "cannot mount a tmpfs: %s" % r.stderr.strip())
+
+    def fill(self):
+        fd = os.open(os.path.join(self.dir, "filler"), os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            while os.write(fd, bytes(4096)) > 0:
+                pass
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+    def close(self):
+        subprocess.run(["umount", "-l", self.dir], capture_output=True)
+
+
+def storm_stats_prefix(rows):
+    """Indices of the storm's stat calls in file order; must be 0..K-1."""
+    idx = []
+    for r in rows:
+        raw = r["raw_path"]
+        if raw and raw.startswith(b"/nonexistent-ior-storm/") and r["sc"] in ("newfstatat", "stat", "statx"):
+            idx.append(int(raw.split(b"/")[2].split(b"-")[0]))
+    return idx
+
+
+def check_enospc_line(lines, path):
+    full = [x for x in lines if "No space left on device" in x]
+    check(len(full) == 1 and full[0].startswith("ior: ") and path in full[0],
+          "expected one 'ior: ' line naming %s and ENOSPC, got:\n%s" % (path, "\n".join(lines)))
+    others = [x for x in lines if x not in full and not it.SUMMARY_RE.match(x)]
+    check(not others, "other messages besides the summary: %s" % others)
+
+
+def test_enospc_parquet():
+    def body(s):
+        fs = Tmpfs(s)
+        try:
+            out = os.path.join(fs.dir, "full.parquet")
+            r = it.run_ior(["-parquet", out, "--", storm(), "names", "30000", "1500"], timeout=40)
+            check(r.status not in (0, None), "ior exited %s on a full disk" % r.status)
+            check(r.elapsed < 15, "ior took %.1f s: it did not stop at the full disk" % r.elapsed)
+            check_enospc_line(r.stderr.splitlines(), out)
+            rows = it.parquet_records(out)   # DuckDB must open it
+            idx = storm_stats_prefix(rows)
+            check(idx, "the file holds no row of the workload: no flush succeeded before the disk"
+                  " filled (%d rows)" % len(rows))
+            check(idx == list(range(len(idx))), "the workload's rows are not a prefix 0..%d: %s..."
+                  % (len(idx) - 1, idx[:20]))
+            check(len(idx) < 30000, "all 30000 rows fit: the disk never filled")
+            check(listing(fs.dir) == ["full.parquet"], "files left: %s" % listing(fs.dir))
+        finally:
+            fs.close()
+    scratch_test("enospc-pq", body)()
+
+
+def test_enospc_flamegraph():
+    def body(s):
+        fs = Tmpfs(s)
+        try:
+            fs.fill()
+            name = os.path.join(fs.dir, "fg")
+            r = it.run_ior(["-flamegraph", "-name", name, "--", storm(), "names", "2000", "0"], timeout=40)
+            check(r.status not in (0, None), "ior exited %s on a full disk" % r.status)
+            check_enospc_line(r.stderr.splitlines(), name + ".ior.zst")
+            check(listing(fs.dir) == ["filler"], "files left on the full disk: %s" % listing(fs.dir))
+        finally:
+            fs.close()
+    scratch_test("enospc-fg", body)()
+
+
+def test_enospc_dashboard():
+    """R records into a full disk: the recording stops with a message naming
+    the file, DuckDB reads it, the dashboard keeps tracing."""
+    def body(s):
+        fs = Tmpfs(s)
+        p = None
+        try:
+            p = Pane("enospc", 120, 30, cwd=fs.dir)
+            p.run("%s -- %s names 60000 1500; echo ior-exit=$?" % (IOR, storm()))
+            p.wait_text("events/s", 10)
+            p.keys("R")
+            p.wait_text("Record a Parquet file", 5)
+            p.keys("C-u")
+            p.literal("rec.parquet")
+            p.keys("Enter")
+            p.wait_text("recording to rec.parquet", 5)
+            screen = p.wait_text("No space left on device", 20)
+            check("rec.parquet" in screen, "the message does not name the file:\n" + screen)
+            time.sleep(1.5)
+            foot = p.screen().rstrip("\n").split("\n")[-1]
+            m = re.search(r"(\d[\d,]*) events/s", foot)
+            check(m and int(m.group(1).replace(",", "")) > 100,
+                  "the dashboard stopped tracing after the failed recording: %r" % foot)
+            rows = it.parquet_records(os.path.join(fs.dir, "rec.parquet"))
+            check(rows, "the recording holds no rows")
+            idx = storm_stats_prefix(rows)
+            check(idx and idx == list(range(idx[0], idx[0] + len(idx))),
+                  "the recorded rows are not one run of consecutive calls")
+            p.keys("q")
+            p.wait_text(re.compile(r"ior-exit=\d+"), 10)
+        except AssertionError as e:
+            raise TestFailure(str(e))
+        finally:
+            if p:
+                p.kill()
+            fs.close()
+    scratch_test("enospc-tui", body)()
+
+
+def sigpipe_run(args, head_after):
+    """ior args | head -1, head started head_after seconds after ior (by then
+    an idle COMMAND's records all sit in the pipe, and none follow): returns
+    (seconds from head's exit to ior's, ior's status, ior's stderr)."""
+    with tempfile.TemporaryFile() as err:
+        ior = subprocess.Popen([IOR] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=err, start_new_session=True)
+        time.sleep(head_after)
+        head = subprocess.Popen(["head", "-1"], stdin=ior.stdout, stdout=subprocess.DEVNULL)
+        ior.stdout.close()
+        try:
+            head.wait(20)
+            t_head = time.monotonic()
+            try:
+                ior.wait(10)
+            except subprocess.TimeoutExpired:
+                raise TestFailure("ior kept running 10 s after head exited")
+            lag = time.monotonic() - t_head
+        finally:
+            for proc in (ior, head):
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+            try:
+                os.killpg(ior.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        err.seek(0)
+        return lag, ior.returncode, err.read().decode(errors="replace")
+
+
+def make_sigpipe_test(args, head_after=1.5):
+    def test():
+        lag, status, err = sigpipe_run(args, head_after)
+        check(lag < 2.0, "ior took %.1f s to notice that head exited" % lag)
+        check(status in (0, 141, -signal.SIGPIPE), "ior exited %s" % status)
+        noise = [x for x in err.splitlines() if not it.SUMMARY_RE.match(x)]
+        check(not noise, "messages other than the summary: %s" % noise)
+    return test
+
+
+# ---- 6. thread and fork storms ---------------------------------------------------------
+
+def check_storm(s, run, files, want_status):
+    run.check_ran(want_status)
+    run.check_lines()
+    run.check_summary()
+    check(run.summary.get("unknown paths", 0) == 0, "unknown paths: %s" % run.summary)
+    d = s.dir.encode()
+    writes = {}
+    for r in run.records:
+        if r["sc"] == "write" and r["raw_path"] and r["raw_path"].startswith(d + b"/"):
+            writes.setdefault(r["raw_path"], []).append(r)
+    problems = []
+    for name in files:
+        path = os.path.join(s.dir, name)
+        with open(path, "rb") as f:
+            content = f.read()
+        pid, tid = (int(x) for x in content.split())
+        got = writes.pop(path.encode(), [])
+        if len(got) != 1:
+            problems.append("%s: %d write records, expected 1" % (name, len(got)))
+            continue
+        r = got[0]
+        if (r["pid"], r["tid"], r["bytes"], r["ret"]) != (pid, tid, len(content), len(content)):
+            problems.append("%s: pid %d tid %d bytes %d, expected pid %d tid %d bytes %d\n    %s"
+                            % (name, r["pid"], r["tid"], r["bytes"], pid, tid, len(content), r["line"]))
+    for path, recs in writes.items():
+        problems.append("write records for a file nobody wrote: %r (%d)" % (path, len(recs)))
+    check(not problems, "%d problem(s):\n%s" % (len(problems), "\n".join(problems[:15])))
+
+
+def test_storm_threads():
+    def body(s):
+        run = it.run_ior(["-plain", "--", storm(), "threads", s.dir, "2000"], timeout=60)
+        files = listing(s.dir)
+        check(len(files) == 2000, "the workload wrote %d files, expected 2000" % len(files))
+        check_storm(s, run, files, 0)
+        tids = {int(open(os.path.join(s.dir, f)).read().split()[1]) for f in files}
+        check(len(tids) == 2000, "only %d distinct thread ids" % len(tids))
+    scratch_test("threads", body)()
+
+
+def test_storm_forks():
+    """500 children (50 with a grandchild) under sh, which exits 5 after
+    them: every process is followed, ior exits with sh's status."""
+    def body(s):
+        run = it.run_ior(["-plain", "--", "sh", "-c", '"$0" forks "$1" 500 && exit 5', storm(), s.dir],
+                         timeout=60)
+        files = listing(s.dir)
+        check(len(files) == 550, "the workload wrote %d files, expected 550" % len(files))
+        check(len([f for f in files if f.startswith("g")]) == 50, "grandchildren's files missing")
+        check_storm(s, run, files, 5)
+        pids = {int(open(os.path.join(s.dir, f)).read().split()[0]) for f in files}
+        check(len(pids) == 550, "only %d distinct pids" % len(pids))
+    scratch_test("forks", body)()
+
+
+# ---- the runner ----------------------------------------------------------------------
+
+TESTS = [("cli:" + name, make_cli_test(*case)) for name, case in CLI_CASES.items()]
+TESTS += [("cli:cmd-%s:%s" % (kind, mode), make_cmd_test(kind, mode))
+          for kind in CMD_CASES for mode in CMD_MODES]
+TESTS += [("cli:dashboard-no-tty", test_dashboard_no_tty)]
+TESTS += [("file:iorzst:" + name, make_iorzst_file_test(name)) for name in (
+    "empty", "one-byte", "not-zstd", "truncated-half", "truncated-last-byte", "flipped-byte",
+    "wrong-magic", "wrong-version", "cut-record-stream", "trailing-data", "record-too-long",
+    "string-too-long", "end-count-wrong", "kind-zero", "sparse-zstd-magic", "sparse-after-good",
+    "bomb")]
+TESTS += [("file:parquet:" + name, make_parquet_file_test(name)) for name in (
+    "empty", "magic-only", "two-magics", "truncated-half", "truncated-last-byte", "wrong-tail-magic",
+    "footer-length-huge", "footer-length-past-start", "footer-zeroed", "footer-garbage",
+    "footer-half", "sparse-footer-1000", "sparse-footer-16m")]
+TESTS += [("file:not-regular", test_file_not_regular),
+          ("file:view-no-tty", test_view_good_file_no_tty),
+          ("file:parquet:dashboard:pages-flipped", make_view_pages_test("flipped")),
+          ("file:parquet:dashboard:sparse-good-footer", make_view_pages_test("sparse"))]
+TESTS += [("out:%s:%s" % (output, kind), make_out_test(output, kind))
+          for output in ("parquet", "flamegraph", "svg") for kind in ("existing", "symlink", "dangling")]
+TESTS += [("out:mode-0600", test_out_modes), ("out:flamegraph-race", test_out_flamegraph_race)]
+TESTS += [("names:dashboard-live", test_names_dashboard_live),
+          ("names:dashboard-view-parquet", test_names_dashboard_view_parquet),
+          ("names:plain", test_names_plain), ("names:deep-and-long", test_names_deep)]
+TESTS += [("signal:%s:%s" % (sig.name, output), make_signal_test(output, sig))
+          for output in ("parquet", "flamegraph") for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+TESTS += [("signal:SIGTERM:parquet:system-wide", make_signal_test("parquet", signal.SIGTERM, False)),
+          ("signal:SIGINT:flamegraph:system-wide", make_signal_test("flamegraph", signal.SIGINT, False)),
+          ("signal:command-segv:parquet", make_segv_test("parquet")),
+          ("signal:command-segv:flamegraph", make_segv_test("flamegraph"))]
+TESTS += [("enospc:parquet", test_enospc_parquet), ("enospc:flamegraph", test_enospc_flamegraph),
+          ("enospc:dashboard-recorder", test_enospc_dashboard)]
+TESTS += [("sigpipe:idle-command", make_sigpipe_test(["-plain", "--", "sh", "-c",
+                                                      "echo hi > /dev/null; sleep 30"])),
+          ("sigpipe:busy-command", make_sigpipe_test(["-plain", "--", "sh", "-c",
+                                                      "while :; do echo x > /dev/null; done"])),
+          ("sigpipe:system-wide", make_sigpipe_test(["-plain"], 0.0))]
+TESTS += [("storm:threads-2000", test_storm_threads), ("storm:forks-500", test_storm_forks)]
+
+
+def preflight():
+    if os.geteuid() != 0:
+        return "not root: ior needs root to load BPF programs (run the tests as root)"
+    if not (os.path.isfile(IOR) and os.access(IOR, os.X_OK)):
+        return "IOR=%s is not an executable file (build it with make)" % IOR
+    if not os.access(storm(), os.X_OK):
+        return "workload %s is missing (make builds it)" % storm()
+    for tool in ("zstd", "node", "tmux", "mount"):
+        if not shutil.which(tool):
+            return "%s is not installed" % tool
+    r = it.run_ior(["-plain", "--", "true"], timeout=30)
+    if r.status != 0 or r.summary is None:
+        return "ior could not trace even `true` (BPF unavailable?): exit %s\n%s" % (r.status, r.stderr_tail())
+    return None
+
+
+def main(argv):
+    wanted = set(argv[1:])
+    names = {name for name, _ in TESTS}
+    unknown = {w for w in wanted if w not in names and not any(n.startswith(w) for n in names)}
+    if unknown:
+        print("reliability.py: unknown test(s) %s" % ", ".join(sorted(unknown)), file=sys.stderr)
+        return 2
+    why = preflight()
+    if why:
+        print("reliability: cannot run: " + why)
+        print("reliability: 0 passed, 1 failed")
+        return 1
+    passed = failed = 0
+    t_all = time.monotonic()
+    try:
+        for name, test in TESTS:
+            if wanted and not any(name == w or name.startswith(w) for w in wanted):
+                continue
+            t0 = time.monotonic()
+            try:
+                test()
+            except Exception as e:  # a crash in one test is that test's failure
+                failed += 1
+                print("FAIL %s (%.1fs)" % (name, time.monotonic() - t0))
+                msg = str(e) if isinstance(e, TestFailure) else "%s: %s" % (type(e).__name__, e)
+                for line in msg.splitlines():
+                    print("    " + line)
+            else:
+                passed += 1
+                print("PASS %s (%.1fs)" % (name, time.monotonic() - t0))
+            sys.stdout.flush()
+    finally:
+        tuilib.kill_server()
+        if _recordings is not None:
+            _recordings.scratch.remove()
+    print("(%.0f s)" % (time.monotonic() - t_all))
+    print("reliability: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
