@@ -46,19 +46,8 @@ static const struct tui_help files_help[] = {
 
 static void *files_init(struct tui *ui)
 {
-	struct tui_table *t = calloc(1, sizeof(*t));
-
 	(void)ui;
-	if (t)
-		tui_table_init(t, file_cols, NCOLS(file_cols), STATS_VIEW_FILES, 0);
-	return t;
-}
-
-static void files_free(void *st)
-{
-	if (st)
-		tui_table_free(st);
-	free(st);
+	return tui_table_new(file_cols, NCOLS(file_cols), STATS_VIEW_FILES, 0);
 }
 
 static unsigned files_key(struct tui *ui, void *st, int key)
@@ -79,26 +68,14 @@ static unsigned files_key(struct tui *ui, void *st, int key)
 	return tui_table_key(t, key);
 }
 
-static void files_snapshot(struct tui *ui, void *st)
-{
-	if (st)
-		tui_table_refresh(st, ui->stats);
-}
-
-static void files_draw(struct tui *ui, void *st, WINDOW *w, int h, int wd)
-{
-	if (st)
-		tui_table_draw(ui, st, w, 0, h, wd);
-}
-
 const struct tui_tab tui_tab_files = {
 	.name = "Files",
 	.short_name = "Files",
 	.hotkey = '3',
 	.init = files_init,
-	.free = files_free,
+	.free = tui_table_tab_free,
 	.key = files_key,
-	.snapshot = files_snapshot,
-	.draw = files_draw,
+	.snapshot = tui_table_tab_snapshot,
+	.draw = tui_table_tab_draw,
 	.help = files_help,
 };

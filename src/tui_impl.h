@@ -217,6 +217,17 @@ unsigned tui_table_key(struct tui_table *t, int key);
 void tui_table_draw(struct tui *ui, struct tui_table *t, WINDOW *w, int y, int h, int wd);
 /* The selected row or NULL. */
 const struct stats_row *tui_table_selected(const struct tui_table *t);
+/*
+ * A tab that is one sortable table: these are its tui_tab callbacks, the
+ * state being the struct tui_table from tui_table_new (NULL on allocation
+ * failure; the callbacks accept NULL).
+ */
+struct tui_table *tui_table_new(const struct tui_col *cols, int ncols, enum stats_view view,
+				int sort_col);
+void tui_table_tab_free(void *st);
+unsigned tui_table_tab_key(struct tui *ui, void *st, int key);
+void tui_table_tab_snapshot(struct tui *ui, void *st);
+void tui_table_tab_draw(struct tui *ui, void *st, WINDOW *w, int h, int wd);
 /* The help lines every table tab shares. */
 extern const struct tui_help tui_table_help[];
 

@@ -23,37 +23,8 @@ static const struct tui_col cols[] = {
 
 static void *procs_init(struct tui *ui)
 {
-	struct tui_table *t = calloc(1, sizeof(*t));
-
 	(void)ui;
-	if (t)
-		tui_table_init(t, cols, NCOLS, STATS_VIEW_PROCS, 2);
-	return t;
-}
-
-static void procs_free(void *st)
-{
-	if (st)
-		tui_table_free(st);
-	free(st);
-}
-
-static unsigned procs_key(struct tui *ui, void *st, int key)
-{
-	(void)ui;
-	return st ? tui_table_key(st, key) : 0;
-}
-
-static void procs_snapshot(struct tui *ui, void *st)
-{
-	if (st)
-		tui_table_refresh(st, ui->stats);
-}
-
-static void procs_draw(struct tui *ui, void *st, WINDOW *w, int h, int wd)
-{
-	if (st)
-		tui_table_draw(ui, st, w, 0, h, wd);
+	return tui_table_new(cols, NCOLS, STATS_VIEW_PROCS, 2);
 }
 
 const struct tui_tab tui_tab_procs = {
@@ -61,9 +32,9 @@ const struct tui_tab tui_tab_procs = {
 	.short_name = "Proc",
 	.hotkey = '4',
 	.init = procs_init,
-	.free = procs_free,
-	.key = procs_key,
-	.snapshot = procs_snapshot,
-	.draw = procs_draw,
+	.free = tui_table_tab_free,
+	.key = tui_table_tab_key,
+	.snapshot = tui_table_tab_snapshot,
+	.draw = tui_table_tab_draw,
 	.help = tui_table_help,
 };

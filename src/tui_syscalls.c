@@ -23,37 +23,8 @@ static const struct tui_col cols[] = {
 
 static void *syscalls_init(struct tui *ui)
 {
-	struct tui_table *t = calloc(1, sizeof(*t));
-
 	(void)ui;
-	if (t)
-		tui_table_init(t, cols, NCOLS, STATS_VIEW_SYSCALLS, 2);
-	return t;
-}
-
-static void syscalls_free(void *st)
-{
-	if (st)
-		tui_table_free(st);
-	free(st);
-}
-
-static unsigned syscalls_key(struct tui *ui, void *st, int key)
-{
-	(void)ui;
-	return st ? tui_table_key(st, key) : 0;
-}
-
-static void syscalls_snapshot(struct tui *ui, void *st)
-{
-	if (st)
-		tui_table_refresh(st, ui->stats);
-}
-
-static void syscalls_draw(struct tui *ui, void *st, WINDOW *w, int h, int wd)
-{
-	if (st)
-		tui_table_draw(ui, st, w, 0, h, wd);
+	return tui_table_new(cols, NCOLS, STATS_VIEW_SYSCALLS, 2);
 }
 
 const struct tui_tab tui_tab_syscalls = {
@@ -61,9 +32,9 @@ const struct tui_tab tui_tab_syscalls = {
 	.short_name = "Sys",
 	.hotkey = '2',
 	.init = syscalls_init,
-	.free = syscalls_free,
-	.key = syscalls_key,
-	.snapshot = syscalls_snapshot,
-	.draw = syscalls_draw,
+	.free = tui_table_tab_free,
+	.key = tui_table_tab_key,
+	.snapshot = tui_table_tab_snapshot,
+	.draw = tui_table_tab_draw,
 	.help = tui_table_help,
 };

@@ -350,3 +350,38 @@ void tui_table_draw(struct tui *ui, struct tui_table *t, WINDOW *w, int y, int h
 		}
 	}
 }
+
+struct tui_table *tui_table_new(const struct tui_col *cols, int ncols, enum stats_view view,
+				int sort_col)
+{
+	struct tui_table *t = calloc(1, sizeof(*t));
+
+	if (t)
+		tui_table_init(t, cols, ncols, view, sort_col);
+	return t;
+}
+
+void tui_table_tab_free(void *st)
+{
+	if (st)
+		tui_table_free(st);
+	free(st);
+}
+
+unsigned tui_table_tab_key(struct tui *ui, void *st, int key)
+{
+	(void)ui;
+	return st ? tui_table_key(st, key) : 0;
+}
+
+void tui_table_tab_snapshot(struct tui *ui, void *st)
+{
+	if (st)
+		tui_table_refresh(st, ui->stats);
+}
+
+void tui_table_tab_draw(struct tui *ui, void *st, WINDOW *w, int h, int wd)
+{
+	if (st)
+		tui_table_draw(ui, st, w, 0, h, wd);
+}
