@@ -154,37 +154,6 @@ const char *folded_metric_unit(enum folded_metric m)
 	return (unsigned)m < sizeof(metrics) / sizeof(metrics[0]) ? metrics[m].unit : "";
 }
 
-/* Length of the well-formed, shortest-form UTF-8 character at s (at most
- * avail bytes), 0 if there is none. Surrogates and > U+10FFFF are not. */
-static size_t utf8_len(const unsigned char *s, size_t avail)
-{
-	unsigned c = s[0];
-	size_t n;
-	unsigned min;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, min = 0x80, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, min = 0x800, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, min = 0x10000, cp = c & 0x07;
-	else
-		return 0;
-	if (avail < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 size_t folded_escape(char *dst, size_t cap, const char *src, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -205,7 +174,7 @@ size_t folded_escape(char *dst, size_t cap, const char *src, size_t len)
 		} else if (c >= 0x20 && c < 0x7f && c != ';') {
 			unit[0] = (char)c;
 			ulen = 1;
-		} else if (c >= 0x80 && (take = utf8_len(s + i, len - i)) != 0) {
+		} else if (c >= 0x80 && (take = util_utf8_len(s + i, len - i)) != 0) {
 			if (c == 0xc2 && s[i + 1] < 0xa0) { /* C1 control */
 				memcpy(unit, "\\xc2\\x", 6);
 				unit[6] = hex[s[i + 1] >> 4];

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,17 @@ struct tracer {
 	char fmt[PATH_BUF];
 	char path1[JOIN_BUF];
 	char path2[JOIN_BUF];
+};
+
+const struct tracer_loss tracer_losses[TRACER_NLOSSES] = {
+	{ offsetof(struct tracer_stats, rb_drops), "ring-buffer drops" },
+	{ offsetof(struct tracer_stats, path_drops), "path drops" },
+	{ offsetof(struct tracer_stats, unpaired_exits), "unpaired exits" },
+	{ offsetof(struct tracer_stats, lost_enters), "lost entries" },
+	{ offsetof(struct tracer_stats, died_in_call), "died in call" },
+	{ offsetof(struct tracer_stats, str_faults), "unreadable strings" },
+	{ offsetof(struct tracer_stats, recursion_misses), "recursion misses" },
+	{ offsetof(struct tracer_stats, unknown_paths), "unknown paths" },
 };
 
 static int libbpf_verbose;

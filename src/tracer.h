@@ -8,6 +8,7 @@
 #define IOR_TRACER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -35,6 +36,14 @@ struct tracer_stats {
 	uint64_t recursion_misses; /* program runs the kernel skipped */
 	uint64_t unknown_paths;  /* events naming a file id never received */
 };
+
+/* Every loss counter of struct tracer_stats with its display name, in order. */
+struct tracer_loss {
+	size_t off;       /* offsetof(struct tracer_stats, ...) of a uint64_t */
+	const char *name; /* "ring-buffer drops", ... */
+};
+#define TRACER_NLOSSES 8
+extern const struct tracer_loss tracer_losses[TRACER_NLOSSES];
 
 #define TRACER_DEFAULT_RINGBUF (32u << 20)
 

@@ -336,16 +336,6 @@ static void draw_help(struct tui *ui)
 
 static void draw_foot(struct tui *ui)
 {
-	static const struct { size_t off; const char *name; } loss[] = {
-		{ offsetof(struct tracer_stats, rb_drops), "ring-buffer drops" },
-		{ offsetof(struct tracer_stats, path_drops), "path drops" },
-		{ offsetof(struct tracer_stats, unpaired_exits), "unpaired exits" },
-		{ offsetof(struct tracer_stats, lost_enters), "lost entries" },
-		{ offsetof(struct tracer_stats, died_in_call), "died in call" },
-		{ offsetof(struct tracer_stats, str_faults), "unreadable strings" },
-		{ offsetof(struct tracer_stats, recursion_misses), "recursion misses" },
-		{ offsetof(struct tracer_stats, unknown_paths), "unknown paths" },
-	};
 	WINDOW *w = ui->w_foot;
 	const char *hint = ui->help ? "H: hide help" : "press H for help";
 	int x = 0, right = (int)strlen(hint) + 2;
@@ -357,14 +347,14 @@ static void draw_foot(struct tui *ui)
 	snprintf(buf, sizeof(buf), " %s events/s ", num);
 	x += tui_text(w, 0, x, ui->cols - x - right, tui_attr(ui, TUI_C_HEAD), buf);
 	if (ui->src->counters) {
-		for (size_t i = 0; i < sizeof(loss) / sizeof(loss[0]); i++) {
+		for (size_t i = 0; i < TRACER_NLOSSES; i++) {
 			uint64_t v;
 
-			memcpy(&v, (const char *)&ui->counters + loss[i].off, sizeof(v));
+			memcpy(&v, (const char *)&ui->counters + tracer_losses[i].off, sizeof(v));
 			if (!v)
 				continue;
 			tui_fmt_count(num, sizeof(num), v);
-			snprintf(buf, sizeof(buf), " %s %s ", loss[i].name, num);
+			snprintf(buf, sizeof(buf), " %s %s ", tracer_losses[i].name, num);
 			x += tui_text(w, 0, x, ui->cols - x - right, tui_attr(ui, TUI_C_ALERT), buf) + 1;
 			any = true;
 		}

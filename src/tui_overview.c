@@ -181,16 +181,6 @@ static int draw_traced(struct tui *ui, WINDOW *w, int y, int wd)
 
 static int draw_loss(struct tui *ui, WINDOW *w, int y, int wd)
 {
-	static const struct { size_t off; const char *name; } loss[] = {
-		{ offsetof(struct tracer_stats, rb_drops), "ring-buffer drops" },
-		{ offsetof(struct tracer_stats, path_drops), "path drops" },
-		{ offsetof(struct tracer_stats, unpaired_exits), "unpaired exits" },
-		{ offsetof(struct tracer_stats, lost_enters), "lost entries" },
-		{ offsetof(struct tracer_stats, died_in_call), "died in call" },
-		{ offsetof(struct tracer_stats, str_faults), "unreadable strings" },
-		{ offsetof(struct tracer_stats, recursion_misses), "recursion misses" },
-		{ offsetof(struct tracer_stats, unknown_paths), "unknown paths" },
-	};
 	const struct stats_totals *t = stats_totals(ui->stats);
 	bool any = false;
 	int x;
@@ -198,25 +188,25 @@ static int draw_loss(struct tui *ui, WINDOW *w, int y, int wd)
 	if (!ui->src->counters)
 		return y;
 	x = 1 + tui_text(w, y, 1, wd - 2, tui_attr(ui, TUI_C_DIM), "lost   ");
-	for (size_t i = 0; i < sizeof(loss) / sizeof(loss[0]); i++) {
+	for (size_t i = 0; i < TRACER_NLOSSES; i++) {
 		uint64_t v;
 
-		memcpy(&v, (const char *)&ui->counters + loss[i].off, sizeof(v));
+		memcpy(&v, (const char *)&ui->counters + tracer_losses[i].off, sizeof(v));
 		any = any || v;
 	}
 	if (!any)
 		tui_text(w, y++, x, wd - x, tui_attr(ui, TUI_C_OK),
 			 "nothing: all 8 loss counters are 0");
-	for (size_t i = 0; any && i < sizeof(loss) / sizeof(loss[0]); i++) {
+	for (size_t i = 0; any && i < TRACER_NLOSSES; i++) {
 		char item[64], num[32];
 		uint64_t v;
 		int len;
 
-		memcpy(&v, (const char *)&ui->counters + loss[i].off, sizeof(v));
+		memcpy(&v, (const char *)&ui->counters + tracer_losses[i].off, sizeof(v));
 		if (!v)
 			continue;
 		tui_fmt_count(num, sizeof(num), v);
-		snprintf(item, sizeof(item), "%s %s", loss[i].name, num);
+		snprintf(item, sizeof(item), "%s %s", tracer_losses[i].name, num);
 		len = (int)strlen(item);
 		if (x + len + 2 > wd && x > 8) {
 			y++;
