@@ -1029,7 +1029,16 @@ def sigpipe_run(args, head_after):
         head = subprocess.Popen(["head", "-1"], stdin=ior.stdout, stdout=subprocess.DEVNULL)
         ior.stdout.close()
         try:
-            head.wait(20)
+            # an idle host may do no file I/O for a long time: give a
+            # system-wide ior something to print until head has its line
+            give_up = time.monotonic() + 20
+            while head.poll() is None:
+                if time.monotonic() > give_up:
+                    raise TestFailure("head got no line from ior in 20 s")
+                with open(os.devnull, "w") as sink:
+                    sink.write("x")
+                subprocess.run(["true"])
+                time.sleep(0.1)
             t_head = time.monotonic()
             try:
                 ior.wait(10)
