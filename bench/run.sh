@@ -11,6 +11,8 @@
 #   BUILD         build folder holding bench/storm and bench/floor (default build)
 #   IOR           the ior binary (default ./ior); its rows are skipped if it is missing
 #   BENCH_IOR_WAIT seconds ior -plain gets to attach before the storm starts (default 1)
+#   BENCH_CONFIGS only these configurations (space-separated names below),
+#                 besides untraced and floor, which every table needs
 #
 # Configurations, each run single-threaded and with one storm thread per core,
 # interleaved round-robin so machine noise spreads over all of them:
@@ -326,6 +328,15 @@ if ! command -v bpftrace >/dev/null; then
 	echo "bpftrace: unavailable (not installed; scripts/deps.sh bench installs it)"
 elif bpftrace_check; then
 	CONFIGS+=(bpftrace)
+fi
+
+# BENCH_CONFIGS: a space-separated subset to run (untraced and floor always run)
+if [ -n "${BENCH_CONFIGS:-}" ]; then
+	keep=(untraced floor)
+	for cfg in "${CONFIGS[@]}"; do
+		[[ " $BENCH_CONFIGS " == *" $cfg "* ]] && [[ $cfg != untraced && $cfg != floor ]] && keep+=("$cfg")
+	done
+	CONFIGS=("${keep[@]}")
 fi
 
 echo "bench: kernel $(uname -r), $CORES cores, storm of $N syscalls per thread (1-byte pwrite/pread), $ROUNDS rounds"

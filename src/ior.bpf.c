@@ -94,6 +94,15 @@ struct {
 	__type(value, struct ior_counters);
 } counters SEC(".maps");
 
+/* -flamegraph: aggregated fd-based calls (sized, or left unused, by user space) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1);
+	__type(key, struct ior_agg_key);
+	__type(value, struct ior_agg_val);
+} aggs SEC(".maps");
+
 /* slot 0: sys_enter, slot 1: sys_exit (the two programs may interleave) */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -108,6 +117,11 @@ struct {
 	__type(key, __u32);
 	__type(value, struct event_buf);
 } event_scratch SEC(".maps");
+
+/* Set by user space before load: aggregate fd-based calls in `aggs`. */
+const volatile __u32 agg_mode;
+/* The zero value new `aggs` entries start from. */
+struct ior_agg_val agg_zero;
 
 /* Set by user space; .bss so filters and probes change without reloading. */
 struct ior_sc_desc descs[IOR_MAX_SYSCALLS];
@@ -580,6 +594,84 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 		count_drop();
 }
 
+/* floor(log2(v)), 0 for v <= 1: the histogram bucket, as agg_bucket() in user space */
+static __always_inline __u32 log2_bucket(__u64 v)
+{
+	__u32 r = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	if (v >> 1)
+		r += 1;
+	return r;
+}
+
+/*
+ * Adds one fd-based call to its `aggs` entry instead of emitting a record.
+ * False when the map has no room for a new key: the caller then emits the
+ * record, so nothing is lost. Only this thread ever touches an entry whose
+ * key holds its tid, so plain (non-atomic) updates are exact.
+ */
+static __always_inline bool agg_update(struct task_state *st, struct ior_sc_desc *d,
+				       struct exit_info *x, long nr, long ret, __u64 now,
+				       __u64 pid_tgid)
+{
+	const __u64 *comm = (const __u64 *)bpf_get_current_task_btf()->comm;
+	struct ior_agg_key k;
+	struct ior_agg_val *v;
+	__u64 dur, gap;
+
+	k.pid = pid_tgid >> 32;
+	k.tid = (__u32)pid_tgid;
+	k.file_id = x->file_id;
+	k.file_id2 = st->file_id2;
+	k.nr = nr;
+	k.evflags = x->evflags & IOR_EV_HAS_FLAGS;
+	k.flags = k.evflags ? x->flags : 0;
+	((__u64 *)k.comm)[0] = comm[0];
+	((__u64 *)k.comm)[1] = comm[1];
+	v = bpf_map_lookup_elem(&aggs, &k);
+	if (!v) {
+		if (bpf_map_update_elem(&aggs, &k, &agg_zero, BPF_NOEXIST))
+			return false;
+		v = bpf_map_lookup_elem(&aggs, &k);
+		if (!v)
+			return false;
+	}
+	dur = now - st->enter_ts;
+	gap = st->last_exit_ts ? st->enter_ts - st->last_exit_ts : 0;
+	v->count++;
+	v->dur += dur;
+	v->gap += gap;
+	if ((d->kind & IOR_K_BYTES) && ret > 0)
+		v->bytes += ret;
+	if (v->count == 1 || dur < v->dur_min)
+		v->dur_min = dur;
+	if (dur > v->dur_max)
+		v->dur_max = dur;
+	v->hist_dur[log2_bucket(dur) & (IOR_AGG_BUCKETS - 1)]++;
+	v->hist_gap[log2_bucket(gap) & (IOR_AGG_BUCKETS - 1)]++;
+	return true;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 {
@@ -647,6 +739,8 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 
 	if (d->path < 6 || d->path2 < 6 || (d->kind & IOR_K_CWD_RESULT)) {
 		emit_with_strings(task, st, d, &x, nr, ret, now, pid_tgid);
+	} else if (agg_mode && agg_update(st, d, &x, nr, ret, now, pid_tgid)) {
+		/* aggregated in the kernel: no record */
 	} else {
 		/* fast path: fixed size, written in place */
 		e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);

@@ -122,6 +122,38 @@ struct ior_rec_path {
 };
 _Static_assert(sizeof(struct ior_rec_path) == 24, "ior_rec_path layout");
 
+/*
+ * In-kernel aggregation (-flamegraph): the key of one aggregated entry,
+ * for calls whose record carries no strings (fd-based calls). Calls with
+ * path strings, and calls whose key finds no room in the map, still
+ * travel as records. No padding: the key is hashed byte by byte.
+ */
+struct ior_agg_key {
+	__u32 pid;
+	__u32 tid;
+	__u32 file_id;
+	__u32 file_id2;
+	__u16 nr;
+	__u16 evflags; /* IOR_EV_HAS_FLAGS or 0 */
+	__s32 flags;   /* 0 unless IOR_EV_HAS_FLAGS */
+	char comm[IOR_COMM_LEN];
+};
+_Static_assert(sizeof(struct ior_agg_key) == 40, "ior_agg_key layout");
+
+#define IOR_AGG_BUCKETS 64 /* bucket i: floor(log2(v)) == i; 0 also counts 0 and 1 */
+
+/* The values of one key. Only the key's own thread updates it. */
+struct ior_agg_val {
+	__u64 count;
+	__u64 dur;     /* sum of durations, ns */
+	__u64 gap;     /* sum of gaps, ns */
+	__u64 bytes;
+	__u64 dur_min;
+	__u64 dur_max;
+	__u64 hist_dur[IOR_AGG_BUCKETS];
+	__u64 hist_gap[IOR_AGG_BUCKETS];
+};
+
 /* Loss and health counters, one set per CPU (summed by user space). */
 struct ior_counters {
 	__u64 rb_drops;       /* event records the ring buffer had no room for */

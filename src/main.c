@@ -53,6 +53,9 @@ struct sink {
 	int (*drive)(struct run *r, const struct cli *c);
 	/* Stop as soon as stdout's reader goes away (a pipe or socket). */
 	bool watch_stdout;
+	/* Aggregate fd-based calls in the kernel and take the entries here at
+	 * the end of the run (NULL: every call comes as an event). */
+	tracer_agg_fn agg;
 };
 
 struct run {
@@ -312,6 +315,7 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 		.comm = c->comm,
 		.follow = c->cmd != NULL,
 		.ringbuf_bytes = c->ringbuf_bytes,
+		.kernel_agg = sink->agg != NULL,
 		.sink = sink->event,
 		.sink_ctx = sink->ctx,
 	};
@@ -378,6 +382,8 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 
 		if (loop_err >= 0)
 			loop_err = drain_err;
+		if (loop_err >= 0 && sink->agg)
+			loop_err = tracer_collect_agg(r.tracer, sink->agg, sink->ctx);
 	}
 	tracer_stats(r.tracer, &stats);
 	int finish_err = sink->finish ? sink->finish(sink->ctx, &stats) : 0;
@@ -474,14 +480,26 @@ struct flame_run {
 	uint64_t start_wall_ns;
 };
 
+/* -path: does a call on path (and path2) pass? */
+static bool path_wanted(const struct cli *c, const char *path, const char *path2)
+{
+	const char *want = c->path;
+
+	return !want || (path && strstr(path, want)) || (path2 && strstr(path2, want));
+}
+
 static int flame_event(void *ctx, const struct ior_event *ev)
 {
 	struct flame_run *f = ctx;
-	const char *want = f->cli->path;
 
-	if (want && !(ev->path && strstr(ev->path, want)) && !(ev->path2 && strstr(ev->path2, want)))
-		return 0;
-	return agg_add(f->agg, ev);
+	return path_wanted(f->cli, ev->path, ev->path2) ? agg_add(f->agg, ev) : 0;
+}
+
+static int flame_kernel_entry(void *ctx, const struct agg_entry *e, const char *path2)
+{
+	struct flame_run *f = ctx;
+
+	return path_wanted(f->cli, e->path, path2) ? agg_merge_entry(f->agg, e) : 0;
 }
 
 /*
@@ -577,8 +595,9 @@ static int flame_finish(void *ctx, const struct tracer_stats *st)
 		return err;
 	}
 	give_to_sudo_user(f->out);
-	fprintf(stderr, "ior: wrote %s: %zu entries from %llu syscalls%s\n", f->out,
-		agg_count(f->agg), (unsigned long long)agg_events(f->agg),
+	fprintf(stderr, "ior: wrote %s: %zu entries from %llu syscalls, %llu aggregated in the kernel%s\n",
+		f->out, agg_count(f->agg), (unsigned long long)agg_events(f->agg),
+		(unsigned long long)st->kernel_agg,
 		agg_folded(f->agg) ? " (some folded into [other]: the key cap was reached)" : "");
 	return 0;
 }
@@ -610,7 +629,12 @@ static int run_flamegraph(const struct cli *c, int argc, char **argv)
 		return 1;
 	}
 	f.start_wall_ns = util_now_ns(CLOCK_REALTIME);
-	const struct sink sink = { .event = flame_event, .finish = flame_finish, .ctx = &f };
+	const struct sink sink = {
+		.event = flame_event,
+		.finish = flame_finish,
+		.ctx = &f,
+		.agg = flame_kernel_entry,
+	};
 
 	ret = run_headless(c, &sink);
 	agg_free(f.agg);

@@ -32,10 +32,15 @@
 #define JOIN_BUF (PATH_BUF + IOR_STR_MAX + 16)
 #define BUDGET_SPENT (-EINPROGRESS) /* handle_record: stop, the budget is used up */
 
+_Static_assert(AGG_HIST_BUCKETS == IOR_AGG_BUCKETS, "histogram buckets");
+
 struct tracer {
 	struct ior_bpf *skel;
 	struct ring_buffer *rb;
 	struct pathcache *paths;
+	/* kernel aggregation: paths of file ids its keys name, kept when the
+	 * path cache rotates them out (NULL when the kernel does not aggregate) */
+	struct pathcache *pinned;
 	ior_event_fn sink;
 	void *sink_ctx;
 	int64_t wall_offset; /* realtime - monotonic, ns */
@@ -44,6 +49,7 @@ struct tracer {
 	unsigned taken;
 	uint64_t events;
 	uint64_t unknown_paths;
+	uint64_t kernel_agg;
 	char fmt[PATH_BUF];
 	char path1[JOIN_BUF];
 	char path2[JOIN_BUF];
@@ -185,6 +191,51 @@ static int handle_event(struct tracer *t, const struct ior_rec_event *r, size_t 
 	return t->sink(t->sink_ctx, &ev);
 }
 
+/* The path of file id `id`, from the cache or from the pinned paths. */
+static const char *id_path(const struct tracer *t, uint32_t id)
+{
+	const char *p = pathcache_get(t->paths, id);
+
+	if (!p && t->pinned)
+		p = pathcache_get(t->pinned, id);
+	return p;
+}
+
+static int pin_id(struct tracer *t, uint32_t id)
+{
+	const char *p;
+
+	if (!id || pathcache_get(t->pinned, id))
+		return 0;
+	p = pathcache_get(t->paths, id);
+	return p ? pathcache_put(t->pinned, id, p, strlen(p)) : 0;
+}
+
+/*
+ * The path cache just rotated, and its next rotation drops the ids it
+ * holds now: pin the paths of every id a kernel-aggregated key names, as
+ * those keys are only read at the end of the run. Keys are never deleted,
+ * so at most two ids per map entry are ever pinned.
+ */
+static int pin_agg_paths(struct tracer *t)
+{
+	int fd = bpf_map__fd(t->skel->maps.aggs);
+	struct ior_agg_key k, next;
+	const void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		int err = pin_id(t, next.file_id);
+
+		if (err >= 0)
+			err = pin_id(t, next.file_id2);
+		if (err < 0)
+			return err;
+		k = next;
+		prev = &k;
+	}
+	return 0;
+}
+
 static int handle_path(struct tracer *t, const struct ior_rec_path *r, size_t size)
 {
 	int n, rotated;
@@ -198,8 +249,11 @@ static int handle_path(struct tracer *t, const struct ior_rec_path *r, size_t si
 	rotated = pathcache_put(t->paths, r->id, t->fmt, (size_t)n);
 	if (rotated < 0)
 		return rotated;
-	if (rotated)
+	if (rotated) {
 		__atomic_fetch_add(&t->skel->bss->path_gen, 1, __ATOMIC_RELAXED);
+		if (t->pinned)
+			return pin_agg_paths(t);
+	}
 	return 0;
 }
 
@@ -252,9 +306,27 @@ static void configure(struct tracer *t, const struct tracer_opts *o)
 	bss->follow_mode = o->follow;
 }
 
+/* A whole number from environment variable name, or def when it is unset. */
+static int env_count(const char *name, long def, long min, long max, long *out, char *err,
+		     size_t errlen)
+{
+	const char *v = getenv(name);
+
+	*out = def;
+	if (!v)
+		return 0;
+	if (util_parse_long(v, min, max, out)) {
+		say(err, errlen, "%s must be a whole number from %ld to %ld, not '%s'", name, min,
+		    max, v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size_t errlen)
 {
 	uint32_t rb_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : TRACER_DEFAULT_RINGBUF;
+	long agg_entries = 0, cache_cap;
 	struct tracer *t;
 	int ret;
 
@@ -270,6 +342,12 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 				 "ior needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 		return -ENOTSUP;
 	}
+	/* knobs for tuning and for tests that need a full map or a small cache */
+	if (o->kernel_agg && env_count("IOR_AGG_ENTRIES", TRACER_DEFAULT_AGG_ENTRIES, 0, 1l << 20,
+				       &agg_entries, err, errlen))
+		return -EINVAL;
+	if (env_count("IOR_PATHCACHE_CAP", PATHCACHE_CAP, 1, 1l << 24, &cache_cap, err, errlen))
+		return -EINVAL;
 	t = calloc(1, sizeof(*t));
 	if (!t) {
 		say(err, errlen, "out of memory");
@@ -278,9 +356,11 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 	t->sink = o->sink;
 	t->sink_ctx = o->sink_ctx;
 	t->wall_offset = (int64_t)(util_now_ns(CLOCK_REALTIME) - util_now_ns(CLOCK_MONOTONIC));
-	t->paths = pathcache_new(PATHCACHE_CAP);
+	t->paths = pathcache_new((size_t)cache_cap);
+	if (agg_entries)
+		t->pinned = pathcache_new(2 * (size_t)agg_entries + 2);
 	t->skel = ior_bpf__open();
-	if (!t->paths || !t->skel) {
+	if (!t->paths || !t->skel || (agg_entries && !t->pinned)) {
 		ret = -errno ?: -ENOMEM;
 		say(err, errlen, "cannot open the BPF object: %s", strerror(-ret));
 		goto fail;
@@ -289,6 +369,14 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 	if (ret) {
 		say(err, errlen, "cannot size the ring buffer to %u bytes: %s", rb_bytes, strerror(-ret));
 		goto fail;
+	}
+	if (agg_entries) {
+		ret = bpf_map__set_max_entries(t->skel->maps.aggs, (uint32_t)agg_entries);
+		if (ret) {
+			say(err, errlen, "cannot size the aggregation map: %s", strerror(-ret));
+			goto fail;
+		}
+		t->skel->rodata->agg_mode = 1;
 	}
 	configure(t, o);
 	t->skel->bss->wakeup_bytes = rb_bytes / 4;
@@ -325,6 +413,7 @@ void tracer_free(struct tracer *t)
 	ring_buffer__free(t->rb);
 	ior_bpf__destroy(t->skel);
 	pathcache_free(t->paths);
+	pathcache_free(t->pinned);
 	free(t);
 }
 
@@ -371,6 +460,71 @@ void tracer_stop(struct tracer *t)
 	ior_bpf__detach(t->skel);
 }
 
+/* The path an aggregated key's file id names, counting ids never received. */
+static const char *agg_path(struct tracer *t, uint32_t id, uint64_t count)
+{
+	const char *p;
+
+	if (!id)
+		return NULL;
+	p = id_path(t, id);
+	if (!p)
+		t->unknown_paths += count;
+	return p ? p : "[unknown]";
+}
+
+int tracer_collect_agg(struct tracer *t, tracer_agg_fn fn, void *ctx)
+{
+	int fd = bpf_map__fd(t->skel->maps.aggs);
+	struct ior_agg_key k, next;
+	const void *prev = NULL;
+	struct ior_agg_val v;
+	char comm[IOR_COMM_LEN + 1];
+	struct agg_entry e;
+	int err;
+
+	if (!t->pinned)
+		return 0;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &v))
+			continue; /* cannot happen: nothing deletes keys */
+		int idx = ior_syscall_by_nr(k.nr);
+
+		if (idx < 0 || !v.count)
+			continue;
+		memcpy(comm, k.comm, IOR_COMM_LEN);
+		comm[IOR_COMM_LEN] = '\0';
+		memset(&e, 0, sizeof(e));
+		e.comm = comm;
+		e.syscall = ior_syscalls[idx].name;
+		e.pid = k.pid;
+		e.tid = k.tid;
+		e.has_flags = k.evflags & IOR_EV_HAS_FLAGS;
+		e.flags = e.has_flags ? k.flags : 0;
+		e.count = v.count;
+		e.dur_ns = v.dur;
+		e.gap_ns = v.gap;
+		e.bytes = v.bytes;
+		e.dur_min_ns = v.dur_min;
+		e.dur_max_ns = v.dur_max;
+		memcpy(e.hist_dur, v.hist_dur, sizeof(e.hist_dur));
+		memcpy(e.hist_gap, v.hist_gap, sizeof(e.hist_gap));
+		e.path = agg_path(t, k.file_id, v.count);
+		/* two lookups: id_path's result lives until the next put, and
+		 * nothing is put while collecting */
+		const char *path2 = agg_path(t, k.file_id2, v.count);
+
+		t->events += v.count;
+		t->kernel_agg += v.count;
+		err = fn(ctx, &e, path2);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static uint64_t prog_misses(struct bpf_program *prog)
 {
 	struct bpf_prog_info info;
@@ -390,6 +544,7 @@ void tracer_stats(struct tracer *t, struct tracer_stats *s)
 
 	memset(s, 0, sizeof(*s));
 	s->events = t->events;
+	s->kernel_agg = t->kernel_agg;
 	s->unknown_paths = t->unknown_paths;
 	s->recursion_misses = prog_misses(t->skel->progs.ior_enter) +
 			      prog_misses(t->skel->progs.ior_exit);

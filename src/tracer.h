@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "agg.h"
 #include "event.h"
 
 struct tracer_opts {
@@ -20,13 +21,17 @@ struct tracer_opts {
 	const char *comm;       /* NULL: any task name */
 	bool follow;            /* trace only followed processes and their descendants */
 	uint32_t ringbuf_bytes; /* power of two; 0: default */
+	/* Aggregate fd-based calls in the kernel instead of emitting them
+	 * (-flamegraph); tracer_collect_agg hands the entries out. */
+	bool kernel_agg;
 	ior_event_fn sink;
 	void *sink_ctx;
 };
 
 /* Everything ior can lose, summed over CPUs. */
 struct tracer_stats {
-	uint64_t events;         /* events delivered to the sink */
+	uint64_t events;         /* events delivered (to the sink, or aggregated in the kernel) */
+	uint64_t kernel_agg;     /* of those, aggregated in the kernel */
 	uint64_t rb_drops;       /* events the ring buffer had no room for */
 	uint64_t path_drops;     /* path records the ring buffer had no room for */
 	uint64_t unpaired_exits; /* exits whose entry was not seen */
@@ -46,6 +51,9 @@ struct tracer_loss {
 extern const struct tracer_loss tracer_losses[TRACER_NLOSSES];
 
 #define TRACER_DEFAULT_RINGBUF (32u << 20)
+/* Keys the kernel aggregates (about 1.1 KiB each, allocated as used);
+ * calls of further keys travel as records. IOR_AGG_ENTRIES overrides it. */
+#define TRACER_DEFAULT_AGG_ENTRIES 16384u
 
 struct tracer;
 
@@ -75,6 +83,21 @@ int tracer_consume_n(struct tracer *t, unsigned max);
 
 /* Stops producing new events (detaches); what is buffered can be consumed. */
 void tracer_stop(struct tracer *t);
+
+/*
+ * A consumer of kernel-aggregated entries: e as agg_merge_entry takes it
+ * (path NULL when the calls named no file), path2 the second file of
+ * copy_file_range/sendfile or NULL. Return 0 to go on.
+ */
+typedef int (*tracer_agg_fn)(void *ctx, const struct agg_entry *e, const char *path2);
+
+/*
+ * After tracer_stop and a final tracer_consume: hands every entry the
+ * kernel aggregated to fn (nothing when kernel_agg was off) and counts
+ * their calls into the stats. Call once. Returns 0, fn's non-zero return,
+ * or -errno.
+ */
+int tracer_collect_agg(struct tracer *t, tracer_agg_fn fn, void *ctx);
 
 void tracer_stats(struct tracer *t, struct tracer_stats *out);
 

@@ -132,18 +132,7 @@ def check_one_error(r, *words, status=None):
         check(w in r.lines[0], "%s: the message does not name %r: %s" % (r.describe(), w, r.lines[0]))
 
 
-def scratch_test(tag, body):
-    """A test running body(scratch) in a fresh directory, removed afterwards."""
-    def test():
-        s = it.Scratch(tag)
-        try:
-            body(s)
-        except TestFailure:
-            s.failed = True
-            raise
-        finally:
-            s.remove()
-    return test
+scratch_test = it.scratch_test
 
 
 def listing(d):

@@ -923,6 +923,95 @@ TESTS += [("parquet:iowork:run", make_iowork_run_test("parquet"))]
 TESTS += [("parquet:iowork:" + sec, make_section_test(sec, "parquet")) for sec in IOWORK_SECTIONS]
 TESTS += [("parquet:iowork:no-unexpected", make_iowork_unexpected_test("parquet")),
           ("parquet:sigkill", test_parquet_sigkill)]
+def scratch_test(tag, body):
+    """A test running body(scratch) in a fresh directory, removed afterwards
+    (kept when it failed and IOR_TEST_KEEP=1)."""
+    def test():
+        s = Scratch(tag)
+        try:
+            body(s)
+        except TestFailure:
+            s.failed = True
+            raise
+        finally:
+            s.remove()
+    return test
+
+
+def run_with_env(env, fn):
+    """fn() with extra environment variables set for the ior it starts."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return fn()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+KERNEL_AGG_RE = re.compile(r"^ior: wrote .*: (\d+) entries from (\d+) syscalls, (\d+) aggregated in the kernel$")
+
+
+def make_kernel_agg_test(env, kernel):
+    """threads (6 x 400 one-byte writes) under -flamegraph with env set: the
+    .ior.zst holds exactly 400 writes and 400 bytes per thread and file, and
+    the calls aggregated in the kernel are as `kernel` expects: "all" (every
+    write), "none" (the map is off) or "some" (a one-entry map: the rest came
+    as records)."""
+    nthreads, nwrites = 6, 400
+
+    def body(s):
+        log = os.path.join(s.base, "threads.log")
+        name = os.path.join(s.base, "k")
+        run = run_with_env(env, lambda: run_ior(
+            ["-flamegraph", "-name", name, "--", workload("threads"), s.dir, log,
+             str(nthreads), str(nwrites)], timeout=60))
+        run.check_ran(0)
+        run.check_summary()
+        check(run.summary["unknown paths"] == 0, "unknown paths: %s" % run.summary)
+        wrote = [KERNEL_AGG_RE.match(x) for x in run.stderr.splitlines()]
+        wrote = [m for m in wrote if m]
+        check(len(wrote) == 1, "no 'ior: wrote ...' line\n" + run.stderr_tail())
+        in_kernel = int(wrote[0].group(3))
+        total = nthreads * nwrites
+        want = {"all": in_kernel >= total, "none": in_kernel == 0,
+                "some": 0 < in_kernel < total}[kernel]
+        check(want, "%d calls aggregated in the kernel, expected %s of the %d writes"
+              % (in_kernel, kernel, total))
+        with open(log) as f:
+            workers = [json.loads(x) for x in f]
+        check(len(workers) == nthreads, "threads logged %d workers" % len(workers))
+        for metric in ("count", "bytes"):
+            got = folded(name + ".ior.zst", "-fields", "tid,path,tracepoint", "-count", metric)
+            for w in workers:
+                frames = path_frames(os.fsdecode(bytes.fromhex(w["path"])))
+                key = ";".join(["tid %d" % w["tid"]] + frames + ["write"])
+                check(got.get(key) == nwrites, "-count %s: %s=%s, expected %d"
+                      % (metric, key, got.get(key), nwrites))
+    return scratch_test("kagg", body)
+
+
+def kernel_agg_bad_env(s):
+    """A bad IOR_AGG_ENTRIES or IOR_PATHCACHE_CAP: one line naming it, exit 1, no file."""
+    for var, value in (("IOR_AGG_ENTRIES", "lots"), ("IOR_AGG_ENTRIES", "-1"),
+                       ("IOR_PATHCACHE_CAP", "0")):
+        name = os.path.join(s.base, "k")
+        run = run_with_env({var: value}, lambda: run_ior(
+            ["-flamegraph", "-name", name, "--", "true"], timeout=30))
+        lines = run.stderr.splitlines()
+        check(run.status == 1 and len(lines) == 1 and lines[0].startswith("ior: " + var)
+              and value in lines[0], "%s=%s: exit %s, stderr %r" % (var, value, run.status, lines))
+        check(not os.path.exists(name + ".ior.zst"), "%s=%s: a file was written" % (var, value))
+
+
+TESTS += [("flame:kernel-agg", make_kernel_agg_test({}, "all")),
+          ("flame:kernel-agg-bad-env", scratch_test("kaggenv", kernel_agg_bad_env)),
+          ("flame:kernel-agg-off", make_kernel_agg_test({"IOR_AGG_ENTRIES": "0"}, "none")),
+          ("flame:kernel-agg-full", make_kernel_agg_test({"IOR_AGG_ENTRIES": "1"}, "some")),
+          ("flame:kernel-agg-rotating-paths", make_kernel_agg_test({"IOR_PATHCACHE_CAP": "2"}, "all"))]
 TESTS += [("flame:written", test_flame_written), ("flame:counts", test_flame_counts),
           ("flame:orders-metrics", test_flame_orders_and_metrics), ("flame:svg", test_flame_svg),
           ("flame:refuses-existing", test_flame_refuses_existing),
