@@ -50,6 +50,7 @@ struct tracer {
 	uint64_t events;
 	uint64_t unknown_paths;
 	uint64_t kernel_agg;
+	int stats_fd;        /* BPF_STATS_RUN_TIME while open; -1: off */
 	char fmt[PATH_BUF];
 	char path1[JOIN_BUF];
 	char path2[JOIN_BUF];
@@ -353,6 +354,7 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 		say(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	t->stats_fd = -1;
 	t->sink = o->sink;
 	t->sink_ctx = o->sink_ctx;
 	t->wall_offset = (int64_t)(util_now_ns(CLOCK_REALTIME) - util_now_ns(CLOCK_MONOTONIC));
@@ -410,6 +412,8 @@ void tracer_free(struct tracer *t)
 {
 	if (!t)
 		return;
+	if (t->stats_fd >= 0)
+		close(t->stats_fd);
 	ring_buffer__free(t->rb);
 	ior_bpf__destroy(t->skel);
 	pathcache_free(t->paths);
@@ -525,15 +529,44 @@ int tracer_collect_agg(struct tracer *t, tracer_agg_fn fn, void *ctx)
 	return 0;
 }
 
+static int prog_info(const struct bpf_program *prog, struct bpf_prog_info *info)
+{
+	uint32_t len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return bpf_obj_get_info_by_fd(bpf_program__fd(prog), info, &len);
+}
+
 static uint64_t prog_misses(struct bpf_program *prog)
 {
 	struct bpf_prog_info info;
-	uint32_t len = sizeof(info);
 
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+	return prog_info(prog, &info) ? 0 : info.recursion_misses;
+}
+
+int tracer_enable_bpf_stats(struct tracer *t)
+{
+	if (t->stats_fd >= 0)
 		return 0;
-	return info.recursion_misses;
+	t->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	return t->stats_fd < 0 ? -errno : 0;
+}
+
+void tracer_bpf_stats(const struct tracer *t, uint64_t *run_ns, uint64_t *runs)
+{
+	const struct bpf_program *prog;
+	struct bpf_prog_info info;
+
+	*run_ns = 0;
+	*runs = 0;
+	if (t->stats_fd < 0)
+		return;
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		if (bpf_program__fd(prog) < 0 || prog_info(prog, &info))
+			continue;
+		*run_ns += info.run_time_ns;
+		*runs += info.run_cnt;
+	}
 }
 
 void tracer_stats(struct tracer *t, struct tracer_stats *s)

@@ -102,6 +102,17 @@ int tracer_collect_agg(struct tracer *t, tracer_agg_fn fn, void *ctx);
 void tracer_stats(struct tracer *t, struct tracer_stats *out);
 
 /*
+ * Asks the kernel to account the run time of BPF programs (BPF_STATS_RUN_TIME,
+ * kept on until tracer_free; it costs two clock reads per program run).
+ * Returns 0 or -errno.
+ */
+int tracer_enable_bpf_stats(struct tracer *t);
+
+/* Run time (ns) and runs of ior's BPF programs so far, summed over all of
+ * them; both stay 0 until tracer_enable_bpf_stats succeeded. */
+void tracer_bpf_stats(const struct tracer *t, uint64_t *run_ns, uint64_t *runs);
+
+/*
  * Re-scopes tracing without reloading: pid/tid 0 mean any. Takes effect
  * for every task's next syscall (cached filter verdicts expire).
  */
