@@ -554,7 +554,7 @@ int tracer_enable_bpf_stats(struct tracer *t)
 
 void tracer_bpf_stats(const struct tracer *t, uint64_t *run_ns, uint64_t *runs)
 {
-	const struct bpf_program *prog;
+	struct bpf_program *prog;
 	struct bpf_prog_info info;
 
 	*run_ns = 0;
