@@ -58,6 +58,9 @@ struct sink {
 	tracer_agg_fn agg;
 };
 
+/* -flamegraph's default ring-buffer size */
+#define FLAME_RINGBUF (16u << 20)
+
 struct run {
 	struct tracer *tracer;
 	int sigfd;
@@ -314,7 +317,9 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 		.tid = c->tid,
 		.comm = c->comm,
 		.follow = c->cmd != NULL,
-		.ringbuf_bytes = c->ringbuf_bytes,
+		/* records are rare when the kernel aggregates: a smaller ring
+		 * (its pages are mapped twice and count in ior's RSS) */
+		.ringbuf_bytes = c->ringbuf_bytes ? c->ringbuf_bytes : sink->agg ? FLAME_RINGBUF : 0,
 		.kernel_agg = sink->agg != NULL,
 		.sink = sink->event,
 		.sink_ctx = sink->ctx,
