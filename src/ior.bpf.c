@@ -22,6 +22,18 @@ char LICENSE[] SEC("license") = "GPL";
 #define F_DUPFD_CLOEXEC 1030
 #define O_CREAT_WRONLY_TRUNC 0x241
 
+#define AGG_CACHE 4 /* per-thread cache of aggregation slots, indexed by nr % 4 */
+
+/* One cached aggregation key of this thread (pid, tid and comm apart) and its slot. */
+struct agg_cached {
+	__u32 file_id;
+	__u32 file_id2;
+	__u16 nr1; /* syscall nr + 1; 0: empty */
+	__u16 evflags;
+	__s32 flags;
+	__u32 slot;
+};
+
 /* Per-thread pairing state. */
 struct task_state {
 	__u64 enter_ts;
@@ -37,6 +49,10 @@ struct task_state {
 	__u64 cdentry;
 	__u32 cid;
 	__u32 cgen;
+	/* -flamegraph: which tid and comm the agg cache's keys were made for */
+	__u32 atid;
+	__u64 acomm[2];
+	struct agg_cached acache[AGG_CACHE];
 };
 
 struct file_key {
@@ -94,14 +110,26 @@ struct {
 	__type(value, struct ior_counters);
 } counters SEC(".maps");
 
-/* -flamegraph: aggregated fd-based calls (sized, or left unused, by user space) */
+/*
+ * -flamegraph: aggregated fd-based calls, key -> slot in agg_vals (both
+ * sized, or left unused, by user space). Slots are handed out in order
+ * and never freed, so a thread can cache a key's slot.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 1);
 	__type(key, struct ior_agg_key);
+	__type(value, __u32);
+} agg_slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
 	__type(value, struct ior_agg_val);
-} aggs SEC(".maps");
+} agg_vals SEC(".maps");
 
 /* slot 0: sys_enter, slot 1: sys_exit (the two programs may interleave) */
 struct {
@@ -118,10 +146,10 @@ struct {
 	__type(value, struct event_buf);
 } event_scratch SEC(".maps");
 
-/* Set by user space before load: aggregate fd-based calls in `aggs`. */
+/* Set by user space before load: aggregate fd-based calls (agg_vals' size). */
 const volatile __u32 agg_mode;
-/* The zero value new `aggs` entries start from. */
-struct ior_agg_val agg_zero;
+/* Slots of agg_vals handed out so far (may pass agg_mode when full). */
+__u32 agg_next_slot;
 
 /* Set by user space; .bss so filters and probes change without reloading. */
 struct ior_sc_desc descs[IOR_MAX_SYSCALLS];
@@ -625,37 +653,82 @@ static __always_inline __u32 log2_bucket(__u64 v)
 }
 
 /*
- * Adds one fd-based call to its `aggs` entry instead of emitting a record.
- * False when the map has no room for a new key: the caller then emits the
- * record, so nothing is lost. Only this thread ever touches an entry whose
- * key holds its tid, so plain (non-atomic) updates are exact.
+ * The agg_vals slot of a key on the slow path: the key's existing slot, or a
+ * new one. -1 when agg_vals is full (the call then travels as a record).
  */
-static __always_inline bool agg_update(struct task_state *st, struct ior_sc_desc *d,
-				       struct exit_info *x, long nr, long ret, __u64 now,
-				       __u64 pid_tgid)
+static __always_inline long agg_slot_new(struct ior_agg_key *k)
 {
-	const __u64 *comm = (const __u64 *)bpf_get_current_task_btf()->comm;
-	struct ior_agg_key k;
+	__u32 *found = bpf_map_lookup_elem(&agg_slots, k);
+	__u32 slot;
+
+	if (found)
+		return *found;
+	slot = __sync_fetch_and_add(&agg_next_slot, 1);
+	if (slot >= agg_mode || bpf_map_update_elem(&agg_slots, k, &slot, BPF_NOEXIST))
+		return -1;
+	return slot;
+}
+
+/*
+ * Adds one fd-based call to its aggregated entry instead of emitting a
+ * record; false when there is no room for a new key (the caller then emits
+ * the record, so nothing is lost). The thread's last keys and their slots
+ * are cached in its task storage, so the usual call costs no hash lookup.
+ * Only this thread ever touches an entry whose key holds its tid, so plain
+ * (non-atomic) updates are exact.
+ */
+static __always_inline bool agg_update(struct task_struct *task, struct task_state *st,
+				       struct ior_sc_desc *d, struct exit_info *x, long nr,
+				       long ret, __u64 now, __u64 pid_tgid)
+{
+	const __u64 *comm = (const __u64 *)task->comm;
+	__u64 comm0 = comm[0], comm1 = comm[1];
+	__u16 evflags = x->evflags & IOR_EV_HAS_FLAGS;
+	__s32 flags = evflags ? x->flags : 0;
+	struct agg_cached *c = &st->acache[nr & (AGG_CACHE - 1)];
 	struct ior_agg_val *v;
+	__u32 slot;
 	__u64 dur, gap;
 
-	k.pid = pid_tgid >> 32;
-	k.tid = (__u32)pid_tgid;
-	k.file_id = x->file_id;
-	k.file_id2 = st->file_id2;
-	k.nr = nr;
-	k.evflags = x->evflags & IOR_EV_HAS_FLAGS;
-	k.flags = k.evflags ? x->flags : 0;
-	((__u64 *)k.comm)[0] = comm[0];
-	((__u64 *)k.comm)[1] = comm[1];
-	v = bpf_map_lookup_elem(&aggs, &k);
-	if (!v) {
-		if (bpf_map_update_elem(&aggs, &k, &agg_zero, BPF_NOEXIST))
-			return false;
-		v = bpf_map_lookup_elem(&aggs, &k);
-		if (!v)
-			return false;
+	if (st->atid != (__u32)pid_tgid || st->acomm[0] != comm0 || st->acomm[1] != comm1) {
+		/* a new comm (exec, prctl) or tid (exec by a thread) starts new keys */
+		for (int i = 0; i < AGG_CACHE; i++)
+			st->acache[i].nr1 = 0;
+		st->atid = (__u32)pid_tgid;
+		st->acomm[0] = comm0;
+		st->acomm[1] = comm1;
 	}
+	if (c->nr1 == nr + 1 && c->file_id == x->file_id && c->file_id2 == st->file_id2 &&
+	    c->evflags == evflags && c->flags == flags) {
+		slot = c->slot;
+	} else {
+		struct ior_agg_key k = {
+			.pid = pid_tgid >> 32,
+			.tid = (__u32)pid_tgid,
+			.file_id = x->file_id,
+			.file_id2 = st->file_id2,
+			.nr = nr,
+			.evflags = evflags,
+			.flags = flags,
+		};
+		long got;
+
+		((__u64 *)k.comm)[0] = comm0;
+		((__u64 *)k.comm)[1] = comm1;
+		got = agg_slot_new(&k);
+		if (got < 0)
+			return false;
+		slot = got;
+		c->nr1 = nr + 1;
+		c->file_id = x->file_id;
+		c->file_id2 = st->file_id2;
+		c->evflags = evflags;
+		c->flags = flags;
+		c->slot = slot;
+	}
+	v = bpf_map_lookup_elem(&agg_vals, &slot);
+	if (!v)
+		return false;
 	dur = now - st->enter_ts;
 	gap = st->last_exit_ts ? st->enter_ts - st->last_exit_ts : 0;
 	v->count++;
@@ -693,7 +766,8 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 		return 0;
 	task = bpf_get_current_task_btf();
 	st = bpf_task_storage_get(&task_states, task, 0, 0);
-	pid_tgid = bpf_get_current_pid_tgid();
+	/* the ids by two plain loads from the trusted task pointer, no helper call */
+	pid_tgid = (__u64)task->tgid << 32 | (__u32)task->pid;
 	if (!st || st->pending != nr + 1) {
 		if ((st && st->pending) || task_wanted(pid_tgid >> 32, (__u32)pid_tgid)) {
 			struct ior_counters *c = counters_get();
@@ -739,7 +813,7 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 
 	if (d->path < 6 || d->path2 < 6 || (d->kind & IOR_K_CWD_RESULT)) {
 		emit_with_strings(task, st, d, &x, nr, ret, now, pid_tgid);
-	} else if (agg_mode && agg_update(st, d, &x, nr, ret, now, pid_tgid)) {
+	} else if (agg_mode && agg_update(task, st, d, &x, nr, ret, now, pid_tgid)) {
 		/* aggregated in the kernel: no record */
 	} else {
 		/* fast path: fixed size, written in place */

@@ -220,7 +220,7 @@ static int pin_id(struct tracer *t, uint32_t id)
  */
 static int pin_agg_paths(struct tracer *t)
 {
-	int fd = bpf_map__fd(t->skel->maps.aggs);
+	int fd = bpf_map__fd(t->skel->maps.agg_slots);
 	struct ior_agg_key k, next;
 	const void *prev = NULL;
 
@@ -344,7 +344,7 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 		return -ENOTSUP;
 	}
 	/* knobs for tuning and for tests that need a full map or a small cache */
-	if (o->kernel_agg && env_count("IOR_AGG_ENTRIES", TRACER_DEFAULT_AGG_ENTRIES, 0, 1l << 20,
+	if (o->kernel_agg && env_count("IOR_AGG_ENTRIES", TRACER_DEFAULT_AGG_ENTRIES, 0, 1l << 17,
 				       &agg_entries, err, errlen))
 		return -EINVAL;
 	if (env_count("IOR_PATHCACHE_CAP", PATHCACHE_CAP, 1, 1l << 24, &cache_cap, err, errlen))
@@ -373,12 +373,14 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 		goto fail;
 	}
 	if (agg_entries) {
-		ret = bpf_map__set_max_entries(t->skel->maps.aggs, (uint32_t)agg_entries);
+		ret = bpf_map__set_max_entries(t->skel->maps.agg_slots, (uint32_t)agg_entries);
+		if (!ret)
+			ret = bpf_map__set_max_entries(t->skel->maps.agg_vals, (uint32_t)agg_entries);
 		if (ret) {
-			say(err, errlen, "cannot size the aggregation map: %s", strerror(-ret));
+			say(err, errlen, "cannot size the aggregation maps: %s", strerror(-ret));
 			goto fail;
 		}
-		t->skel->rodata->agg_mode = 1;
+		t->skel->rodata->agg_mode = (uint32_t)agg_entries;
 	}
 	configure(t, o);
 	t->skel->bss->wakeup_bytes = rb_bytes / 4;
@@ -479,10 +481,12 @@ static const char *agg_path(struct tracer *t, uint32_t id, uint64_t count)
 
 int tracer_collect_agg(struct tracer *t, tracer_agg_fn fn, void *ctx)
 {
-	int fd = bpf_map__fd(t->skel->maps.aggs);
+	int fd = bpf_map__fd(t->skel->maps.agg_slots);
+	int vals = bpf_map__fd(t->skel->maps.agg_vals);
 	struct ior_agg_key k, next;
 	const void *prev = NULL;
 	struct ior_agg_val v;
+	uint32_t slot;
 	char comm[IOR_COMM_LEN + 1];
 	struct agg_entry e;
 	int err;
@@ -492,7 +496,7 @@ int tracer_collect_agg(struct tracer *t, tracer_agg_fn fn, void *ctx)
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		k = next;
 		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, &v))
+		if (bpf_map_lookup_elem(fd, &k, &slot) || bpf_map_lookup_elem(vals, &slot, &v))
 			continue; /* cannot happen: nothing deletes keys */
 		int idx = ior_syscall_by_nr(k.nr);
 

@@ -51,9 +51,9 @@ struct tracer_loss {
 extern const struct tracer_loss tracer_losses[TRACER_NLOSSES];
 
 #define TRACER_DEFAULT_RINGBUF (32u << 20)
-/* Keys the kernel aggregates (about 1.1 KiB each, allocated as used);
+/* Keys the kernel aggregates (about 1.1 KiB each, allocated at start);
  * calls of further keys travel as records. IOR_AGG_ENTRIES overrides it. */
-#define TRACER_DEFAULT_AGG_ENTRIES 16384u
+#define TRACER_DEFAULT_AGG_ENTRIES 8192u
 
 struct tracer;
 

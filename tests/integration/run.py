@@ -1007,7 +1007,29 @@ def kernel_agg_bad_env(s):
         check(not os.path.exists(name + ".ior.zst"), "%s=%s: a file was written" % (var, value))
 
 
+def kernel_agg_exec(s):
+    """A thread that execs keeps its tid but changes comm: its writes to the
+    same stdout before and after exec stay apart (sh: 3 writes, printf: 1)."""
+    name = os.path.join(s.base, "x")
+    out = os.path.join(s.dir, "out.txt")
+    run = run_ior(["-flamegraph", "-name", name, "--", "sh", "-c",
+                   'exec >"$1"; echo 1; echo 2; echo 3; exec printf "4\\n5\\n%s\\n" 6', "sh", out],
+                  timeout=30)
+    run.check_ran(0)
+    with open(out) as f:
+        check(f.read() == "1\n2\n3\n4\n5\n6\n", "the command wrote something else")
+    got = folded(name + ".ior.zst", "-fields", "comm,path,tracepoint", "-count", "count")
+    frames = ";".join(path_frames(out))
+    for comm, n in (("sh", 3), ("printf", 1)):
+        key = "%s;%s;write" % (comm, frames)
+        check(got.get(key) == n, "%s=%s, expected %d" % (key, got.get(key), n))
+    tids = folded(name + ".ior.zst", "-fields", "tid,comm,tracepoint", "-count", "count")
+    writers = {k.split(";")[0] for k in tids if k.endswith(";write")}
+    check(len(writers) == 1, "writes from more than one thread: %s" % sorted(tids))
+
+
 TESTS += [("flame:kernel-agg", make_kernel_agg_test({}, "all")),
+          ("flame:kernel-agg-exec", scratch_test("kaggexec", kernel_agg_exec)),
           ("flame:kernel-agg-bad-env", scratch_test("kaggenv", kernel_agg_bad_env)),
           ("flame:kernel-agg-off", make_kernel_agg_test({"IOR_AGG_ENTRIES": "0"}, "none")),
           ("flame:kernel-agg-full", make_kernel_agg_test({"IOR_AGG_ENTRIES": "1"}, "some")),
