@@ -78,7 +78,13 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(BUILD)/tracer.o: $(BUILD)/ior.skel.h
+# the same programs reading kernel memory by bpf_rdonly_cast (Linux 6.2+);
+# ior loads it when the kernel can, else ior.bpf.o (docs/tracing.md)
+$(BUILD)/ior_fast.bpf.o: src/ior.bpf.c src/ior.h $(BUILD)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -mcpu=v3 -DIOR_FAST -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Isrc -Wall -c $< -o $@
+
+$(BUILD)/tracer.o: $(BUILD)/ior.skel.h $(BUILD)/ior_fast.skel.h
 
 $(BUILD)/%.o: src/%.c | $(BUILD)/.deps
 	$(call msg,CC,$@)
@@ -124,6 +130,8 @@ unit: $(BUILD)/unit/run
 integration: ior $(WORKLOADS) $(BUILD)/.testdeps
 	$(Q)tests/parquet/install.sh
 	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/run.py
+	$(Q)IOR_BPF=portable IOR_TEST_SUITE=integration-portable IOR=./ior \
+		WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/run.py
 	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/reliability.py
 
 # each reader of untrusted files is fuzzed briefly on every test run

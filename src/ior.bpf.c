@@ -51,6 +51,7 @@ struct task_state {
 	__u32 cgen;
 	/* -flamegraph: which tid and comm the agg cache's keys were made for */
 	__u32 atid;
+	__u64 scratch; /* the fast build's pointer-to-number conversions */
 	__u64 acomm[2];
 	struct agg_cached acache[AGG_CACHE];
 };
@@ -367,43 +368,106 @@ __noinline __u32 file_id_of(__u64 dentry_addr, __u64 mnt_addr, __u32 slot)
 	return id;
 }
 
-/* The struct file behind fd in the current task, or NULL. */
-static __always_inline struct file *fd_file(struct task_struct *task, int fd)
+/* What fd_file found: the file and its (dentry, vfsmount), as plain numbers. */
+struct fd_target {
+	__u64 file;
+	__u64 dentry;
+	__u64 mnt;
+};
+
+#ifdef IOR_FAST
+/*
+ * The fast build, loaded when the kernel has the bpf_rdonly_cast kfunc
+ * (6.2+): kernel memory the verifier cannot type is read by casting its
+ * address to a BTF type and loading through it, which the JIT turns into
+ * a plain load with a fault handler instead of a helper call.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+/*
+ * The value of a pointer the verifier types as "untrusted", as a plain
+ * number: written to and read back from the task's storage (a map value),
+ * which ior may do as a privileged program.
+ */
+static __always_inline __u64 as_number(struct task_state *st, const void *p)
+{
+	*(volatile __u64 *)&st->scratch = (__u64)p;
+	return *(volatile __u64 *)&st->scratch;
+}
+
+static __always_inline bool fd_target(struct task_state *st, __u64 slot_addr,
+				      struct fd_target *out)
+{
+	/* llist_node: a BTF type whose only field is a pointer at offset 0 */
+	struct llist_node *slot =
+		bpf_rdonly_cast((void *)slot_addr, bpf_core_type_id_kernel(struct llist_node));
+	struct file *f;
+
+	out->file = as_number(st, slot->next);
+	if (!out->file)
+		return false;
+	f = bpf_rdonly_cast((void *)out->file, bpf_core_type_id_kernel(struct file));
+	out->dentry = as_number(st, f->f_path.dentry);
+	out->mnt = as_number(st, f->f_path.mnt);
+	return true;
+}
+#else
+static __always_inline bool fd_target(struct task_state *st, __u64 slot_addr,
+				      struct fd_target *out)
 {
 	struct file *file = NULL;
+	struct path fpath;
+
+	(void)st;
+	bpf_probe_read_kernel(&file, sizeof(file), (const void *)slot_addr);
+	if (!file || bpf_probe_read_kernel(&fpath, sizeof(fpath),
+					   __builtin_preserve_access_index(&file->f_path)))
+		return false;
+	out->file = (__u64)file;
+	out->dentry = (__u64)fpath.dentry;
+	out->mnt = (__u64)fpath.mnt;
+	return true;
+}
+#endif
+
+/* The file behind fd in the current task; false if there is none. */
+static __always_inline bool fd_file(struct task_struct *task, struct task_state *st, int fd,
+				    struct fd_target *out)
+{
 	struct file **fds;
 	struct fdtable *fdt;
 
 	if (fd < 0)
-		return NULL;
+		return false;
 	/* task is a trusted BTF pointer: plain loads, no helper calls */
 	fdt = task->files->fdt;
 	if (!fdt || (unsigned int)fd >= fdt->max_fds)
-		return NULL;
+		return false;
 	fds = fdt->fd;
-	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
-	return file;
+	return fd_target(st, (__u64)&fds[fd], out);
 }
 
+/*
+ * The file id of fd. With cache, the thread's one-entry cache answers when
+ * the fd still holds the same file (same struct file and dentry: a freed
+ * and reused struct file has another dentry or a new path_gen).
+ */
 static __always_inline __u32 fd_id(struct task_struct *task, struct task_state *st, int fd,
-				   __u32 slot)
+				   __u32 slot, bool cache)
 {
-	struct file *file = fd_file(task, fd);
-	struct path fpath;
+	struct fd_target t;
 	__u32 id;
 
-	if (!file)
+	if (!fd_file(task, st, fd, &t))
 		return 0;
-	if (bpf_probe_read_kernel(&fpath, sizeof(fpath), __builtin_preserve_access_index(&file->f_path)))
-		return 0;
-	if (st && st->cfd == fd && st->cfile == (__u64)file && st->cdentry == (__u64)fpath.dentry &&
+	if (cache && st->cfd == fd && st->cfile == t.file && st->cdentry == t.dentry &&
 	    st->cgen == path_gen && st->cid)
 		return st->cid;
-	id = file_id_of((__u64)fpath.dentry, (__u64)fpath.mnt, slot);
-	if (st && id) {
+	id = file_id_of(t.dentry, t.mnt, slot);
+	if (cache && id) {
 		st->cfd = fd;
-		st->cfile = (__u64)file;
-		st->cdentry = (__u64)fpath.dentry;
+		st->cfile = t.file;
+		st->cdentry = t.dentry;
 		st->cgen = path_gen;
 		st->cid = id;
 	}
@@ -467,9 +531,9 @@ int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
 	st->file_id = 0;
 	st->file_id2 = 0;
 	if (d->fd < 6)
-		st->file_id = fd_id(task, st, (int)st->args[d->fd], 0);
+		st->file_id = fd_id(task, st, (int)st->args[d->fd], 0, true);
 	if (d->fd2 < 6)
-		st->file_id2 = fd_id(task, 0, (int)st->args[d->fd2], 0);
+		st->file_id2 = fd_id(task, st, (int)st->args[d->fd2], 0, false);
 	st->pending = id + 1;
 	st->enter_ts = bpf_ktime_get_ns();
 	return 0;
@@ -515,7 +579,7 @@ static __always_inline __u32 base_id(struct task_struct *task, struct task_state
 		dirfd = (int)st->args[dirfd_arg];
 	if (dirfd == IOR_AT_FDCWD)
 		return cwd_id(task, 1);
-	return fd_id(task, 0, dirfd, 1);
+	return fd_id(task, st, dirfd, 1, false);
 }
 
 /* What sys_exit learned about one call before writing its record. */
@@ -795,7 +859,7 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 		x.fd = ret;
 		x.evflags |= IOR_EV_HAS_FD;
 		if (d->fd >= 6)
-			x.file_id = fd_id(task, 0, ret, 1);
+			x.file_id = fd_id(task, st, ret, 1, false);
 	}
 	if (d->flags < 6) {
 		x.flags = (int)st->args[d->flags];

@@ -21,6 +21,7 @@
 
 #include "ior.h"
 #include "ior.skel.h"
+#include "ior_fast.skel.h"
 #include "pathcache.h"
 #include "pathutil.h"
 #include "syscalls.h"
@@ -51,6 +52,7 @@ struct tracer {
 	uint64_t unknown_paths;
 	uint64_t kernel_agg;
 	int stats_fd;        /* BPF_STATS_RUN_TIME while open; -1: off */
+	bool fast;           /* the bpf_rdonly_cast build is loaded */
 	char fmt[PATH_BUF];
 	char path1[JOIN_BUF];
 	char path2[JOIN_BUF];
@@ -307,6 +309,70 @@ static void configure(struct tracer *t, const struct tracer_opts *o)
 	bss->follow_mode = o->follow;
 }
 
+/*
+ * Opens ior's BPF object, the fast build (bpf_rdonly_cast, Linux 6.2+) or
+ * the portable one, into the ior_bpf skeleton: both come from the same
+ * source and differ only in code, so they share one skeleton layout.
+ */
+static struct ior_bpf *open_object(bool fast)
+{
+	struct ior_bpf *obj = calloc(1, sizeof(*obj));
+	int err;
+
+	if (!obj) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	err = ior_bpf__create_skeleton(obj);
+	if (!err && fast)
+		obj->skeleton->data = ior_fast_bpf__elf_bytes(&obj->skeleton->data_sz);
+	if (!err)
+		err = bpf_object__open_skeleton(obj->skeleton, NULL);
+	if (err) {
+		ior_bpf__destroy(obj);
+		errno = -err;
+		return NULL;
+	}
+	return obj;
+}
+
+/* Opens, sizes, configures and loads one build of the BPF object into t->skel. */
+static int load_object(struct tracer *t, const struct tracer_opts *o, bool fast, uint32_t rb_bytes,
+		       long agg_entries, char *err, size_t errlen)
+{
+	int ret;
+
+	t->skel = open_object(fast);
+	if (!t->skel) {
+		ret = -errno ?: -ENOMEM;
+		say(err, errlen, "cannot open the BPF object: %s", strerror(-ret));
+		return ret;
+	}
+	ret = bpf_map__set_max_entries(t->skel->maps.rb, rb_bytes);
+	if (ret) {
+		say(err, errlen, "cannot size the ring buffer to %u bytes: %s", rb_bytes, strerror(-ret));
+		return ret;
+	}
+	if (agg_entries) {
+		ret = bpf_map__set_max_entries(t->skel->maps.agg_slots, (uint32_t)agg_entries);
+		if (!ret)
+			ret = bpf_map__set_max_entries(t->skel->maps.agg_vals, (uint32_t)agg_entries);
+		if (ret) {
+			say(err, errlen, "cannot size the aggregation maps: %s", strerror(-ret));
+			return ret;
+		}
+		t->skel->rodata->agg_mode = (uint32_t)agg_entries;
+	}
+	configure(t, o);
+	t->skel->bss->wakeup_bytes = rb_bytes / 4;
+	ret = ior_bpf__load(t->skel);
+	if (ret)
+		say(err, errlen, "the kernel refused ior's BPF programs (%s); ior needs Linux 5.17 or "
+				 "newer with BPF task storage, run with IOR_DEBUG=1 for the verifier log",
+		    strerror(-ret));
+	return ret;
+}
+
 /* A whole number from environment variable name, or def when it is unset. */
 static int env_count(const char *name, long def, long min, long max, long *out, char *err,
 		     size_t errlen)
@@ -361,36 +427,29 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 	t->paths = pathcache_new((size_t)cache_cap);
 	if (agg_entries)
 		t->pinned = pathcache_new(2 * (size_t)agg_entries + 2);
-	t->skel = ior_bpf__open();
-	if (!t->paths || !t->skel || (agg_entries && !t->pinned)) {
-		ret = -errno ?: -ENOMEM;
-		say(err, errlen, "cannot open the BPF object: %s", strerror(-ret));
+	if (!t->paths || (agg_entries && !t->pinned)) {
+		ret = -ENOMEM;
+		say(err, errlen, "out of memory");
 		goto fail;
 	}
-	ret = bpf_map__set_max_entries(t->skel->maps.rb, rb_bytes);
-	if (ret) {
-		say(err, errlen, "cannot size the ring buffer to %u bytes: %s", rb_bytes, strerror(-ret));
+	/* the fast build first, unless IOR_BPF=portable asks for the other;
+	 * a kernel without bpf_rdonly_cast refuses it before verifying */
+	const char *build = getenv("IOR_BPF");
+
+	if (build && strcmp(build, "portable") && strcmp(build, "fast")) {
+		say(err, errlen, "IOR_BPF must be 'fast' or 'portable', not '%s'", build);
+		ret = -EINVAL;
 		goto fail;
 	}
-	if (agg_entries) {
-		ret = bpf_map__set_max_entries(t->skel->maps.agg_slots, (uint32_t)agg_entries);
-		if (!ret)
-			ret = bpf_map__set_max_entries(t->skel->maps.agg_vals, (uint32_t)agg_entries);
-		if (ret) {
-			say(err, errlen, "cannot size the aggregation maps: %s", strerror(-ret));
-			goto fail;
-		}
-		t->skel->rodata->agg_mode = (uint32_t)agg_entries;
+	t->fast = !build || strcmp(build, "portable");
+	ret = load_object(t, o, t->fast, rb_bytes, agg_entries, err, errlen);
+	if (ret && t->fast && !build) {
+		ior_bpf__destroy(t->skel);
+		t->fast = false;
+		ret = load_object(t, o, false, rb_bytes, agg_entries, err, errlen);
 	}
-	configure(t, o);
-	t->skel->bss->wakeup_bytes = rb_bytes / 4;
-	ret = ior_bpf__load(t->skel);
-	if (ret) {
-		say(err, errlen, "the kernel refused ior's BPF programs (%s); ior needs Linux 5.17 or "
-				 "newer with BPF task storage, run with IOR_DEBUG=1 for the verifier log",
-		    strerror(-ret));
+	if (ret)
 		goto fail;
-	}
 	ret = ior_bpf__attach(t->skel);
 	if (ret) {
 		say(err, errlen, "cannot attach to the sys_enter/sys_exit tracepoints: %s",

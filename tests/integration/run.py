@@ -42,6 +42,9 @@ RECORD_RE = re.compile(
 )
 SUMMARY_RE = re.compile(r"^ior: (\d+) syscalls in ([0-9.]+) s \((\d+)/s\); lost: (.*)$")
 
+# The name of the last line (integration-portable when run with IOR_BPF=portable).
+SUITE = os.environ.get("IOR_TEST_SUITE", "integration")
+
 # Fields compared between a logged call and a record.
 KEY_FIELDS = ("sc", "pid", "tid", "fd", "ret", "bytes", "flags", "path", "path2")
 
@@ -1028,6 +1031,33 @@ def kernel_agg_exec(s):
     check(len(writers) == 1, "writes from more than one thread: %s" % sorted(tids))
 
 
+def test_bpf_builds():
+    """IOR_BPF picks the BPF build: 'portable' always loads; 'fast' loads on
+    Linux 6.2 and later (bpf_rdonly_cast) and is refused with one line before;
+    anything else is refused with one line naming the variable."""
+    release = tuple(int(x) for x in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
+    s = Scratch("builds")
+    out = os.path.join(s.dir, "hi.txt")
+    for build, loads in (("portable", True), ("fast", release >= (6, 2)), ("quick", False)):
+        run = run_with_env({"IOR_BPF": build}, lambda: run_ior(
+            ["-plain", "--", "sh", "-c", 'echo hi > "$1"', "sh", out], timeout=30))
+        if loads:
+            run.check_ran(0)
+            run.check_lines()
+            run.check_summary()
+            writes = [(r["fd"], r["ret"], r["bytes"], r["path"]) for r in run.records if r["sc"] == "write"]
+            check(writes == [(1, 3, 3, quote(out.encode()))],
+                  "IOR_BPF=%s: write records %s" % (build, writes))
+        else:
+            lines = run.stderr.splitlines()
+            check(run.status == 1 and len(lines) == 1 and lines[0].startswith("ior: "),
+                  "IOR_BPF=%s: exit %s, stderr %r" % (build, run.status, lines))
+            if build == "quick":
+                check("IOR_BPF" in lines[0] and "'quick'" in lines[0], "message: %r" % lines[0])
+    s.remove()
+
+
+TESTS += [("bpf-builds", test_bpf_builds)]
 TESTS += [("flame:kernel-agg", make_kernel_agg_test({}, "all")),
           ("flame:kernel-agg-exec", scratch_test("kaggexec", kernel_agg_exec)),
           ("flame:kernel-agg-bad-env", scratch_test("kaggenv", kernel_agg_bad_env)),
@@ -1115,8 +1145,8 @@ def main(argv):
         return 2
     why = preflight()
     if why:
-        print("integration: cannot run the BPF tests: " + why)
-        print("integration: 0 passed, 1 failed")
+        print("%s: cannot run the BPF tests: %s" % (SUITE, why))
+        print("%s: 0 passed, 1 failed" % SUITE)
         return 1
     passed = failed = 0
     for name, test in TESTS:
@@ -1143,7 +1173,7 @@ def main(argv):
         if failed and KEEP:
             print("(iowork files kept in %s)" % w.scratch.base)
         w.scratch.remove()
-    print("integration: %d passed, %d failed" % (passed, failed))
+    print("%s: %d passed, %d failed" % (SUITE, passed, failed))
     return 1 if failed else 0
 
 
