@@ -888,6 +888,7 @@ static int live_drive(struct run *r, const struct cli *c)
 		.set_probe = live_set_probe,
 		.probe_enabled = live_probe_enabled,
 		.status = live_status,
+		.tracer = r->tracer,
 		.pid = c->pid,
 		.tid = c->tid,
 		.comm = c->comm,

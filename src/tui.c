@@ -405,6 +405,12 @@ static void update_counters(struct tui *ui)
 	if (ui->src->counters)
 		ui->src->counters(ui->src->ctx, &ui->counters);
 	events = ui->src->counters ? ui->counters.events : ui->feed.events;
+	if (ui->src->tracer && !ui->selfcost_err) {
+		uint64_t run_ns, runs;
+
+		tracer_bpf_stats(ui->src->tracer, &run_ns, &runs);
+		selfcost_sample(&ui->selfcost, now, run_ns, runs);
+	}
 	/* events/s over the oldest sample at most ~2 s old */
 	for (int i = 0; i < samples; i++)
 		if (at[i] && now - at[i] <= 2500000000ull && (oldest < 0 || at[i] < at[oldest]))
@@ -727,6 +733,8 @@ int tui_run(struct tui_source *src, char *err, size_t errlen)
 	tui_draw_init(&ui);
 	refresh();
 	ui.start_ns = util_now_ns(CLOCK_REALTIME);
+	if (src->tracer)
+		ui.selfcost_err = tracer_enable_bpf_stats(src->tracer);
 	ui.stream = tui_stream_new(&ui, src->stream_cap);
 	ui.feed.stream = ui.stream;
 	for (int i = 0; i < NTABS; i++)

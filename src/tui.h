@@ -60,6 +60,12 @@ struct tui_source {
 	bool (*probe_enabled)(void *ctx, int sc);
 	/* A one-line state to show ("COMMAND exited with status 0"), or NULL. */
 	const char *(*status)(void *ctx);
+	/*
+	 * The live tracer, or NULL: the dashboard then turns on the kernel's
+	 * run-time accounting of BPF programs (tracer_enable_bpf_stats) and the
+	 * Overview shows what ior's own programs cost.
+	 */
+	struct tracer *tracer;
 
 	/* What is traced, for the Overview (all optional). */
 	uint32_t pid, tid;       /* scope at start; 0: any */

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "selfcost.h"
 #include "stats.h"
 #include "tracer.h"
 #include "tui.h"
@@ -114,6 +115,8 @@ struct tui {
 
 	struct tracer_stats counters;  /* refreshed every frame */
 	double events_rate;        /* events/s, over the last second or so */
+	struct selfcost_meter selfcost; /* src->tracer's BPF run time, sampled every frame */
+	int selfcost_err;          /* -errno of tracer_enable_bpf_stats; 0: on (or no tracer) */
 	uint64_t now_ns;           /* wall clock of the frame (CLOCK_REALTIME) */
 	uint64_t start_ns;         /* wall clock when the dashboard started */
 	bool source_done;          /* a recorded source reached its end */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tab 1, Overview: totals and rates (syscalls/s, bytes/s read and
- * written), what is traced (scope, filters, probes), the loss counters, a
- * sparkline of the per-second rate, and the top syscalls, processes and
- * files by count. Its state is three snapshots sorted by count.
+ * written), live what ior's own BPF programs cost, what is traced (scope,
+ * filters, probes), the loss counters, a sparkline of the per-second rate,
+ * and the top syscalls, processes and files by count. Its state is three
+ * snapshots sorted by count.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,19 @@ static int draw_totals(struct tui *ui, WINDOW *w, int y, int wd)
 	put_pair(ui, w, y, 1, 34, "in calls ", line, A_BOLD);
 	tui_fmt_dur(a, sizeof(a), t->v.gap_ns);
 	put_pair(ui, w, y, 36, wd - 36, "gaps    ", a, A_BOLD);
+	return y + 1;
+}
+
+/* Live: what ior's own BPF programs cost over the last second or so. */
+static int draw_selfcost(struct tui *ui, WINDOW *w, int y, int wd)
+{
+	char text[128];
+
+	if (!ui->src->tracer)
+		return y;
+	selfcost_text(text, sizeof(text), &ui->selfcost, ui->selfcost_err);
+	put_pair(ui, w, y, 1, wd - 2, SELFCOST_LABEL, text,
+		 ui->selfcost_err ? tui_attr(ui, TUI_C_WARN) : A_BOLD);
 	return y + 1;
 }
 
@@ -314,6 +328,7 @@ static void overview_draw(struct tui *ui, void *st, WINDOW *w, int h, int wd)
 	if (!o)
 		return;
 	y = draw_totals(ui, w, y, wd);
+	y = draw_selfcost(ui, w, y, wd);
 	y = draw_traced(ui, w, y, wd);
 	y = draw_loss(ui, w, y, wd);
 	if (y + 4 < h)

@@ -398,6 +398,72 @@ def wide_session(binary):
         p.kill()
 
 
+SELFCOST_RE = re.compile(r"^ ior's BPF programs: (\d+\.\d) ms/s \((\d+\.\d\d)% of a CPU\), "
+                         r"(\d+) ns per run$")
+
+
+def selfcost_line(screen):
+    """(index, ms/s, percent, ns per run) of the Overview's self-cost line, or None."""
+    for i, line in enumerate(screen.split("\n")):
+        m = SELFCOST_RE.match(line.rstrip())
+        if m:
+            return i, float(m.group(1)), float(m.group(2)), int(m.group(3))
+    return None
+
+
+def selfcost_session(binary):
+    """The Overview's line on what ior's own BPF programs cost: positive
+    figures under a workload (iortui making 1-byte writes in a loop), the
+    error without CAP_SYS_ADMIN, and no line without a tracer."""
+    p = Pane("selfcost", 80, 24)
+    d = tempfile.mkdtemp(prefix="ior-tui-")
+    load = subprocess.Popen(["sh", "-c", 'while :; do "$0" "$1" 200000 0 || exit 1; done', binary, d],
+                            start_new_session=True)
+    try:
+        p.run("%s; echo ior-exit=$?" % IOR)
+
+        def live():
+            s = p.wait(lambda x: (selfcost_line(x) or (0, 0))[1] > 0, 10, "a positive ms/s figure")
+            i, ms, pct, ns = selfcost_line(s)
+            lines = s.split("\n")
+            expect(lines[i - 1].startswith(" in calls "), "right under the in-calls total", s)
+            expect(0 < pct <= 100.0 * (os.cpu_count() or 1), "a plausible share of a CPU: %r" % pct, s)
+            expect(abs(pct - ms / 10) <= 0.0101, "%.2f%% is %.1f ms/s of 1000" % (pct, ms), s)
+            expect(0 < ns < 1000000, "a plausible average run: %d ns" % ns, s)
+            time.sleep(2.5)  # later figures: still positive while the load runs
+            s = p.screen()
+            now = selfcost_line(s)
+            expect(now is not None and now[1] > 0 and now[2] > 0, "still positive", s)
+            p.keys("q")
+            p.wait_text("ior-exit=0")
+        check("Overview: ior's BPF programs' ms/s, share of a CPU and ns per run, live", live)
+
+        def unavailable():
+            p.run("clear; setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin -- %s; "
+                  "echo ior-exit=$?" % IOR)
+            s = p.wait_text("Top syscalls")
+            s = p.wait_text("ior's BPF programs: run-time stats unavailable (Operation not permitted)")
+            expect(selfcost_line(s) is None, "no figures", s)
+            p.keys("q")
+            p.wait_text("ior-exit=0")
+        check("Overview: without CAP_SYS_ADMIN the BPF run time is said to be unavailable", unavailable)
+
+        def no_tracer():
+            p.run("clear; %s --testflames; echo ior-exit=$?" % IOR)
+            p.wait_text("8 Flame")
+            p.keys("1")
+            s = p.wait_text("Top syscalls")
+            expect("ior's BPF programs" not in s, "no BPF line without a tracer", s)
+            p.keys("q")
+            p.wait_text("ior-exit=0")
+        check("Overview: no BPF run-time line without a live tracer (--testflames)", no_tracer)
+    finally:
+        os.killpg(load.pid, signal.SIGTERM)
+        load.wait()
+        shutil.rmtree(d, ignore_errors=True)
+        p.kill()
+
+
 def main():
     if os.geteuid() != 0:
         print("FAIL tui: the dashboard tests need root (BPF); run them with sudo", flush=True)
@@ -408,6 +474,7 @@ def main():
         main_session(binary)
         quit_paths(binary)
         wide_session(binary)
+        selfcost_session(binary)
     finally:
         tmux("kill-server", check=False)
     return tuilib.summary("tui")
