@@ -3,7 +3,8 @@
 #   make STATIC=1     a fully static ./ior
 #   make SANITIZE=1   ASan+UBSan build (tests pass under it)
 #   make test         unit + integration tests (integration needs root + BPF)
-#   make bench        syscall-storm benchmark: ratios vs untraced and attach-only floor
+#   make bench        syscall-storm benchmark: ratios vs untraced and attach-only floor;
+#                     user-space ingest rate, start-up time, peak RSS (bench/run.sh)
 .DELETE_ON_ERROR:
 .PRECIOUS: $(BUILD)/%.bpf.o
 .SUFFIXES:
@@ -167,8 +168,8 @@ $(BUILD)/bench/floor: bench/floor.c $(BUILD)/floor.skel.h | $(BUILD)/.deps
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDLIBS) -o $@
 
-# the Parquet writer benchmark links ior's modules
-$(BUILD)/bench/parquet_bench: bench/parquet_bench.c $(LIB_OBJS) | $(BUILD)/.deps
+# the benchmarks without the kernel (Parquet writer, user-space ingest) link ior's modules
+$(BUILD)/bench/parquet_bench $(BUILD)/bench/ingest: $(BUILD)/bench/%: bench/%.c bench/stormrows.h $(LIB_OBJS) | $(BUILD)/.deps
 	$(Q)mkdir -p $(dir $@)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@

@@ -13,6 +13,13 @@
 #   BENCH_IOR_WAIT seconds ior -plain gets to attach before the storm starts (default 1)
 #   BENCH_CONFIGS only these configurations (space-separated names below),
 #                 besides untraced and floor, which every table needs
+#   BENCH_INGEST_N rows of the storm-like Parquet recording the ingest benchmark
+#                 reads (default 5000000); it repeats BENCH_ROUNDS times (at most 99)
+#   BENCH_STARTUP_ROUNDS runs of `ior -plain -- true` timed for start-up (default 11)
+#   BENCH_MEM_N   storm sizes (syscalls, space-separated) of the -flamegraph memory
+#                 runs (default "5000000 20000000"; "5000000 100000000" with BENCH_LONG=1)
+#   BENCH_LONG    1: the memory runs go to 100 million syscalls (minutes, not seconds)
+#   BENCH_DASH_SECONDS seconds the dashboard watches a storm for its memory (default 10)
 #
 # Configurations, each run single-threaded and with one storm thread per core,
 # interleaved round-robin so machine noise spreads over all of them:
@@ -26,6 +33,17 @@
 #   bpftrace   per-syscall latency histograms of the storm's pid (tracepoints)
 # The storm writes its result line to a file (storm -o), so it survives
 # whatever a tracer does with stdout. The time is the storm's own loop time.
+#
+# After the table, each on its own lines:
+#   parquet   the Parquet encoder alone on storm-like rows (bench/parquet_bench)
+#   ingest    a storm-like Parquet recording decoded, alone and into the dashboard's
+#             model (statistics, Stream ring, Flame aggregate), on one core (bench/ingest)
+#   startup   `ior -plain -- true`: exec to exit, and exec to the first traced event
+#             (that event's own timestamp, which ior prints)
+#   memory    ior's peak RSS under `-flamegraph -- storm` at each BENCH_MEM_N, and of
+#             the live dashboard (in a detached tmux) while a storm runs. ior's RSS
+#             includes its BPF maps' mappings, where the ring buffer's data pages are
+#             mapped twice (2 x -ringbuf); that share is measured and printed too.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -34,6 +52,14 @@ IOR=${IOR:-./ior}
 ROUNDS=${BENCH_ROUNDS:-5}
 N=${BENCH_N:-2000000}
 IOR_WAIT=${BENCH_IOR_WAIT:-1}
+INGEST_N=${BENCH_INGEST_N:-5000000}
+STARTUP_ROUNDS=${BENCH_STARTUP_ROUNDS:-11}
+if [ "${BENCH_LONG:-0}" = 1 ]; then
+	MEM_N=${BENCH_MEM_N:-5000000 100000000}
+else
+	MEM_N=${BENCH_MEM_N:-5000000 20000000}
+fi
+DASH_SECONDS=${BENCH_DASH_SECONDS:-10}
 STRACE_DIV=20
 STORM=$BUILD/bench/storm
 FLOOR=$BUILD/bench/floor
@@ -44,6 +70,11 @@ note() { echo "bench: $*" >&2; }
 [[ $ROUNDS =~ ^[1-9][0-9]{0,3}$ ]] || die "BENCH_ROUNDS must be a whole number from 1 to 9999, not '$ROUNDS'"
 [[ $N =~ ^[1-9][0-9]{0,11}$ ]] || die "BENCH_N must be a whole number of syscalls per thread (>= 1), not '$N'"
 [[ $IOR_WAIT =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "BENCH_IOR_WAIT must be a number of seconds, not '$IOR_WAIT'"
+[[ $INGEST_N =~ ^[1-9][0-9]{0,8}$ ]] || die "BENCH_INGEST_N must be a whole number of rows from 1 to 999999999, not '$INGEST_N'"
+[[ $STARTUP_ROUNDS =~ ^[1-9][0-9]{0,3}$ ]] || die "BENCH_STARTUP_ROUNDS must be a whole number from 1 to 9999, not '$STARTUP_ROUNDS'"
+[[ $MEM_N =~ ^\ *[1-9][0-9]{0,11}(\ +[1-9][0-9]{0,11})*\ *$ ]] || die "BENCH_MEM_N must be whole numbers of syscalls (>= 1) separated by spaces, not '$MEM_N'"
+[[ ${BENCH_LONG:-0} =~ ^[01]$ ]] || die "BENCH_LONG must be 0 or 1, not '$BENCH_LONG'"
+[[ $DASH_SECONDS =~ ^[1-9][0-9]{0,4}$ ]] || die "BENCH_DASH_SECONDS must be a whole number of seconds (>= 1), not '$DASH_SECONDS'"
 [ "$(id -u)" = 0 ] || die "must run as root (attaching BPF programs needs it): sudo make bench"
 [ -x "$STORM" ] || die "$STORM is missing: run 'make bench' (or 'make $STORM')"
 [ -x "$FLOOR" ] || die "$FLOOR is missing: run 'make bench' (or 'make $FLOOR')"
@@ -56,6 +87,7 @@ THREADS=(1)
 WORK=$(mktemp -d /tmp/ior-bench.XXXXXX)
 BG_PIDS=()
 MOUNTED_TRACEFS=0
+TMUX_SOCK=
 
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
@@ -70,6 +102,8 @@ cleanup() {
 		stop_pid "$pid" TERM 2>/dev/null || true
 	done
 	[ "$MOUNTED_TRACEFS" = 1 ] && umount /sys/kernel/tracing 2>/dev/null
+	# the tmux server of the dashboard's memory run (its own socket), with its ior
+	[ -z "$TMUX_SOCK" ] || tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -423,4 +457,154 @@ done
 if [ -x "$BUILD/bench/parquet_bench" ]; then
 	"$BUILD/bench/parquet_bench" || echo "parquet: the encoder benchmark failed"
 fi
+
+# ---- user-space ingest: decoding and the dashboard's model, without the kernel ----
+if [ -x "$BUILD/bench/ingest" ]; then
+	note "ingest: $INGEST_N storm-like rows, $ROUNDS repetitions"
+	run_fg "$BUILD/bench/ingest" -n "$INGEST_N" -r $((ROUNDS > 99 ? 99 : ROUNDS)) -d "$WORK" ||
+		echo "ingest: the ingest benchmark failed"
+else
+	echo "ingest: unavailable ($BUILD/bench/ingest is missing: run 'make bench')"
+fi
+
+[ -x "$IOR" ] || { echo "startup, memory: unavailable ($IOR does not exist yet)"; exit 0; }
+
+# kb_to_mib KB: whole MiB, rounded.
+kb_to_mib() { echo $(((${1:-0} + 512) / 1024)); }
+
+# bpf_maps_kb PID: resident kB of the BPF maps mapped into PID (the ring buffer's
+# data pages twice, its control pages, the programs' global variables).
+bpf_maps_kb() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { m = ($6 == "anon_inode:bpf-map") }
+		m && /^Rss:/ { kb += $2 } END { print kb + 0 }' "/proc/$1/smaps" 2>/dev/null || echo 0
+}
+
+# ---- start-up: exec to exit, and exec to the first traced event --------------
+# EPOCHREALTIME (bash 5) is read just before ior is started; the first line
+# of -plain carries the first event's wall-clock time of entry (ns), the
+# first syscall of `true`, which ior releases once its programs are attached.
+startup() {
+	local i t0 t1 first rc out=$WORK/startup.out err=$WORK/startup.err exits=() firsts=()
+	if [ -z "${EPOCHREALTIME:-}" ]; then
+		echo "startup: unavailable (this bash has no EPOCHREALTIME; bash 5 or newer has)"
+		return
+	fi
+	note "startup: ior -plain -- true, $STARTUP_ROUNDS runs"
+	for ((i = 0; i < STARTUP_ROUNDS; i++)); do
+		rc=0
+		t0=${EPOCHREALTIME/,/.}
+		run_fg "$IOR" -plain -- true >"$out" 2>"$err" || rc=$?
+		t1=${EPOCHREALTIME/,/.}
+		if [ "$rc" != 0 ]; then
+			echo "startup: ior -plain -- true failed (exit $rc): $(head -c 400 "$err")"
+			return
+		fi
+		exits+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) * 1000 }')")
+		first=$(head -n1 "$out" | cut -d' ' -f1)
+		[[ $first =~ ^[0-9]+\.[0-9]{9}$ ]] &&
+			firsts+=("$(awk -v a="$t0" -v b="$first" 'BEGIN { printf "%.3f", (b - a) * 1000 }')")
+	done
+	printf 'startup: ior -plain -- true: exec to exit %.1f ms, exec to first traced event %s (median of %d)\n' \
+		"$(median "${exits[@]}")" \
+		"$( ((${#firsts[@]})) && printf '%.1f ms' "$(median "${firsts[@]}")" || echo "- (no event line)")" \
+		"$STARTUP_ROUNDS"
+}
+startup
+
+# ---- memory: -flamegraph at growing storm sizes, and the dashboard ----------------
+# flame_rss N: `ior -flamegraph -- storm -n N` under GNU time; sets FLAME_KB (peak
+# RSS of ior, kB) and FLAME_MAPS_KB (its BPF maps' share, sampled mid-run).
+flame_rss() {
+	local n=$1 rssf=$WORK/mem.rss err=$WORK/mem.err tpid ipid i rc=0
+	FLAME_KB=''
+	FLAME_MAPS_KB=''
+	rm -f "$rssf" "$WORK"/mem.flame.*
+	/usr/bin/time -f '%M' -o "$rssf" "$IOR" -flamegraph -name "$WORK/mem.flame" -- \
+		"$STORM" -n "$n" -p "$WORK" -o /dev/null >/dev/null 2>"$err" &
+	tpid=$!
+	BG_PIDS+=("$tpid")
+	# ior's maps are all mapped once its storm runs; sample them then
+	for ((i = 0; i < 100; i++)); do
+		sleep 0.1
+		exited "$tpid" && break
+		ipid=$(pgrep -P "$tpid" -x ior || true)
+		if [ -n "$ipid" ] && pgrep -P "$ipid" -x storm >/dev/null; then
+			FLAME_MAPS_KB=$(bpf_maps_kb "$ipid")
+			break
+		fi
+	done
+	wait "$tpid" || rc=$?
+	forget_pid "$tpid"
+	FLAME_KB=$(tail -n1 "$rssf" 2>/dev/null || true)
+	if [ "$rc" != 0 ] || ! [[ $FLAME_KB =~ ^[0-9]+$ ]]; then
+		echo "memory: ior -flamegraph -- storm -n $n failed (exit $rc): $(head -c 400 "$err")"
+		return 1
+	fi
+}
+
+memory_flame() {
+	local n line="" maps=""
+	if [ ! -x /usr/bin/time ]; then
+		echo "memory: -flamegraph unavailable (no /usr/bin/time; scripts/deps.sh bench installs it)"
+		return
+	fi
+	for n in $MEM_N; do
+		note "memory: ior -flamegraph -- storm -n $n"
+		flame_rss "$n" || return 0
+		line+="${line:+, }$n syscalls $(kb_to_mib "$FLAME_KB") MiB"
+		[ -n "$FLAME_MAPS_KB" ] && [ "$FLAME_MAPS_KB" -gt 0 ] && maps=$(kb_to_mib "$FLAME_MAPS_KB")
+	done
+	echo "memory: ior -flamegraph -- storm, peak RSS: $line" \
+		"(of which BPF maps, the ring buffer's data pages mapped twice: ${maps:-?} MiB)"
+}
+memory_flame
+
+# The dashboard, system-wide, in a detached tmux of its own (socket TMUX_SOCK)
+# while a storm runs DASH_SECONDS; its peak RSS is read just before `q`.
+memory_dashboard() {
+	local err=$WORK/dash.err ipid i hwm maps sum events="" rc=0
+	if ! command -v tmux >/dev/null; then
+		echo "memory: dashboard unavailable (tmux is not installed; scripts/deps.sh bench installs it)"
+		return
+	fi
+	note "memory: the dashboard in tmux, a storm of $DASH_SECONDS s"
+	TMUX_SOCK=ior-bench-$$
+	ipid=$(tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -P -F '#{pane_pid}' -x 160 -y 48 \
+		"exec $(printf '%q' "$IOR") 2>$(printf '%q' "$err")") || {
+		echo "memory: dashboard unavailable (tmux did not start)"
+		return
+	}
+	# attached once it draws its tabs
+	for ((i = 0; i < 200; i++)); do
+		tmux -L "$TMUX_SOCK" capture-pane -p 2>/dev/null | grep -q Overview && break
+		exited "$ipid" && break
+		sleep 0.05
+	done
+	if exited "$ipid" || ! tmux -L "$TMUX_SOCK" capture-pane -p | grep -q Overview; then
+		echo "memory: the dashboard did not start: $(head -c 400 "$err")"
+		return
+	fi
+	sleep "$IOR_WAIT"
+	run_fg timeout "$DASH_SECONDS" "$STORM" -n 1000000000000 -p "$WORK" -o /dev/null || rc=$?
+	[ "$rc" = 124 ] || echo "memory: the storm under the dashboard ended with status $rc"
+	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$ipid/status" 2>/dev/null || true)
+	maps=$(bpf_maps_kb "$ipid")
+	tmux -L "$TMUX_SOCK" send-keys q
+	for ((i = 0; i < 200; i++)); do
+		exited "$ipid" && break
+		sleep 0.05
+	done
+	exited "$ipid" || echo "memory: the dashboard did not quit on q"
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+	TMUX_SOCK=
+	sum=$(grep -E '^ior: [0-9]+ syscalls in' "$err" | tail -n1 || true)
+	[[ $sum =~ ^ior:\ ([0-9]+)\ syscalls ]] && events=", ${BASH_REMATCH[1]} events, $(ior_lost "$sum") lost"
+	if ! [[ $hwm =~ ^[0-9]+$ ]]; then
+		echo "memory: the dashboard's peak RSS could not be read: $(head -c 400 "$err")"
+		return
+	fi
+	echo "memory: dashboard (default -stream-cap), system-wide, ${DASH_SECONDS} s of storm${events}: peak RSS $(kb_to_mib "$hwm") MiB" \
+		"(of which BPF maps, the ring buffer's data pages mapped twice: $(kb_to_mib "$maps") MiB)"
+}
+memory_dashboard
 exit 0
