@@ -12,10 +12,8 @@
 
 #include "agg.h"
 #include "syscalls.h"
+#include "util.h"
 
-#define MUL1 0x9e3779b97f4a7c15ull
-#define MUL2 0xbf58476d1ce4e5b9ull
-#define MUL3 0x94d049bb133111ebull
 #define HASH_NULL 0x2545f4914f6cdd1dull /* path of an event that names no file */
 #define UNKNOWN_SC "unknown"
 
@@ -94,13 +92,6 @@ struct agg {
 	uint64_t folded;
 };
 
-static inline uint64_t mum(uint64_t a, uint64_t b)
-{
-	__uint128_t r = (__uint128_t)a * b;
-
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
 static inline uint64_t sat_add(uint64_t a, uint64_t b)
 {
 	uint64_t r;
@@ -108,59 +99,16 @@ static inline uint64_t sat_add(uint64_t a, uint64_t b)
 	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
 }
 
-static inline uint64_t load64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint64_t load32(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-/* 16 bytes per multiply; short tails are read as overlapping words. */
-static uint64_t hash_bytes(const void *p, size_t len)
-{
-	const unsigned char *s = p;
-	uint64_t h = MUL3 ^ len, a, b;
-	size_t n = len;
-
-	while (n > 16) {
-		h = mum(load64(s) ^ MUL1, load64(s + 8) ^ h);
-		s += 16;
-		n -= 16;
-	}
-	if (n > 8) {
-		a = load64(s);
-		b = load64(s + n - 8);
-	} else if (n >= 4) {
-		a = load32(s) << 32 | load32(s + n - 4);
-		b = 0;
-	} else if (n > 0) {
-		a = (uint64_t)s[0] << 16 | (uint64_t)s[n >> 1] << 8 | s[n - 1];
-		b = 0;
-	} else {
-		a = b = 0;
-	}
-	return mum(a ^ MUL2, b ^ h);
-}
-
 /* Sets the comm's words (zero-padded, if it has up to 16 bytes) and hash. */
 static void comm_hash(struct key *k)
 {
 	k->cw[0] = k->cw[1] = 0;
 	if (k->comm_len > 16) {
-		k->hcomm = hash_bytes(k->comm, k->comm_len);
+		k->hcomm = util_hash(k->comm, k->comm_len);
 		return;
 	}
 	memcpy(k->cw, k->comm, k->comm_len);
-	k->hcomm = mum(k->cw[0] ^ MUL2, k->cw[1] ^ k->comm_len ^ MUL3);
+	k->hcomm = util_mum(k->cw[0] ^ UTIL_MUL2, k->cw[1] ^ k->comm_len ^ UTIL_MUL3);
 }
 
 static void key_hash(struct key *k)
@@ -169,7 +117,7 @@ static void key_hash(struct key *k)
 	uint64_t b = k->hpath ^ k->hsc ^
 		     ((uint64_t)(uint32_t)k->flags | ((uint64_t)k->has_flags << 32));
 
-	k->hash = mum(mum(a ^ MUL1, b ^ MUL2), MUL3);
+	k->hash = util_mum(util_mum(a ^ UTIL_MUL1, b ^ UTIL_MUL2), UTIL_MUL3);
 }
 
 unsigned agg_bucket(uint64_t v)
@@ -208,7 +156,7 @@ static int strs_grow(struct agg *agg)
 	return 0;
 }
 
-/* The interned copy of p[0..len) whose hash_bytes is h; NULL on ENOMEM. */
+/* The interned copy of p[0..len) whose util_hash is h; NULL on ENOMEM. */
 static const char *intern(struct agg *agg, const char *p, size_t len, uint64_t h)
 {
 	size_t j;
@@ -431,7 +379,7 @@ static int sc_intern(struct agg *agg, int sc)
 	unsigned i = sc >= 0 && sc < IOR_SC_COUNT ? (unsigned)sc : IOR_SC_COUNT;
 	const char *name = i < IOR_SC_COUNT ? ior_syscalls[i].name : UNKNOWN_SC;
 	size_t len = strlen(name);
-	uint64_t h = hash_bytes(name, len);
+	uint64_t h = util_hash(name, len);
 
 	agg->sc_name[i] = intern(agg, name, len, h);
 	agg->sc_hash[i] = h;
@@ -458,7 +406,7 @@ int agg_add(struct agg *agg, const struct ior_event *ev)
 		k.path_len = strlen(ev->path);
 		if (k.path_len > UINT32_MAX)
 			return -ENAMETOOLONG;
-		k.hpath = hash_bytes(ev->path, k.path_len);
+		k.hpath = util_hash(ev->path, k.path_len);
 	}
 	k.syscall = agg->sc_name[sci];
 	k.hsc = agg->sc_hash[sci];
@@ -534,10 +482,10 @@ int agg_merge_entry(struct agg *agg, const struct agg_entry *src)
 		comm_hash(&k);
 		k.path = src->path;
 		k.path_len = src->path ? strlen(src->path) : 0;
-		k.hpath = src->path ? hash_bytes(src->path, k.path_len) : HASH_NULL;
+		k.hpath = src->path ? util_hash(src->path, k.path_len) : HASH_NULL;
 		if (k.comm_len > UINT32_MAX || k.path_len > UINT32_MAX)
 			return -ENAMETOOLONG;
-		k.hsc = hash_bytes(src->syscall, sclen);
+		k.hsc = util_hash(src->syscall, sclen);
 		k.syscall = intern(agg, src->syscall, sclen, k.hsc);
 		if (!k.syscall)
 			return -ENOMEM;

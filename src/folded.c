@@ -318,15 +318,6 @@ static int field_frames(struct folded *f, const struct agg_entry *e, enum folded
 
 /* ---- the map -------------------------------------------------------- */
 
-static uint64_t hash_str(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	return h ^ (h >> 29);
-}
-
 struct folded *folded_new(const struct folded_spec *spec)
 {
 	struct folded *f = calloc(1, sizeof(*f));
@@ -421,7 +412,7 @@ int folded_add(struct folded *f, const struct agg_entry *e)
 			return rc;
 	}
 	f->buf[f->len] = '\0';
-	h = hash_str(f->buf, f->len);
+	h = util_hash(f->buf, f->len);
 	for (j = h & f->mask; (st = f->slots[j]); j = (j + 1) & f->mask)
 		if (st->hash == h && st->len == f->len && memcmp(st->s, f->buf, f->len) == 0) {
 			st->value = sat_add(st->value, value);

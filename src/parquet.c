@@ -255,24 +255,6 @@ static bool needs_escape(const char *s, size_t len)
 	return false;
 }
 
-static uint64_t hash_bytes(const void *p, size_t n)
-{
-	const uint8_t *s = p;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	uint64_t x;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&x, s, 8);
-		h = (h ^ x) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	x = 0;
-	if (n)
-		memcpy(&x, s, n);
-	h = (h ^ x) * 0xc4ceb9fe1a85ec53ull;
-	return h ^ (h >> 29);
-}
-
 static int dict_rehash(struct strcol *s, uint32_t nslots)
 {
 	uint32_t *slots = calloc(nslots, sizeof(*slots));
@@ -309,7 +291,7 @@ static int dict_put(struct strcol *s, const char *p, uint32_t len, uint32_t *ind
 	if ((uint64_t)(s->nent + 1) * 2 > s->nslots &&
 	    dict_rehash(s, s->nslots ? s->nslots * 2 : 1024))
 		return -ENOMEM;
-	h = hash_bytes(p, len);
+	h = util_hash(p, len);
 	for (i = (uint32_t)h & (s->nslots - 1); s->slots[i]; i = (i + 1) & (s->nslots - 1)) {
 		e = &s->ent[s->slots[i] - 1];
 		if (e->hash == h && e->len == len && mem_eq(s->bytes.data + e->off, p, len)) {

@@ -16,6 +16,7 @@
 
 #include "agg.h"
 #include "stats.h"
+#include "util.h"
 #include "syscalls.h"
 
 #define NAMES_CAP_BYTES (64u << 20) /* file names held, in total, before "[other]" */
@@ -105,18 +106,6 @@ static void vals_merge(struct stats_vals *v, const struct stats_vals *w)
 }
 
 /* FNV-1a, then a final mix so the low bits (the slot) depend on every byte. */
-static uint32_t hash_str(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 32;
-	return (uint32_t)h;
-}
-
 static inline uint32_t hash_u32(uint32_t x)
 {
 	uint64_t h = (uint64_t)x * 0x9e3779b97f4a7c15ull;
@@ -224,7 +213,7 @@ void stats_reset(struct stats *s)
 static struct stats_vals *file_row(struct stats *s, const char *path)
 {
 	size_t len = strlen(path);
-	uint32_t h = hash_str(path, len);
+	uint32_t h = (uint32_t)util_hash(path, len);
 	size_t at;
 
 	if (s->file_idx.mask) {
@@ -557,7 +546,7 @@ static int snapshot_dirs(const struct stats *s, struct stats_table *t)
 		const struct file_row *f = &s->files[i];
 		const char *path = s->names + f->off;
 		size_t len = dir_len(path, f->len);
-		uint32_t h = hash_str(path, len);
+		uint32_t h = (uint32_t)util_hash(path, len);
 		size_t at;
 		bool found = false;
 

@@ -2,10 +2,10 @@
 /*
  * The Stream model. A ring is two circular buffers: fixed-size rows, and an
  * arena of bytes holding each row's path and second path back to back. Arena
- * positions are 64-bit and only grow (the byte is at pos % arena_cap); a
- * row's strings never straddle the arena's end (a string block that would is
- * placed at the start instead), so every string is contiguous and
- * NUL-terminated. The bytes in use are [tail, head), at most arena_cap of
+ * positions are 64-bit and only grow (the byte is at pos % arena_cap, a power
+ * of two, so the hot path needs no division); a row's strings never
+ * straddle the arena's end (a string block that would is placed at the
+ * start instead), so every string is contiguous and NUL-terminated. The bytes in use are [tail, head), at most arena_cap of
  * them; making room drops the oldest rows, which moves tail forward.
  * Filters and search work on struct ior_event, so live events and the rows
  * of a ring go through the same code.
@@ -47,7 +47,8 @@ struct stream_ring {
 	uint64_t first_seq;     /* sequence number of rows[head] */
 	uint64_t dropped;
 	char *arena;
-	size_t arena_cap;
+	size_t arena_cap;       /* a power of two */
+	size_t arena_mask;      /* arena_cap - 1 */
 	uint64_t arena_head;    /* next free position */
 	uint64_t arena_tail;    /* first position still in use */
 };
@@ -78,6 +79,23 @@ const char *stream_field_title(enum stream_field f)
 
 /* ---- the ring ------------------------------------------------------------- */
 
+static size_t pow2_at_least(size_t n)
+{
+	size_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+/* The index in rows[] of the i-th oldest row (i < cap): no division. */
+static inline size_t row_at(const struct stream_ring *r, size_t i)
+{
+	size_t j = r->head + i;
+
+	return j >= r->cap ? j - r->cap : j;
+}
+
 struct stream_ring *stream_ring_new(size_t cap, size_t arena_bytes)
 {
 	struct stream_ring *r = calloc(1, sizeof(*r));
@@ -93,9 +111,10 @@ struct stream_ring *stream_ring_new(size_t cap, size_t arena_bytes)
 	if (arena_bytes < STREAM_ARENA_MIN)
 		arena_bytes = STREAM_ARENA_MIN;
 	r->cap = cap;
-	r->arena_cap = arena_bytes;
+	r->arena_cap = pow2_at_least(arena_bytes);
+	r->arena_mask = r->arena_cap - 1;
 	r->rows = malloc(cap * sizeof(*r->rows));
-	r->arena = malloc(arena_bytes);
+	r->arena = malloc(r->arena_cap);
 	if (!r->rows || !r->arena) {
 		stream_ring_free(r);
 		return NULL;
@@ -122,7 +141,7 @@ void stream_ring_clear(struct stream_ring *r)
 
 static void drop_oldest(struct stream_ring *r)
 {
-	r->head = (r->head + 1) % r->cap;
+	r->head = r->head + 1 == r->cap ? 0 : r->head + 1;
 	r->n--;
 	r->first_seq++;
 	r->dropped++;
@@ -154,13 +173,13 @@ void stream_ring_push(struct stream_ring *r, const struct ior_event *ev)
 	if (r->n == r->cap)
 		drop_oldest(r);
 	if (need) {
-		if (pos % r->arena_cap + need > r->arena_cap)
-			pos += r->arena_cap - pos % r->arena_cap;
+		if ((pos & r->arena_mask) + need > r->arena_cap)
+			pos += r->arena_cap - (pos & r->arena_mask);
 		while (r->n && pos + need - r->arena_tail > r->arena_cap)
 			drop_oldest(r);
 		if (!r->n)
 			r->arena_tail = pos;
-		char *dst = r->arena + pos % r->arena_cap;
+		char *dst = r->arena + (pos & r->arena_mask);
 
 		if (l1 != NO_STR) {
 			memcpy(dst, ev->path, l1);
@@ -173,7 +192,7 @@ void stream_ring_push(struct stream_ring *r, const struct ior_event *ev)
 		}
 		r->arena_head = pos + need;
 	}
-	row = &r->rows[(r->head + r->n) % r->cap];
+	row = &r->rows[row_at(r, r->n)];
 	row->time_ns = ev->time_ns;
 	row->duration_ns = ev->duration_ns;
 	row->gap_ns = ev->gap_ns;
@@ -227,7 +246,7 @@ size_t stream_ring_mem(const struct stream_ring *r)
 static void row_event(const struct stream_ring *r, const struct stream_row *row,
 		      struct ior_event *ev)
 {
-	const char *s = r->arena + row->str_pos % r->arena_cap;
+	const char *s = r->arena + (row->str_pos & r->arena_mask);
 
 	ev->time_ns = row->time_ns;
 	ev->duration_ns = row->duration_ns;
@@ -256,7 +275,7 @@ bool stream_ring_get(const struct stream_ring *r, uint64_t seq, struct ior_event
 {
 	if (seq < r->first_seq || seq - r->first_seq >= r->n)
 		return false;
-	row_event(r, &r->rows[(r->head + (seq - r->first_seq)) % r->cap], ev);
+	row_event(r, &r->rows[row_at(r, seq - r->first_seq)], ev);
 	return true;
 }
 
@@ -266,7 +285,7 @@ struct stream_ring *stream_ring_snapshot(const struct stream_ring *r)
 	struct stream_ring *s;
 
 	for (size_t i = 0; i < r->n; i++) {
-		const struct stream_row *row = &r->rows[(r->head + i) % r->cap];
+		const struct stream_row *row = &r->rows[row_at(r, i)];
 
 		bytes += (row->path_len != NO_STR ? row->path_len + 1 : 0) +
 			 (row->path2_len != NO_STR ? row->path2_len + 1 : 0);
@@ -275,7 +294,8 @@ struct stream_ring *stream_ring_snapshot(const struct stream_ring *r)
 	if (!s)
 		return NULL;
 	s->cap = r->n ? r->n : 1;
-	s->arena_cap = bytes ? bytes : 1;
+	s->arena_cap = pow2_at_least(bytes ? bytes : 1);
+	s->arena_mask = s->arena_cap - 1;
 	s->rows = malloc(s->cap * sizeof(*s->rows));
 	s->arena = malloc(s->arena_cap);
 	if (!s->rows || !s->arena) {
@@ -283,19 +303,20 @@ struct stream_ring *stream_ring_snapshot(const struct stream_ring *r)
 		return NULL;
 	}
 	for (size_t i = 0; i < r->n; i++) {
-		const struct stream_row *from = &r->rows[(r->head + i) % r->cap];
+		const struct stream_row *from = &r->rows[row_at(r, i)];
 		size_t len = (from->path_len != NO_STR ? from->path_len + 1 : 0) +
 			     (from->path2_len != NO_STR ? from->path2_len + 1 : 0);
 
 		s->rows[i] = *from;
 		s->rows[i].str_pos = s->arena_head;
-		memcpy(s->arena + s->arena_head, r->arena + from->str_pos % r->arena_cap, len);
+		memcpy(s->arena + s->arena_head, r->arena + (from->str_pos & r->arena_mask), len);
 		s->arena_head += len;
 	}
 	s->n = r->n;
 	s->first_seq = r->first_seq;
 	s->dropped = r->dropped;
-	/* a full arena: a push would wrap to 0 and drop rows, never overwrite one in use */
+	/* the strings fill [0, arena_head): a push that needs more room wraps to 0
+	 * and drops the oldest rows, never overwriting one in use */
 	s->arena_tail = 0;
 	return s;
 }

@@ -170,7 +170,7 @@ static int handle_event(struct tracer *t, const struct ior_rec_event *r, size_t 
 	if (idx < 0)
 		return 0;
 	sc = &ior_syscalls[idx];
-	memset(&ev, 0, sizeof(ev));
+	/* every field set one by one: cheaper than a memset of the event */
 	ev.time_ns = r->ts + (uint64_t)t->wall_offset;
 	ev.duration_ns = r->duration;
 	ev.gap_ns = r->gap;

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 /* Largest duration util_parse_seconds accepts: ten years of 365 days. */
@@ -74,5 +75,66 @@ int util_give_to_sudo_user(const char *path);
 
 /* clock_gettime(clk) in nanoseconds; 0 if the clock cannot be read. */
 uint64_t util_now_ns(clockid_t clk);
+
+/* ---- hashing of strings and keys for ior's hash tables ---------------- */
+
+#define UTIL_MUL1 0x9e3779b97f4a7c15ull
+#define UTIL_MUL2 0xbf58476d1ce4e5b9ull
+#define UTIL_MUL3 0x94d049bb133111ebull
+
+/* 64x64->128 multiply, folded: the mixing step of util_hash. */
+static inline uint64_t util_mum(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t util_load64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t util_load32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/*
+ * A fast, well-mixed 64-bit hash of p[0..len): 16 bytes per multiply,
+ * short tails read as overlapping words. Not for untrusted adversarial
+ * keys beyond what open addressing with a load cap tolerates.
+ */
+static inline uint64_t util_hash(const void *p, size_t len)
+{
+	const unsigned char *s = p;
+	uint64_t h = UTIL_MUL3 ^ len, a, b;
+	size_t n = len;
+
+	while (n > 16) {
+		h = util_mum(util_load64(s) ^ UTIL_MUL1, util_load64(s + 8) ^ h);
+		s += 16;
+		n -= 16;
+	}
+	if (n > 8) {
+		a = util_load64(s);
+		b = util_load64(s + n - 8);
+	} else if (n >= 4) {
+		a = util_load32(s) << 32 | util_load32(s + n - 4);
+		b = 0;
+	} else if (n > 0) {
+		a = (uint64_t)s[0] << 16 | (uint64_t)s[n >> 1] << 8 | s[n - 1];
+		b = 0;
+	} else {
+		a = b = 0;
+	}
+	return util_mum(a ^ UTIL_MUL2, b ^ h);
+}
 
 #endif /* IOR_UTIL_H */
