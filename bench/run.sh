@@ -29,6 +29,8 @@
 #   ior-cmd    `ior -plain -- storm` (ior traces only its command)
 #   ior-flame  `ior -flamegraph -name X -- storm` (aggregated, one .ior.zst at the end)
 #   ior-parquet `ior -parquet X -- storm` (one Parquet row per syscall)
+#   ior-dash   the live dashboard `ior -- storm` in a detached tmux (160x48),
+#              quit with q once the storm is done (needs tmux)
 #   strace     `strace -f -c` on N/20 syscalls per thread, time scaled x20
 #   bpftrace   per-syscall latency histograms of the storm's pid (tracepoints)
 # The storm writes its result line to a file (storm -o), so it survives
@@ -325,10 +327,93 @@ run_bpftrace() {
 	add_result bpftrace "$1" "$t"
 }
 
+# kb_to_mib KB: whole MiB, rounded.
+kb_to_mib() { echo $(((${1:-0} + 512) / 1024)); }
+
+# bpf_maps_kb PID: resident kB of the BPF maps mapped into PID (the ring buffer's
+# data pages twice, its control pages, the programs' global variables).
+bpf_maps_kb() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { m = ($6 == "anon_inode:bpf-map") }
+		m && /^Rss:/ { kb += $2 } END { print kb + 0 }' "/proc/$1/smaps" 2>/dev/null || echo 0
+}
+
+# dash_start ARGS...: the live dashboard `ior ARGS` in a detached tmux of its own
+# (socket TMUX_SOCK), its stderr in $WORK/dash.err; returns once it draws its
+# tabs. Sets DASH_PID; on failure returns 1 with the reason in DASH_WHY.
+dash_start() {
+	local i cmd
+	DASH_WHY=
+	if ! command -v tmux >/dev/null; then
+		DASH_WHY="tmux is not installed; scripts/deps.sh bench installs it"
+		return 1
+	fi
+	printf -v cmd '%q ' "$IOR" "$@"
+	TMUX_SOCK=ior-bench-$$
+	DASH_PID=$(tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -P -F '#{pane_pid}' -x 160 -y 48 \
+		"exec $cmd 2>$(printf '%q' "$WORK/dash.err")") || {
+		DASH_WHY="tmux did not start"
+		return 1
+	}
+	for ((i = 0; i < 200; i++)); do
+		tmux -L "$TMUX_SOCK" capture-pane -p 2>/dev/null | grep -q Overview && break
+		exited "$DASH_PID" && break
+		sleep 0.05
+	done
+	if exited "$DASH_PID" || ! tmux -L "$TMUX_SOCK" capture-pane -p | grep -q Overview; then
+		DASH_WHY="the dashboard did not start: $(head -c 400 "$WORK/dash.err")"
+		tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+		TMUX_SOCK=
+		return 1
+	fi
+}
+
+# dash_stop: reads the dashboard's peak RSS (DASH_HWM, kB) and BPF map share
+# (DASH_MAPS, kB), quits it with `q` and sets DASH_SUM to its summary line.
+dash_stop() {
+	local i
+	DASH_HWM=$(awk '/^VmHWM:/ { print $2 }' "/proc/$DASH_PID/status" 2>/dev/null || true)
+	DASH_MAPS=$(bpf_maps_kb "$DASH_PID")
+	tmux -L "$TMUX_SOCK" send-keys q
+	for ((i = 0; i < 200; i++)); do
+		exited "$DASH_PID" && break
+		sleep 0.05
+	done
+	exited "$DASH_PID" || note "the dashboard did not quit on q"
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+	TMUX_SOCK=
+	DASH_SUM=$(grep -E '^ior: [0-9]+ syscalls in' "$WORK/dash.err" | tail -n1 || true)
+}
+
+# run_ior_dash THREADS: the live dashboard `ior -- storm` in tmux, timed by
+# the storm; quit with q once the storm has written its result.
+run_ior_dash() {
+	local out=$WORK/storm.out t i
+	rm -f "$out"
+	if ! dash_start -- "$STORM" -t "$1" -n "$N" -p "$WORK" -o "$out"; then
+		fail_cfg ior-dash "$DASH_WHY"
+		return
+	fi
+	for ((i = 0; i < 12000; i++)); do
+		[ -s "$out" ] && break
+		exited "$DASH_PID" && break
+		sleep 0.05
+	done
+	dash_stop
+	if ! t=$(storm_time "$out"); then
+		fail_cfg ior-dash "the storm did not complete under the dashboard: $(head -c 400 "$WORK/dash.err")"
+		return
+	fi
+	[ -n "$DASH_SUM" ] || { fail_cfg ior-dash "the dashboard printed no summary line: $(head -c 400 "$WORK/dash.err")"; return; }
+	check_ior_saw ior-dash "$1" "$DASH_SUM"
+	add_result ior-dash "$1" "$t"
+	add_ior ior-dash "$1" "$DASH_SUM" "${DASH_HWM:--}"
+}
+
 # ---- which configurations can run -------------------------------------------
 CONFIGS=(untraced floor)
 if [ -x "$IOR" ]; then
 	CONFIGS+=(ior-plain ior-cmd ior-flame ior-parquet)
+	command -v tmux >/dev/null && CONFIGS+=(ior-dash)
 else
 	note "ior rows skipped: $IOR does not exist yet (build it with 'make ior')"
 fi
@@ -393,6 +478,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 			ior-cmd) run_ior_under ior-cmd "$t" -plain ;;
 			ior-flame) run_ior_under ior-flame "$t" -flamegraph -name "$WORK/rec.flame" ;;
 			ior-parquet) run_ior_under ior-parquet "$t" -parquet "$WORK/rec.parquet" ;;
+			ior-dash) run_ior_dash "$t" ;;
 			strace) run_strace "$t" ;;
 			bpftrace) run_bpftrace "$t" ;;
 			esac
@@ -414,7 +500,7 @@ echo
 echo "ior syscall-storm benchmark: $N syscalls per thread, median of $ROUNDS rounds, $((SECONDS - START)) s"
 printf '%-13s %7s %10s %10s %8s %13s %8s %10s\n' \
 	configuration threads "median s" "x untraced" "x floor" "events/s" lost "ior RSS"
-for cfg in untraced floor ior-plain ior-cmd ior-flame ior-parquet strace bpftrace; do
+for cfg in untraced floor ior-plain ior-cmd ior-flame ior-parquet ior-dash strace bpftrace; do
 	for t in "${THREADS[@]}"; do
 		label=$cfg
 		[ "$cfg" = strace ] && label="strace (*)"
@@ -448,7 +534,7 @@ done
 	echo "(*) strace ran $STRACE_N syscalls per thread; its time is scaled x$((N / STRACE_N)) to $N."
 echo "lost: ior's summary counters of events lost, summed over all rounds (drops, unpaired exits, lost entries, died in call, recursion misses)."
 echo "ior RSS: ior's peak resident set, the largest of the rounds."
-for cfg in ior-plain ior-cmd ior-flame ior-parquet; do
+for cfg in ior-plain ior-cmd ior-flame ior-parquet ior-dash; do
 	for t in "${THREADS[@]}"; do
 		[ -n "${LASTSUM[$cfg,$t]:-}" ] && echo "$cfg, $t thread(s), last round: ${LASTSUM[$cfg,$t]}"
 	done
@@ -468,16 +554,6 @@ else
 fi
 
 [ -x "$IOR" ] || { echo "startup, memory: unavailable ($IOR does not exist yet)"; exit 0; }
-
-# kb_to_mib KB: whole MiB, rounded.
-kb_to_mib() { echo $(((${1:-0} + 512) / 1024)); }
-
-# bpf_maps_kb PID: resident kB of the BPF maps mapped into PID (the ring buffer's
-# data pages twice, its control pages, the programs' global variables).
-bpf_maps_kb() {
-	awk '/^[0-9a-f]+-[0-9a-f]+ / { m = ($6 == "anon_inode:bpf-map") }
-		m && /^Rss:/ { kb += $2 } END { print kb + 0 }' "/proc/$1/smaps" 2>/dev/null || echo 0
-}
 
 # ---- start-up: exec to exit, and exec to the first traced event --------------
 # EPOCHREALTIME (bash 5) is read just before ior is started; the first line
@@ -559,52 +635,26 @@ memory_flame() {
 }
 memory_flame
 
-# The dashboard, system-wide, in a detached tmux of its own (socket TMUX_SOCK)
-# while a storm runs DASH_SECONDS; its peak RSS is read just before `q`.
+# The dashboard, system-wide, while a storm runs DASH_SECONDS; its peak RSS
+# is read just before `q`.
 memory_dashboard() {
-	local err=$WORK/dash.err ipid i hwm maps sum events="" rc=0
-	if ! command -v tmux >/dev/null; then
-		echo "memory: dashboard unavailable (tmux is not installed; scripts/deps.sh bench installs it)"
-		return
-	fi
+	local events="" rc=0
 	note "memory: the dashboard in tmux, a storm of $DASH_SECONDS s"
-	TMUX_SOCK=ior-bench-$$
-	ipid=$(tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -P -F '#{pane_pid}' -x 160 -y 48 \
-		"exec $(printf '%q' "$IOR") 2>$(printf '%q' "$err")") || {
-		echo "memory: dashboard unavailable (tmux did not start)"
-		return
-	}
-	# attached once it draws its tabs
-	for ((i = 0; i < 200; i++)); do
-		tmux -L "$TMUX_SOCK" capture-pane -p 2>/dev/null | grep -q Overview && break
-		exited "$ipid" && break
-		sleep 0.05
-	done
-	if exited "$ipid" || ! tmux -L "$TMUX_SOCK" capture-pane -p | grep -q Overview; then
-		echo "memory: the dashboard did not start: $(head -c 400 "$err")"
+	if ! dash_start; then
+		echo "memory: dashboard unavailable ($DASH_WHY)"
 		return
 	fi
 	sleep "$IOR_WAIT"
 	run_fg timeout "$DASH_SECONDS" "$STORM" -n 1000000000000 -p "$WORK" -o /dev/null || rc=$?
 	[ "$rc" = 124 ] || echo "memory: the storm under the dashboard ended with status $rc"
-	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$ipid/status" 2>/dev/null || true)
-	maps=$(bpf_maps_kb "$ipid")
-	tmux -L "$TMUX_SOCK" send-keys q
-	for ((i = 0; i < 200; i++)); do
-		exited "$ipid" && break
-		sleep 0.05
-	done
-	exited "$ipid" || echo "memory: the dashboard did not quit on q"
-	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
-	TMUX_SOCK=
-	sum=$(grep -E '^ior: [0-9]+ syscalls in' "$err" | tail -n1 || true)
-	[[ $sum =~ ^ior:\ ([0-9]+)\ syscalls ]] && events=", ${BASH_REMATCH[1]} events, $(ior_lost "$sum") lost"
-	if ! [[ $hwm =~ ^[0-9]+$ ]]; then
-		echo "memory: the dashboard's peak RSS could not be read: $(head -c 400 "$err")"
+	dash_stop
+	[[ $DASH_SUM =~ ^ior:\ ([0-9]+)\ syscalls ]] && events=", ${BASH_REMATCH[1]} events, $(ior_lost "$DASH_SUM") lost"
+	if ! [[ $DASH_HWM =~ ^[0-9]+$ ]]; then
+		echo "memory: the dashboard's peak RSS could not be read: $(head -c 400 "$WORK/dash.err")"
 		return
 	fi
-	echo "memory: dashboard (default -stream-cap), system-wide, ${DASH_SECONDS} s of storm${events}: peak RSS $(kb_to_mib "$hwm") MiB" \
-		"(of which BPF maps, the ring buffer's data pages mapped twice: $(kb_to_mib "$maps") MiB)"
+	echo "memory: dashboard (default -stream-cap), system-wide, ${DASH_SECONDS} s of storm${events}: peak RSS $(kb_to_mib "$DASH_HWM") MiB" \
+		"(of which BPF maps, the ring buffer's data pages mapped twice: $(kb_to_mib "$DASH_MAPS") MiB)"
 }
 memory_dashboard
 exit 0
