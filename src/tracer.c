@@ -338,7 +338,7 @@ static struct ior_bpf *open_object(bool fast)
 
 /* Opens, sizes, configures and loads one build of the BPF object into t->skel. */
 static int load_object(struct tracer *t, const struct tracer_opts *o, bool fast, uint32_t rb_bytes,
-		       long agg_entries, char *err, size_t errlen)
+		       long agg_entries, long slots, char *err, size_t errlen)
 {
 	int ret;
 
@@ -363,6 +363,12 @@ static int load_object(struct tracer *t, const struct tracer_opts *o, bool fast,
 		}
 		t->skel->rodata->agg_mode = (uint32_t)agg_entries;
 	}
+	ret = bpf_map__set_max_entries(t->skel->maps.slots, (uint32_t)slots);
+	if (ret) {
+		say(err, errlen, "cannot size the thread slots: %s", strerror(-ret));
+		return ret;
+	}
+	t->skel->rodata->slot_mask = (uint32_t)slots - 1;
 	configure(t, o);
 	t->skel->bss->wakeup_bytes = rb_bytes / 4;
 	ret = ior_bpf__load(t->skel);
@@ -393,7 +399,7 @@ static int env_count(const char *name, long def, long min, long max, long *out, 
 int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size_t errlen)
 {
 	uint32_t rb_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : TRACER_DEFAULT_RINGBUF;
-	long agg_entries = 0, cache_cap;
+	long agg_entries = 0, cache_cap, slots;
 	struct tracer *t;
 	int ret;
 
@@ -413,8 +419,13 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 	if (o->kernel_agg && env_count("IOR_AGG_ENTRIES", TRACER_DEFAULT_AGG_ENTRIES, 0, 1l << 17,
 				       &agg_entries, err, errlen))
 		return -EINVAL;
-	if (env_count("IOR_PATHCACHE_CAP", PATHCACHE_CAP, 1, 1l << 24, &cache_cap, err, errlen))
+	if (env_count("IOR_PATHCACHE_CAP", PATHCACHE_CAP, 1, 1l << 24, &cache_cap, err, errlen) ||
+	    env_count("IOR_SLOTS", TRACER_DEFAULT_SLOTS, 1, 1l << 20, &slots, err, errlen))
 		return -EINVAL;
+	if (slots & (slots - 1)) {
+		say(err, errlen, "IOR_SLOTS must be a power of two, not '%ld'", slots);
+		return -EINVAL;
+	}
 	t = calloc(1, sizeof(*t));
 	if (!t) {
 		say(err, errlen, "out of memory");
@@ -442,11 +453,11 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 		goto fail;
 	}
 	t->fast = !build || strcmp(build, "portable");
-	ret = load_object(t, o, t->fast, rb_bytes, agg_entries, err, errlen);
+	ret = load_object(t, o, t->fast, rb_bytes, agg_entries, slots, err, errlen);
 	if (ret && t->fast && !build) {
 		ior_bpf__destroy(t->skel);
 		t->fast = false;
-		ret = load_object(t, o, false, rb_bytes, agg_entries, err, errlen);
+		ret = load_object(t, o, false, rb_bytes, agg_entries, slots, err, errlen);
 	}
 	if (ret)
 		goto fail;

@@ -54,6 +54,9 @@ extern const struct tracer_loss tracer_losses[TRACER_NLOSSES];
 /* Keys the kernel aggregates (about 1.1 KiB each, allocated at start);
  * calls of further keys travel as records. IOR_AGG_ENTRIES overrides it. */
 #define TRACER_DEFAULT_AGG_ENTRIES 8192u
+/* Thread slots (about 260 bytes each): a traced thread whose slot another
+ * holds keeps its state in task storage. IOR_SLOTS overrides it. */
+#define TRACER_DEFAULT_SLOTS 32768u
 
 struct tracer;
 

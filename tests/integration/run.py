@@ -1000,7 +1000,7 @@ def make_kernel_agg_test(env, kernel):
 def kernel_agg_bad_env(s):
     """A bad IOR_AGG_ENTRIES or IOR_PATHCACHE_CAP: one line naming it, exit 1, no file."""
     for var, value in (("IOR_AGG_ENTRIES", "lots"), ("IOR_AGG_ENTRIES", "-1"),
-                       ("IOR_PATHCACHE_CAP", "0")):
+                       ("IOR_PATHCACHE_CAP", "0"), ("IOR_SLOTS", "3")):
         name = os.path.join(s.base, "k")
         run = run_with_env({var: value}, lambda: run_ior(
             ["-flamegraph", "-name", name, "--", "true"], timeout=30))
@@ -1057,7 +1057,46 @@ def test_bpf_builds():
     s.remove()
 
 
-TESTS += [("bpf-builds", test_bpf_builds)]
+THREAD_EXEC = """
+import os, sys, threading
+def go():
+    os.execv("/bin/sh", ["sh", "-c", 'echo x > "$1"', "sh", sys.argv[1]])
+t = threading.Thread(target=go)
+t.start()
+t.join()
+"""
+
+
+def thread_exec(s):
+    """A thread other than the leader execs: the kernel gives it the
+    leader's tid. Its state in ior moves with it, so nothing goes unpaired
+    and sh's first traced call has the gap since the thread's last call
+    before exec (a fresh state would say 0); sh's write is reported once."""
+    out = os.path.join(s.dir, "x.txt")
+    run = run_ior(["-plain", "--", sys.executable, "-c", THREAD_EXEC, out], timeout=60)
+    run.check_ran(0)
+    run.check_lines()
+    run.check_summary()
+    for label in ("unpaired exits", "died in call", "lost entries"):
+        check(run.summary[label] == 0, "%s: %s" % (label, run.summary))
+    sh = sorted((r for r in run.records if r["comm"] == "sh"), key=lambda r: r["time_ns"])
+    check(sh, "no record of sh")
+    leader = sh[0]["pid"]
+    check(all(r["pid"] == leader and r["tid"] == leader for r in sh),
+          "sh records on another pid/tid than %d" % leader)
+    check(sh[0]["gap"] > 0, "sh's first call has gap 0: the exec'ing thread's state was lost\n    "
+          + sh[0]["line"])
+    writes = [(r["fd"], r["bytes"], r["path"]) for r in sh if r["sc"] == "write"]
+    check(writes == [(1, 2, quote(out.encode()))], "sh's writes: %s" % writes)
+
+
+TESTS += [("bpf-builds", test_bpf_builds), ("exec-from-thread", scratch_test("texec", thread_exec))]
+# One thread slot: the first thread holds it, every other keeps its state in
+# task storage, the path a thread takes when another holds its slot.
+TESTS += [("one-slot:threads", lambda: run_with_env({"IOR_SLOTS": "1"}, test_threads)),
+          ("one-slot:exec-from-thread",
+           lambda: run_with_env({"IOR_SLOTS": "1"}, scratch_test("texec1", thread_exec))),
+          ("one-slot:kernel-agg", lambda: run_with_env({"IOR_SLOTS": "1"}, make_kernel_agg_test({}, "all")))]
 TESTS += [("flame:kernel-agg", make_kernel_agg_test({}, "all")),
           ("flame:kernel-agg-exec", scratch_test("kaggexec", kernel_agg_exec)),
           ("flame:kernel-agg-bad-env", scratch_test("kaggenv", kernel_agg_bad_env)),
