@@ -243,13 +243,23 @@ long parquet_escape(char *dst, size_t cap, const char *src, size_t len)
 	return (long)o;
 }
 
-/* True if parquet_escape would change s: a backslash or a byte >= 0x80 that
- * may be part of invalid UTF-8. The common all-ASCII path stays cheap. */
-static bool needs_escape(const char *s, size_t len)
+/* The common all-ASCII path stays cheap: eight bytes per step. */
+bool parquet_needs_escape(const char *s, size_t len)
 {
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i++)
+	/* eight bytes at a time: any high bit, or any byte equal to '\\' */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, x;
+
+		memcpy(&w, u + i, 8);
+		x = w ^ (ones * '\\');
+		if ((w | ((x - ones) & ~x)) & highs)
+			return true;
+	}
+	for (; i < len; i++)
 		if (u[i] >= 0x80 || u[i] == '\\')
 			return true;
 	return false;
@@ -387,7 +397,7 @@ static void put_str(struct parquet_writer *w, enum column_id c, const char *p, s
 
 	if (col->def)
 		col->def[w->nbuf] = 1;
-	if (needs_escape(p, len)) {
+	if (parquet_needs_escape(p, len)) {
 		long n;
 
 		w->esc.len = 0;

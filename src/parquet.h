@@ -101,4 +101,8 @@ uint64_t parquet_writer_rows(const struct parquet_writer *w);
  */
 long parquet_escape(char *dst, size_t cap, const char *src, size_t len);
 
+/* True if parquet_escape would change s[0..len) (a backslash, or a byte of
+ * 0x80 or more that may be part of invalid UTF-8). */
+bool parquet_needs_escape(const char *s, size_t len);
+
 #endif /* IOR_PARQUET_H */

@@ -430,6 +430,28 @@ TEST(parquet_escape_strings)
 	CHECK_EQ_INT(parquet_escape(small, 1, "\\", 1), -ENOSPC);
 }
 
+TEST(parquet_needs_escape_every_position)
+{
+	static const char bad[] = { '\\', '\x80', '\xff', '\xc3' };
+	char s[41];
+
+	memset(s, 'a', sizeof(s));
+	for (size_t len = 0; len <= 40; len++) {
+		CHECK(!parquet_needs_escape(s, len));
+		for (size_t at = 0; at < len; at++) {
+			for (size_t b = 0; b < sizeof(bad); b++) {
+				s[at] = bad[b];
+				if (!parquet_needs_escape(s, len))
+					CHECK_EQ_UINT(len * 100 + at, 0); /* names the failing case */
+				s[at] = 'a';
+			}
+		}
+	}
+	/* the ASCII bytes next to the ones that need escaping do not */
+	CHECK(!parquet_needs_escape("\x7f[]]]]]]]]]]]]\x01\x7f", 17));
+	CHECK(!parquet_needs_escape("/tmp/a,b \"q\"\n\t0123456789", 24));
+}
+
 /* ---- the writer's file ------------------------------------------------------ */
 
 /* A reader of the Thrift compact protocol just deep enough to walk a footer. */
