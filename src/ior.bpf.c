@@ -867,41 +867,23 @@ static __always_inline bool agg_update(struct task_struct *task, struct task_sta
 	return true;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
+/*
+ * The part of sys_exit after its entry was found: a global function, so the
+ * verifier checks it once with st as plain memory, rather than once for
+ * each kind of map a thread's state may live in (slot or task storage).
+ */
+__noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now)
 {
-	__u64 now = bpf_ktime_get_ns();
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct ior_rec_event *e;
 	struct exit_info x = {};
-	struct task_struct *task;
-	struct task_state *st;
 	struct ior_sc_desc *d;
 	__u64 pid_tgid;
-	long nr = regs->orig_ax;
 
-	if (nr < 0 || nr >= IOR_MAX_SYSCALLS)
+	if (!st || nr >= IOR_MAX_SYSCALLS)
 		return 0;
 	d = &descs[nr];
-	if ((d->kind & IOR_K_BUMP) && ret == 0)
-		__sync_fetch_and_add(&path_gen, 1);
-	if (!(d->kind & IOR_K_TRACED))
-		return 0;
-	task = bpf_get_current_task_btf();
-	st = state_get(task);
-	/* the ids by two plain loads from the trusted task pointer, no helper call */
 	pid_tgid = (__u64)task->tgid << 32 | (__u32)task->pid;
-	if (!st || st->pending != nr + 1) {
-		if ((st && st->pending) || task_wanted(pid_tgid >> 32, (__u32)pid_tgid)) {
-			struct ior_counters *c = counters_get();
-
-			if (c)
-				c->unpaired_exits++;
-		}
-		if (st)
-			st->pending = 0;
-		return 0;
-	}
-	st->pending = 0;
 	if (d->kind & IOR_K_CLOSE)
 		st->cid = 0;
 
@@ -949,6 +931,39 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 	}
 	st->last_exit_ts = now;
 	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct task_struct *task;
+	struct task_state *st;
+	struct ior_sc_desc *d;
+	long nr = regs->orig_ax;
+
+	if (nr < 0 || nr >= IOR_MAX_SYSCALLS)
+		return 0;
+	d = &descs[nr];
+	if ((d->kind & IOR_K_BUMP) && ret == 0)
+		__sync_fetch_and_add(&path_gen, 1);
+	if (!(d->kind & IOR_K_TRACED))
+		return 0;
+	task = bpf_get_current_task_btf();
+	st = state_get(task);
+	if (!st || st->pending != nr + 1) {
+		if ((st && st->pending) || task_wanted(task->tgid, task->pid)) {
+			struct ior_counters *c = counters_get();
+
+			if (c)
+				c->unpaired_exits++;
+		}
+		if (st)
+			st->pending = 0;
+		return 0;
+	}
+	st->pending = 0;
+	return exit_paired(st, nr, ret, now);
 }
 
 SEC("tp_btf/sched_process_fork")
