@@ -1186,22 +1186,8 @@ def main(argv):
     passed = failed = 0
     t_all = time.monotonic()
     try:
-        for name, test in TESTS:
-            if wanted and not any(name == w or name.startswith(w) for w in wanted):
-                continue
-            t0 = time.monotonic()
-            try:
-                test()
-            except Exception as e:  # a crash in one test is that test's failure
-                failed += 1
-                print("FAIL %s (%.1fs)" % (name, time.monotonic() - t0))
-                msg = str(e) if isinstance(e, TestFailure) else "%s: %s" % (type(e).__name__, e)
-                for line in msg.splitlines():
-                    print("    " + line)
-            else:
-                passed += 1
-                print("PASS %s (%.1fs)" % (name, time.monotonic() - t0))
-            sys.stdout.flush()
+        passed, failed = it.run_tests(
+            TESTS, lambda name: not wanted or any(name == w or name.startswith(w) for w in wanted))
     finally:
         tuilib.kill_server()
         if _recordings is not None:

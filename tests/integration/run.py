@@ -1172,6 +1172,30 @@ def self_test():
     print("self-test: parser and escaping OK")
 
 
+def run_tests(tests, selected):
+    """Runs each (name, test) for which selected(name) is true, printing
+    PASS/FAIL lines (a crash in a test is that test's failure); returns
+    (passed, failed)."""
+    passed = failed = 0
+    for name, test in tests:
+        if not selected(name):
+            continue
+        t0 = time.monotonic()
+        try:
+            test()
+        except Exception as e:  # a crash in one test is that test's failure
+            failed += 1
+            print("FAIL %s (%.1fs)" % (name, time.monotonic() - t0))
+            msg = str(e) if isinstance(e, TestFailure) else "%s: %s" % (type(e).__name__, e)
+            for line in msg.splitlines():
+                print("    " + line)
+        else:
+            passed += 1
+            print("PASS %s (%.1fs)" % (name, time.monotonic() - t0))
+        sys.stdout.flush()
+    return passed, failed
+
+
 def main(argv):
     if argv[1:] == ["--self-test"]:
         self_test()
@@ -1187,23 +1211,7 @@ def main(argv):
         print("%s: cannot run the BPF tests: %s" % (SUITE, why))
         print("%s: 0 passed, 1 failed" % SUITE)
         return 1
-    passed = failed = 0
-    for name, test in TESTS:
-        if wanted and name not in wanted:
-            continue
-        t0 = time.monotonic()
-        try:
-            test()
-        except Exception as e:  # a crash in one test is that test's failure
-            failed += 1
-            print("FAIL %s (%.1fs)" % (name, time.monotonic() - t0))
-            msg = str(e) if isinstance(e, TestFailure) else "%s: %s" % (type(e).__name__, e)
-            for line in msg.splitlines():
-                print("    " + line)
-        else:
-            passed += 1
-            print("PASS %s (%.1fs)" % (name, time.monotonic() - t0))
-        sys.stdout.flush()
+    passed, failed = run_tests(TESTS, lambda name: not wanted or name in wanted)
     if _flame is not None:
         _flame.scratch.failed = failed > 0
         _flame.scratch.remove()
