@@ -50,7 +50,8 @@ struct stream_ring;
 
 /*
  * A ring of cap rows (clamped to [1, STREAM_MAX_CAP]) with an arena of
- * arena_bytes (0: cap * STREAM_BYTES_PER_ROW; at least STREAM_ARENA_MIN).
+ * arena_bytes (0: cap * STREAM_BYTES_PER_ROW; at least STREAM_ARENA_MIN),
+ * rounded up to a power of two.
  * NULL when out of memory. Free with stream_ring_free (accepts NULL).
  */
 struct stream_ring *stream_ring_new(size_t cap, size_t arena_bytes);
