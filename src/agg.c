@@ -397,16 +397,15 @@ int agg_add(struct agg *agg, const struct ior_event *ev)
 	if (!agg->sc_name[sci] && sc_intern(agg, ev->sc) < 0)
 		return -ENOMEM;
 	k.comm = ev->comm;
-	k.comm_len = strnlen(ev->comm, sizeof(ev->comm) - 1);
-	comm_hash(&k);
+	k.comm_len = util_comm_words(ev->comm, k.cw);
+	k.hcomm = util_mum(k.cw[0] ^ UTIL_MUL2, k.cw[1] ^ k.comm_len ^ UTIL_MUL3);
 	k.path = ev->path;
 	k.path_len = 0;
 	k.hpath = HASH_NULL;
 	if (ev->path) {
-		k.path_len = strlen(ev->path);
+		k.path_len = ior_event_path_key(ev, &k.hpath);
 		if (k.path_len > UINT32_MAX)
 			return -ENAMETOOLONG;
-		k.hpath = util_hash(ev->path, k.path_len);
 	}
 	k.syscall = agg->sc_name[sci];
 	k.hsc = agg->sc_hash[sci];

@@ -10,6 +10,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "util.h"
 
 struct ior_event {
 	uint64_t time_ns;     /* wall-clock time of entry, ns since the epoch */
@@ -27,7 +30,27 @@ struct ior_event {
 	char comm[17];
 	const char *path;     /* NULL when the syscall names no file */
 	const char *path2;    /* second path, or NULL */
+	/* strlen(path) and util_hash(path, path_len), when path_known: a
+	 * source that has them at hand (a path cache entry, a dictionary
+	 * entry) sets them once, so sinks do not hash every event's path */
+	uint64_t path_hash;
+	uint32_t path_len;
+	bool path_known;
 };
+
+/* The length and util_hash of ev->path (not NULL): stored or computed. */
+static inline size_t ior_event_path_key(const struct ior_event *ev, uint64_t *hash)
+{
+	size_t len;
+
+	if (ev->path_known) {
+		*hash = ev->path_hash;
+		return ev->path_len;
+	}
+	len = strlen(ev->path);
+	*hash = util_hash(ev->path, len);
+	return len;
+}
 
 /* A consumer of events: return 0 to go on, a negative errno to stop. */
 typedef int (*ior_event_fn)(void *ctx, const struct ior_event *ev);

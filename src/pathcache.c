@@ -12,10 +12,13 @@
 
 #include "ior.h"
 #include "pathcache.h"
+#include "util.h"
 
 struct slot {
 	uint32_t id; /* 0: empty */
+	uint32_t len;
 	char *path;
+	uint64_t hash; /* util_hash(path, len) */
 };
 
 struct table {
@@ -124,10 +127,12 @@ int pathcache_put(struct pathcache *pc, uint32_t id, const char *path, size_t le
 		pc->cur.count++;
 	}
 	s->path = copy;
+	s->len = (uint32_t)strlen(copy);
+	s->hash = util_hash(copy, s->len);
 	return rotated;
 }
 
-const char *pathcache_get(const struct pathcache *pc, uint32_t id)
+static const struct slot *lookup(const struct pathcache *pc, uint32_t id)
 {
 	const struct slot *s;
 
@@ -135,9 +140,28 @@ const char *pathcache_get(const struct pathcache *pc, uint32_t id)
 		return NULL;
 	s = table_find(&pc->cur, id);
 	if (s->id)
-		return s->path;
+		return s;
 	s = table_find(&pc->old, id);
-	return s->id ? s->path : NULL;
+	return s->id ? s : NULL;
+}
+
+const char *pathcache_get(const struct pathcache *pc, uint32_t id)
+{
+	const struct slot *s = lookup(pc, id);
+
+	return s ? s->path : NULL;
+}
+
+const char *pathcache_get_key(const struct pathcache *pc, uint32_t id, uint32_t *len,
+			      uint64_t *hash)
+{
+	const struct slot *s = lookup(pc, id);
+
+	if (!s)
+		return NULL;
+	*len = s->len;
+	*hash = s->hash;
+	return s->path;
 }
 
 size_t pathcache_count(const struct pathcache *pc)

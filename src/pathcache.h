@@ -27,6 +27,10 @@ int pathcache_put(struct pathcache *pc, uint32_t id, const char *path, size_t le
 /* The path of id, or NULL. Valid until the next pathcache_put. */
 const char *pathcache_get(const struct pathcache *pc, uint32_t id);
 
+/* pathcache_get that also sets *len (its strlen) and *hash (util_hash). */
+const char *pathcache_get_key(const struct pathcache *pc, uint32_t id, uint32_t *len,
+			      uint64_t *hash);
+
 /* Number of ids currently known. */
 size_t pathcache_count(const struct pathcache *pc);
 

@@ -122,6 +122,9 @@ struct kv {
  * know). dict holds the dictionary of the chunk being decoded, in the same
  * form (int64 bit patterns or str values).
  */
+/* bytes before each path in its arena: its length (u32) and hash (u64) */
+#define PATH_KEY_BYTES 12
+
 struct rcol {
 	uint8_t *present;
 	int64_t *i64;
@@ -1325,6 +1328,46 @@ static const char *rle_decode(const uint8_t *p, const uint8_t *end, unsigned w, 
 	return NULL;
 }
 
+/*
+ * One miniblock: take deltas of w bits at p (the caller checked their
+ * bytes exist), each plus min, summed from prev into out. Returns the last
+ * value. Apart from the delta decoder so that prev and the loop stay in
+ * registers; when 8 bytes can be loaded past the last delta, the loop needs
+ * no bounds checks.
+ */
+static __attribute__((noinline)) uint64_t miniblock_decode(const uint8_t *p, const uint8_t *end,
+							   unsigned w, uint64_t take,
+							   uint64_t min, uint64_t prev,
+							   bool is32, int64_t *out)
+{
+	if (w == 0) {
+		for (uint64_t k = 0; k < take; k++) {
+			prev += min;
+			out[k] = is32 ? (int32_t)(uint32_t)prev : (int64_t)prev;
+		}
+		return prev;
+	}
+	if (w <= 56 && (uint64_t)(end - p) >= (take * w + 7) / 8 + 8) {
+		const uint64_t mask = (1ull << w) - 1;
+		uint64_t pos = 0, v;
+
+		for (uint64_t k = 0; k < take; k++, pos += w) {
+			memcpy(&v, p + (pos >> 3), 8);
+			prev += min + ((v >> (pos & 7)) & mask);
+			out[k] = (int64_t)prev;
+		}
+		if (is32)
+			for (uint64_t k = 0; k < take; k++)
+				out[k] = (int32_t)(uint32_t)out[k];
+		return prev;
+	}
+	for (uint64_t k = 0; k < take; k++) {
+		prev += min + bits_get(p, end, k * w, w);
+		out[k] = is32 ? (int32_t)(uint32_t)prev : (int64_t)prev;
+	}
+	return prev;
+}
+
 /* n DELTA_BINARY_PACKED values (of width 32 or 64) at [p, end) into out. */
 static const char *delta_decode(const uint8_t *p, const uint8_t *end, bool is32, int64_t *out,
 				size_t n)
@@ -1367,10 +1410,8 @@ static const char *delta_decode(const uint8_t *p, const uint8_t *end, bool is32,
 				return "a DELTA_BINARY_PACKED miniblock is too wide";
 			if (need > (uint64_t)(end - p))
 				return "a DELTA_BINARY_PACKED miniblock ends early";
-			for (uint64_t k = 0; k < take; k++) {
-				prev += min + bits_get(p, end, k * w, w);
-				out[i++] = is32 ? (int32_t)(uint32_t)prev : (int64_t)prev;
-			}
+			prev = miniblock_decode(p, end, w, take, min, prev, is32, out + i);
+			i += take;
 			p += full < (uint64_t)(end - p) ? full : (uint64_t)(end - p);
 		}
 	}
@@ -1578,12 +1619,23 @@ static int store_string(struct pqread *r, const struct pos *at, const uint8_t *p
 		return fail(r, -ENOTSUP,
 			    "%s has more than %u MiB of strings in row group %u; ior reads at most "
 			    "that much a row group", r->name, PQREAD_GROUP_BYTES_MAX >> 20, at->g + 1);
-	if (!bytebuf_room(&col->arena, len + 1))
+	/* a path is preceded by its key (length, hash: see ior_event), made
+	 * once per dictionary entry rather than by every sink for every row */
+	size_t key = at->k == C_PATH ? PATH_KEY_BYTES : 0;
+
+	if (!bytebuf_room(&col->arena, key + len + 1))
 		return fail_nomem(r);
-	off = col->arena.len;
+	off = col->arena.len + key;
 	n = unescape((char *)col->arena.data + off, p, len);
 	col->arena.data[off + n] = '\0';
-	col->arena.len += n + 1;
+	if (key) {
+		uint32_t plen = (uint32_t)strlen((const char *)col->arena.data + off);
+		uint64_t h = util_hash(col->arena.data + off, plen);
+
+		memcpy(col->arena.data + off - key, &plen, sizeof(plen));
+		memcpy(col->arena.data + off - sizeof(h), &h, sizeof(h));
+	}
+	col->arena.len += key + n + 1;
 	r->group_bytes += n + 1;
 	*out = (uint32_t)off;
 	return 0;
@@ -2084,9 +2136,15 @@ int pqread_next(struct pqread *r, struct ior_event *ev)
 
 			memcpy(ev->comm, s, strnlen(s, sizeof(ev->comm) - 1));
 		}
-		ev->path = col[C_PATH].present[i]
-				   ? (const char *)col[C_PATH].arena.data + col[C_PATH].str[i]
-				   : NULL;
+		ev->path = NULL;
+		ev->path_known = col[C_PATH].present[i];
+		if (ev->path_known) {
+			const uint8_t *at = col[C_PATH].arena.data + col[C_PATH].str[i];
+
+			memcpy(&ev->path_len, at - PATH_KEY_BYTES, sizeof(ev->path_len));
+			memcpy(&ev->path_hash, at - sizeof(ev->path_hash), sizeof(ev->path_hash));
+			ev->path = (const char *)at;
+		}
 		ev->path2 = col[C_PATH2].present[i]
 				    ? (const char *)col[C_PATH2].arena.data + col[C_PATH2].str[i]
 				    : NULL;

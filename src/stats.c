@@ -209,11 +209,11 @@ void stats_reset(struct stats *s)
 	s->opts = opts;
 }
 
-/* The row of path, created if there is room; NULL: use "[other]". */
-static struct stats_vals *file_row(struct stats *s, const char *path)
+/* The row of path (len bytes, util_hash hash), created if there is room;
+ * NULL: use "[other]". */
+static struct stats_vals *file_row(struct stats *s, const char *path, size_t len, uint64_t hash)
 {
-	size_t len = strlen(path);
-	uint32_t h = (uint32_t)util_hash(path, len);
+	uint32_t h = (uint32_t)hash;
 	size_t at;
 
 	if (s->file_idx.mask) {
@@ -360,7 +360,10 @@ void stats_add_event(struct stats *s, const struct ior_event *ev)
 	}
 	count_bytes(s, ev->sc, ev->bytes, sec);
 	if (ev->path) {
-		v = file_row(s, ev->path);
+		uint64_t h;
+		size_t len = ior_event_path_key(ev, &h);
+
+		v = file_row(s, ev->path, len, h);
 		if (!v) {
 			v = &s->file_other;
 			s->tot.files_folded++;
@@ -418,7 +421,9 @@ void stats_add_aggregate(struct stats *s, const struct agg_entry *e)
 		s->tot.unknown_sc = sat_add(s->tot.unknown_sc, e->count);
 	}
 	if (e->path && !agg_entry_is_other(e)) {
-		v = file_row(s, e->path);
+		size_t len = strlen(e->path);
+
+		v = file_row(s, e->path, len, util_hash(e->path, len));
 		if (!v) {
 			v = &s->file_other;
 			s->tot.files_folded = sat_add(s->tot.files_folded, e->count);

@@ -161,7 +161,10 @@ static uint32_t str_len(const char *s)
 void stream_ring_push(struct stream_ring *r, const struct ior_event *ev)
 {
 	struct stream_row *row;
-	uint32_t l1 = str_len(ev->path), l2 = str_len(ev->path2);
+	uint32_t l1 = ev->path && ev->path_known && ev->path_len < STREAM_STR_MAX - 1
+			      ? ev->path_len
+			      : str_len(ev->path);
+	uint32_t l2 = str_len(ev->path2);
 	size_t need = (l1 != NO_STR ? l1 + 1 : 0) + (l2 != NO_STR ? l2 + 1 : 0);
 	uint64_t pos = r->arena_head;
 
@@ -263,6 +266,7 @@ static void row_event(const struct stream_ring *r, const struct stream_row *row,
 	memcpy(ev->comm, row->comm, sizeof(ev->comm));
 	ev->path = NULL;
 	ev->path2 = NULL;
+	ev->path_known = false;
 	if (row->path_len != NO_STR) {
 		ev->path = s;
 		s += row->path_len + 1;

@@ -185,8 +185,18 @@ static int handle_event(struct tracer *t, const struct ior_rec_event *r, size_t 
 	ev.sc = idx;
 	memcpy(ev.comm, r->comm, IOR_COMM_LEN);
 	ev.comm[IOR_COMM_LEN] = '\0';
-	ev.path = event_path(t, t->path1, r->file_id, tail, r->str1_len, r->base_id, false,
-			     r->evflags & IOR_EV_STR1_TRUNC);
+	ev.path = NULL;
+	if (r->file_id)
+		ev.path = pathcache_get_key(t->paths, r->file_id, &ev.path_len, &ev.path_hash);
+	if (!ev.path) {
+		ev.path = event_path(t, t->path1, r->file_id, tail, r->str1_len, r->base_id,
+				     false, r->evflags & IOR_EV_STR1_TRUNC);
+		if (ev.path) {
+			ev.path_len = (uint32_t)strlen(ev.path);
+			ev.path_hash = util_hash(ev.path, ev.path_len);
+		}
+	}
+	ev.path_known = ev.path != NULL;
 	ev.path2 = event_path(t, t->path2, r->file_id2, tail + r->str1_len, r->str2_len,
 			      r->base_id2, sc->desc.kind & IOR_K_PATH2_RAW,
 			      r->evflags & IOR_EV_STR2_TRUNC);

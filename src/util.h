@@ -107,6 +107,38 @@ static inline uint64_t util_load32(const unsigned char *p)
 }
 
 /*
+ * The length (at most 16) of the NUL-terminated name in comm[0..16] (a
+ * task name: 17 bytes, the last a NUL), and its bytes in w[0..1] with the
+ * rest zeroed: two loads and the classic zero-byte test (its lowest set bit
+ * is the first NUL, on this little-endian machine) instead of strnlen and
+ * a variable-length copy.
+ */
+static inline size_t util_comm_words(const char *comm, uint64_t w[2])
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t a = util_load64((const unsigned char *)comm);
+	uint64_t b = util_load64((const unsigned char *)comm + 8);
+	uint64_t z = (a - ones) & ~a & highs;
+	unsigned n;
+
+	if (z) {
+		n = (unsigned)__builtin_ctzll(z) >> 3;
+		w[0] = n ? a & (~0ull >> (64 - 8 * n)) : 0;
+		w[1] = 0;
+		return n;
+	}
+	w[0] = a;
+	z = (b - ones) & ~b & highs;
+	if (!z) {
+		w[1] = b;
+		return 16;
+	}
+	n = (unsigned)__builtin_ctzll(z) >> 3;
+	w[1] = n ? b & (~0ull >> (64 - 8 * n)) : 0;
+	return 8 + n;
+}
+
+/*
  * A fast, well-mixed 64-bit hash of p[0..len): 16 bytes per multiply,
  * short tails read as overlapping words. Not for untrusted adversarial
  * keys beyond what open addressing with a load cap tolerates.

@@ -174,6 +174,27 @@ TEST(agg_comm_of_16_bytes)
 	agg_free(agg);
 }
 
+TEST(agg_path_key_given_or_computed_is_one_entry)
+{
+	struct ior_event ev = { .sc = IOR_SC_pread64, .pid = 5, .tid = 5, .path = "/data/db" };
+	struct entry_list l = { 0 };
+	struct agg *agg = agg_new(0);
+
+	memcpy(ev.comm, "db", 3);
+	CHECK(agg);
+	CHECK_EQ_INT(agg_add(agg, &ev), 0); /* the sink hashes the path */
+	ev.path_known = true;               /* the source did */
+	ev.path_len = 8;
+	ev.path_hash = util_hash("/data/db", 8);
+	CHECK_EQ_INT(agg_add(agg, &ev), 0);
+	CHECK_EQ_UINT(agg_count(agg), 1);
+	CHECK_EQ_INT(entry_list_collect(agg, &l), 0);
+	CHECK_EQ_STR(l.v[0].path, "/data/db");
+	CHECK_EQ_UINT(l.v[0].count, 2);
+	entry_list_free(&l);
+	agg_free(agg);
+}
+
 TEST(agg_cap_folds_into_other)
 {
 	static const struct ev_spec evs[] = {

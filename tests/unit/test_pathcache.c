@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "ior.h"
 #include "pathcache.h"
+#include "util.h"
 
 static int fmt(char *out, size_t cap, unsigned kind, unsigned pflags, uint64_t ino,
 	       const char *data, size_t len)
@@ -94,6 +95,33 @@ TEST(pathcache_put_get_replace)
 	CHECK_EQ_UINT(pathcache_count(pc), 1);
 	CHECK_EQ_INT(pathcache_put(pc, 0, "/ignored", 8), 0);
 	CHECK_EQ_UINT(pathcache_count(pc), 1);
+	pathcache_free(pc);
+}
+
+TEST(pathcache_get_key_length_and_hash)
+{
+	struct pathcache *pc = pathcache_new(2);
+	uint64_t hash = 1;
+	uint32_t len = 1;
+
+	CHECK(pc != NULL);
+	CHECK(pathcache_get_key(pc, 9, &len, &hash) == NULL);
+	CHECK_EQ_UINT(len, 1);
+	CHECK_EQ_INT(pathcache_put(pc, 9, "/var/log/syslog", 15), 0);
+	CHECK_EQ_STR(pathcache_get_key(pc, 9, &len, &hash), "/var/log/syslog");
+	CHECK_EQ_UINT(len, 15);
+	CHECK(hash == util_hash("/var/log/syslog", 15));
+	/* an embedded NUL ends the path: the key is that of what readers see */
+	CHECK_EQ_INT(pathcache_put(pc, 9, "/a\0bc", 5), 0);
+	CHECK_EQ_STR(pathcache_get_key(pc, 9, &len, &hash), "/a");
+	CHECK_EQ_UINT(len, 2);
+	CHECK(hash == util_hash("/a", 2));
+	/* after two rotations (cap 2) the key still comes with the path from old */
+	CHECK_EQ_INT(pathcache_put(pc, 10, "/x", 2), 0);
+	CHECK_EQ_INT(pathcache_put(pc, 11, "/yy", 3), 1);
+	CHECK_EQ_STR(pathcache_get_key(pc, 10, &len, &hash), "/x");
+	CHECK_EQ_UINT(len, 2);
+	CHECK(hash == util_hash("/x", 2));
 	pathcache_free(pc);
 }
 

@@ -190,6 +190,10 @@ static const char *rows_differ(struct pqread *r, const struct ior_event *want, s
 			field = "flags";
 		else if (!str_eq(ev.path, w->path))
 			field = "path";
+		else if (ev.path_known != (ev.path != NULL) ||
+			 (ev.path && (ev.path_len != strlen(ev.path) ||
+				      ev.path_hash != util_hash(ev.path, ev.path_len))))
+			field = "path key (length, hash)";
 		else if (!str_eq(ev.path2, w->path2))
 			field = "path2";
 		else if (ev.ret != w->ret || ev.bytes != w->bytes)

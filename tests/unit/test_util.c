@@ -595,3 +595,23 @@ TEST(now_ns)
 	CHECK(util_now_ns(CLOCK_REALTIME) > 1577836800ULL * NS);
 	CHECK_EQ_UINT(util_now_ns((clockid_t)1000), 0);
 }
+
+/* ---- util_comm_words ---------------------------------------------------- */
+
+TEST(comm_words_every_length_ignores_bytes_after_the_nul)
+{
+	for (size_t n = 0; n <= 16; n++) {
+		char comm[17];
+		uint64_t w[2], want[2] = { 0, 0 };
+
+		/* the name, then garbage after its NUL (kernels before strscpy_pad) */
+		memset(comm, 0x5a, sizeof(comm));
+		for (size_t i = 0; i < n; i++)
+			comm[i] = (char)(i == 3 ? 0x80 : 'a' + (int)i);
+		comm[n] = '\0';
+		memcpy(want, comm, n);
+		CHECK_EQ_UINT(util_comm_words(comm, w), n);
+		CHECK(w[0] == want[0]);
+		CHECK(w[1] == want[1]);
+	}
+}
