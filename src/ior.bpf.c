@@ -648,9 +648,10 @@ struct exit_info {
 	__u16 evflags;
 };
 
-static __always_inline void fill_event(struct ior_rec_event *e, struct task_state *st,
-				       struct ior_sc_desc *d, struct exit_info *x, long nr,
-				       long ret, __u64 now, __u64 pid_tgid)
+static __always_inline void fill_event(struct ior_rec_event *e, struct task_struct *task,
+				       struct task_state *st, struct ior_sc_desc *d,
+				       struct exit_info *x, long nr, long ret, __u64 now,
+				       __u64 pid_tgid)
 {
 	e->type = IOR_REC_EVENT;
 	e->nr = nr;
@@ -671,9 +672,9 @@ static __always_inline void fill_event(struct ior_rec_event *e, struct task_stat
 	e->str1_len = 0;
 	e->str2_len = 0;
 	e->pad = 0;
-	/* the task name by two plain loads from the trusted task pointer: a
-	 * helper call here costs more than the rest of the record */
-	const __u64 *comm = (const __u64 *)bpf_get_current_task_btf()->comm;
+	/* the task name by two plain loads from the task pointer: a helper
+	 * call here costs more than the rest of the record */
+	const __u64 *comm = (const __u64 *)task->comm;
 
 	((__u64 *)e->comm)[0] = comm[0];
 	((__u64 *)e->comm)[1] = comm[1];
@@ -704,7 +705,7 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 	if (!b)
 		return;
 	e = &b->ev;
-	fill_event(e, st, d, x, nr, ret, now, pid_tgid);
+	fill_event(e, task, st, d, x, nr, ret, now, pid_tgid);
 
 	if ((d->kind & IOR_K_CWD_RESULT) && ret == 0) {
 		e->file_id = cwd_id(task, 1);
@@ -744,34 +745,43 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 		count_drop();
 }
 
-/* floor(log2(v)), 0 for v <= 1: the histogram bucket, as agg_bucket() in user space */
+/*
+ * floor(log2(v)), 0 for v <= 1: the histogram bucket, as agg_bucket() in
+ * user space. Branch-free (BPF has no count-leading-zeros): each step
+ * halves the width, its shift being 1 when the upper half is not zero,
+ * as (t | -t) >> 63 says; latencies vary too much for branches to guess.
+ */
+/* 1 when t (below 2^63) is not zero, without a branch: the negation is
+ * hidden from the compiler, which would otherwise turn this back into a
+ * comparison and a jump. */
+static __always_inline __u64 nonzero(__u64 t)
+{
+	__u64 n = -t;
+
+	asm volatile("" : "+r"(n));
+	return (t | n) >> 63;
+}
+
 static __always_inline __u32 log2_bucket(__u64 v)
 {
-	__u32 r = 0;
+	__u64 r, s;
 
-	if (v >> 32) {
-		v >>= 32;
-		r += 32;
-	}
-	if (v >> 16) {
-		v >>= 16;
-		r += 16;
-	}
-	if (v >> 8) {
-		v >>= 8;
-		r += 8;
-	}
-	if (v >> 4) {
-		v >>= 4;
-		r += 4;
-	}
-	if (v >> 2) {
-		v >>= 2;
-		r += 2;
-	}
-	if (v >> 1)
-		r += 1;
-	return r;
+	s = nonzero(v >> 32) << 5;
+	v >>= s;
+	r = s;
+	s = nonzero(v >> 16) << 4;
+	v >>= s;
+	r |= s;
+	s = nonzero(v >> 8) << 3;
+	v >>= s;
+	r |= s;
+	s = nonzero(v >> 4) << 2;
+	v >>= s;
+	r |= s;
+	s = nonzero(v >> 2) << 1;
+	v >>= s;
+	r |= s;
+	return r | v >> 1;
 }
 
 /*
@@ -867,14 +877,32 @@ static __always_inline bool agg_update(struct task_struct *task, struct task_sta
 	return true;
 }
 
+#ifdef IOR_FAST
+/*
+ * The current task inside exit_paired: sys_exit passes its pointer as a
+ * number (a global function takes scalars), cast back to a BTF type here,
+ * which saves a helper call per syscall.
+ */
+#define EXIT_TASK(addr)                                                                     \
+	((struct task_struct *)bpf_rdonly_cast((void *)(addr),                                \
+					       bpf_core_type_id_kernel(struct task_struct)))
+#define TASK_PARAM , __u64 task_addr
+#define TASK_ARG(st, task) , as_number(st, task)
+#else
+#define EXIT_TASK(addr) bpf_get_current_task_btf()
+#define TASK_PARAM
+#define TASK_ARG(st, task)
+#endif
+
 /*
  * The part of sys_exit after its entry was found: a global function, so the
  * verifier checks it once with st as plain memory, rather than once for
  * each kind of map a thread's state may live in (slot or task storage).
+ * The fast build passes task_addr, the current task (TASK_PARAM).
  */
-__noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now)
+__noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now TASK_PARAM)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = EXIT_TASK(task_addr);
 	struct ior_rec_event *e;
 	struct exit_info x = {};
 	struct ior_sc_desc *d;
@@ -923,7 +951,7 @@ __noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now)
 		/* fast path: fixed size, written in place */
 		e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 		if (e) {
-			fill_event(e, st, d, &x, nr, ret, now, pid_tgid);
+			fill_event(e, task, st, d, &x, nr, ret, now, pid_tgid);
 			bpf_ringbuf_submit(e, wake_flags(now, sizeof(*e)));
 		} else {
 			count_drop();
@@ -963,7 +991,7 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	st->pending = 0;
-	return exit_paired(st, nr, ret, now);
+	return exit_paired(st, nr, ret, now TASK_ARG(st, task));
 }
 
 SEC("tp_btf/sched_process_fork")
