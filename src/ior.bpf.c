@@ -569,8 +569,13 @@ int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
 			return 0;
 		if (!st)
 			st = state_new(task);
-		if (!st)
+		if (!st) {
+			struct ior_counters *c = counters_get();
+
+			if (c)
+				c->lost_enters++;
 			return 0;
+		}
 		st->wanted_gen = filter_gen;
 	}
 	if (st->pending) {
@@ -980,7 +985,14 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 	task = bpf_get_current_task_btf();
 	st = state_get(task);
 	if (!st || st->pending != nr + 1) {
-		if ((st && st->pending) || task_wanted(task->tgid, task->pid)) {
+		/*
+		 * No entry pending for this exit. A thread without state, or
+		 * with none pending, entered this call before it (or this
+		 * syscall) was traced: outside the trace, not a loss (a
+		 * state that could not be made is counted at the entry). One
+		 * with another call pending lost this call's entry.
+		 */
+		if (st && st->pending) {
 			struct ior_counters *c = counters_get();
 
 			if (c)

@@ -158,8 +158,8 @@ struct ior_agg_val {
 struct ior_counters {
 	__u64 rb_drops;       /* event records the ring buffer had no room for */
 	__u64 path_drops;     /* path records the ring buffer had no room for */
-	__u64 unpaired_exits; /* exit of a traced call whose entry was not seen */
-	__u64 lost_enters;    /* entry overwritten by another entry before its exit */
+	__u64 unpaired_exits; /* exit of a traced call finding another call pending */
+	__u64 lost_enters;    /* entry overwritten before its exit, or with no state */
 	__u64 died_in_call;   /* thread exited inside a traced syscall */
 	__u64 str_faults;     /* user string argument could not be read */
 };

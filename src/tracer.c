@@ -346,6 +346,34 @@ static struct ior_bpf *open_object(bool fast)
 	return obj;
 }
 
+
+/*
+ * Attaches the programs so that no call is half seen: the task hooks
+ * first (fork grows the follow set, exit hands back slots), then sys_exit,
+ * then sys_enter. An exit without its entry (a call already in flight) is
+ * ignored by design, but an entry whose exit hook was not attached yet
+ * would stay pending and count as a lost entry at the thread's next call.
+ */
+static int attach_in_order(struct ior_bpf *skel)
+{
+	struct {
+		struct bpf_program *prog;
+		struct bpf_link **link;
+	} order[] = {
+		{ skel->progs.ior_fork, &skel->links.ior_fork },
+		{ skel->progs.ior_exec, &skel->links.ior_exec },
+		{ skel->progs.ior_task_exit, &skel->links.ior_task_exit },
+		{ skel->progs.ior_exit, &skel->links.ior_exit },
+		{ skel->progs.ior_enter, &skel->links.ior_enter },
+	};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		*order[i].link = bpf_program__attach(order[i].prog);
+		if (!*order[i].link)
+			return -errno;
+	}
+	return 0;
+}
 /* Opens, sizes, configures and loads one build of the BPF object into t->skel. */
 static int load_object(struct tracer *t, const struct tracer_opts *o, bool fast, uint32_t rb_bytes,
 		       long agg_entries, long slots, char *err, size_t errlen)
@@ -471,7 +499,7 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 	}
 	if (ret)
 		goto fail;
-	ret = ior_bpf__attach(t->skel);
+	ret = attach_in_order(t->skel);
 	if (ret) {
 		say(err, errlen, "cannot attach to the sys_enter/sys_exit tracepoints: %s",
 		    strerror(-ret));
@@ -543,6 +571,8 @@ int tracer_consume_n(struct tracer *t, unsigned max)
 
 void tracer_stop(struct tracer *t)
 {
+	/* the skeleton detaches in declaration order: entries stop first,
+	 * and exits still pair the calls in flight until ior_exit goes */
 	ior_bpf__detach(t->skel);
 }
 

@@ -34,8 +34,8 @@ struct tracer_stats {
 	uint64_t kernel_agg;     /* of those, aggregated in the kernel */
 	uint64_t rb_drops;       /* events the ring buffer had no room for */
 	uint64_t path_drops;     /* path records the ring buffer had no room for */
-	uint64_t unpaired_exits; /* exits whose entry was not seen */
-	uint64_t lost_enters;    /* entries overwritten before their exit */
+	uint64_t unpaired_exits; /* exits finding another call's entry pending */
+	uint64_t lost_enters;    /* entries overwritten before their exit, or stateless */
 	uint64_t died_in_call;   /* threads that exited inside a traced syscall */
 	uint64_t str_faults;     /* path arguments that could not be read */
 	uint64_t recursion_misses; /* program runs the kernel skipped */

@@ -697,6 +697,78 @@ def test_pid_filter():
         s.remove()
 
 
+def test_in_flight_at_start():
+    """A call in flight when tracing starts began outside the trace: a process
+    blocked in read() on a FIFO before ior attaches, released after, shows
+    neither that read nor a loss; what it does next is traced exactly."""
+    s = Scratch("inflight")
+    fifo = os.path.join(s.dir, "fifo")
+    after = os.path.join(s.dir, "after.txt")
+    os.mkfifo(fifo)
+    child = subprocess.Popen(
+        [sys.executable, "-c",
+         "import os, sys\n"
+         "f = os.open(sys.argv[1], os.O_RDWR)\n"  # its own writer: read() then blocks
+         "sys.stdout.write('ready\\n'); sys.stdout.flush()\n"
+         "os.read(f, 1)\n"
+         "g = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)\n"
+         "os.write(g, b'after\\n')\n"
+         "os.close(g)\n",
+         fifo, after], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, start_new_session=True)
+    ior = None
+    try:
+        check(child.stdout.readline() == b"ready\n", "the blocked reader did not start")
+        time.sleep(0.2)  # into its read()
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            ior = subprocess.Popen([IOR, "-plain", "-path", s.dir], stdin=subprocess.DEVNULL,
+                                   stdout=out, stderr=err, start_new_session=True)
+            # ior traces once this process's own opens of probe files show
+            deadline = time.monotonic() + 30
+            seen = False
+            for n in range(100000):
+                probe = os.path.join(s.dir, "probe-%d" % n)
+                os.close(os.open(probe, os.O_WRONLY | os.O_CREAT, 0o600))
+                out.seek(0)
+                if b"probe-" in out.read():
+                    seen = True
+                    break
+                check(time.monotonic() < deadline and ior.poll() is None,
+                      "ior -plain did not show its first traced call within 30 s")
+                time.sleep(0.05)
+            check(seen, "no probe seen")
+            with open(fifo, "wb") as w:
+                w.write(b"x")
+            check(child.wait(20) == 0, "the released reader failed")
+            time.sleep(0.3)
+            ior.send_signal(signal.SIGINT)
+            check(ior.wait(20) == 0, "ior -plain exited %s on SIGINT" % ior.returncode)
+            out.seek(0)
+            err.seek(0)
+            run = IorRun(["-plain", "-path", s.dir], 0, 0, out.read(), err.read(), 0, 0, [])
+        run.check_lines()
+        run.check_summary()
+        for label in ("unpaired exits", "lost entries"):
+            check(run.summary.get(label) == 0, "summary reports %s %s: %s"
+                  % (run.summary.get(label), label, run.stderr_tail(2)))
+        mine = [(r["sc"], r["raw_path"], r["ret"], r["bytes"])
+                for r in run.records if r["pid"] == child.pid]
+        fd = mine[0][2] if mine else None
+        want = [("openat", after.encode(), fd, 0), ("write", after.encode(), 6, 6),
+                ("close", after.encode(), 0, 0)]
+        check(mine == want and fd is not None and fd >= 0,
+              "the released reader's calls:\n    %s\nexpected:\n    %s"
+              % ("\n    ".join(map(str, mine)), "\n    ".join(map(str, want))))
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        for proc in (child, ior):
+            if proc and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        s.remove()
+
+
 def test_stdin_passthrough():
     """The command reads ior's stdin."""
     s = Scratch("stdin")
@@ -917,7 +989,8 @@ TESTS = [("exit-status-3", test_exit_status_3), ("exit-status-0", test_exit_stat
 TESTS += [("bad-flag:" + name, make_bad_flag_test(args)) for name, args in BAD_FLAGS.items()]
 TESTS += [("missing-command", test_missing_command), ("stdin-passthrough", test_stdin_passthrough),
           ("comm-filter", test_comm_filter), ("comm-escape", test_comm_escape),
-          ("pid-filter", test_pid_filter), ("threads", test_threads),
+          ("pid-filter", test_pid_filter), ("in-flight-at-start", test_in_flight_at_start),
+          ("threads", test_threads),
           ("threads-load", test_threads_load), ("iowork:run", make_iowork_run_test("plain"))]
 TESTS += [("iowork:" + sec, make_section_test(sec)) for sec in IOWORK_SECTIONS]
 TESTS += [("iowork:no-unexpected", make_iowork_unexpected_test("plain"))]
