@@ -12,7 +12,7 @@
 #   IOR           the ior binary (default ./ior); its rows are skipped if it is missing
 #   BENCH_IOR_WAIT seconds ior -plain gets to attach before the storm starts (default 1)
 #   BENCH_CONFIGS only these configurations (space-separated names below),
-#                 besides untraced and floor, which every table needs
+#                 besides untraced, floor and clock, which every table needs
 #   BENCH_INGEST_N rows of the storm-like Parquet recording the ingest benchmark
 #                 reads (default 5000000); it repeats BENCH_ROUNDS times (at most 99)
 #   BENCH_STARTUP_ROUNDS runs of `ior -plain -- true` timed for start-up (default 11)
@@ -25,6 +25,8 @@
 # interleaved round-robin so machine noise spreads over all of them:
 #   untraced   the storm alone
 #   floor      the storm while build/bench/floor holds its empty programs
+#   clock      the storm while `floor -clock` holds programs that read the clock
+#              at entry and exit and keep the difference (row "floor+clock")
 #   ior-plain  the storm while `ior -plain` traces system-wide to /dev/null
 #   ior-cmd    `ior -plain -- storm` (ior traces only its command)
 #   ior-flame  `ior -flamegraph -name X -- storm` (aggregated, one .ior.zst at the end)
@@ -222,10 +224,13 @@ run_untraced() { # threads
 	add_result untraced "$1" "$t"
 }
 
+# run_floor THREADS [CONFIG FLOOR-ARGS...]: the storm while bench/floor holds
+# its programs (the empty pair, or with -clock the clock pair)
 run_floor() {
-	local out=$WORK/storm.out fpid i t
+	local out=$WORK/storm.out fpid i t threads=$1 cfg=${2:-floor}
+	shift $(($# < 2 ? $# : 2))
 	rm -f "$out" "$WORK/floor.out"
-	"$FLOOR" >"$WORK/floor.out" 2>"$WORK/floor.err" &
+	"$FLOOR" "$@" >"$WORK/floor.out" 2>"$WORK/floor.err" &
 	fpid=$!
 	BG_PIDS+=("$fpid")
 	for ((i = 0; i < 200; i++)); do
@@ -237,10 +242,10 @@ run_floor() {
 		stop_pid "$fpid" TERM || true
 		die "floor did not attach: $(head -c 400 "$WORK/floor.err")"
 	fi
-	run_fg "$STORM" -t "$1" -n "$N" -p "$WORK" -o "$out" || { stop_pid "$fpid" TERM || true; die "the storm failed under floor"; }
-	stop_pid "$fpid" TERM || die "floor exited with an error: $(head -c 400 "$WORK/floor.err")"
+	run_fg "$STORM" -t "$threads" -n "$N" -p "$WORK" -o "$out" || { stop_pid "$fpid" TERM || true; die "the storm failed under $cfg"; }
+	stop_pid "$fpid" TERM || die "$cfg exited with an error: $(head -c 400 "$WORK/floor.err")"
 	t=$(storm_time "$out") || die "the storm printed no result line to $out"
-	add_result floor "$1" "$t"
+	add_result "$cfg" "$threads" "$t"
 }
 
 run_ior_plain() {
@@ -410,7 +415,7 @@ run_ior_dash() {
 }
 
 # ---- which configurations can run -------------------------------------------
-CONFIGS=(untraced floor)
+CONFIGS=(untraced floor clock)
 if [ -x "$IOR" ]; then
 	CONFIGS+=(ior-plain ior-cmd ior-flame ior-parquet)
 	command -v tmux >/dev/null && CONFIGS+=(ior-dash)
@@ -449,11 +454,11 @@ elif bpftrace_check; then
 	CONFIGS+=(bpftrace)
 fi
 
-# BENCH_CONFIGS: a space-separated subset to run (untraced and floor always run)
+# BENCH_CONFIGS: a space-separated subset to run (untraced, floor and clock always run)
 if [ -n "${BENCH_CONFIGS:-}" ]; then
-	keep=(untraced floor)
+	keep=(untraced floor clock)
 	for cfg in "${CONFIGS[@]}"; do
-		[[ " $BENCH_CONFIGS " == *" $cfg "* ]] && [[ $cfg != untraced && $cfg != floor ]] && keep+=("$cfg")
+		[[ " $BENCH_CONFIGS " == *" $cfg "* ]] && [[ " ${keep[*]} " != *" $cfg "* ]] && keep+=("$cfg")
 	done
 	CONFIGS=("${keep[@]}")
 fi
@@ -474,6 +479,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 			case $cfg in
 			untraced) run_untraced "$t" ;;
 			floor) run_floor "$t" ;;
+			clock) run_floor "$t" clock -clock ;;
 			ior-plain) run_ior_plain "$t" ;;
 			ior-cmd) run_ior_under ior-cmd "$t" -plain ;;
 			ior-flame) run_ior_under ior-flame "$t" -flamegraph -name "$WORK/rec.flame" ;;
@@ -498,12 +504,13 @@ ratio() { # a b
 
 echo
 echo "ior syscall-storm benchmark: $N syscalls per thread, median of $ROUNDS rounds, $((SECONDS - START)) s"
-printf '%-13s %7s %10s %10s %8s %13s %8s %10s\n' \
-	configuration threads "median s" "x untraced" "x floor" "events/s" lost "ior RSS"
-for cfg in untraced floor ior-plain ior-cmd ior-flame ior-parquet ior-dash strace bpftrace; do
+printf '%-13s %7s %10s %10s %8s %8s %13s %8s %10s\n' \
+	configuration threads "median s" "x untraced" "x floor" "x clock" "events/s" lost "ior RSS"
+for cfg in untraced floor clock ior-plain ior-cmd ior-flame ior-parquet ior-dash strace bpftrace; do
 	for t in "${THREADS[@]}"; do
 		label=$cfg
 		[ "$cfg" = strace ] && label="strace (*)"
+		[ "$cfg" = clock ] && label="floor+clock"
 		if [ -z "${TIMES[$cfg,$t]:-}" ]; then
 			[ -n "${FAILED[$cfg]:-}" ] && printf '%-13s %7s %s\n' "$label" "$t" "failed: ${FAILED[$cfg]}"
 			continue
@@ -514,6 +521,7 @@ for cfg in untraced floor ior-plain ior-cmd ior-flame ior-parquet ior-dash strac
 			med=$(median ${TIMES[$cfg,$t]})
 			un=$(median ${TIMES[untraced,$t]:-0})
 			fl=$(median ${TIMES[floor,$t]:-0})
+			ck=$(median ${TIMES[clock,$t]:-0})
 		}
 		rate=$(awk -v m="$med" -v n=$((N * t)) 'BEGIN { if (m > 0) printf "%.0f", n / m; else printf "-" }')
 		lost=-
@@ -523,8 +531,9 @@ for cfg in untraced floor ior-plain ior-cmd ior-flame ior-parquet ior-dash strac
 			[ -n "${RSS[$cfg,$t]:-}" ] && rss="$((RSS[$cfg,$t] / 1024)) MiB"
 			;;
 		esac
-		printf '%-13s %7s %10s %10s %8s %13s %8s %10s\n' \
-			"$label" "$t" "$med" "$(ratio "$med" "$un")" "$(ratio "$med" "$fl")" "$rate" "$lost" "$rss"
+		printf '%-13s %7s %10s %10s %8s %8s %13s %8s %10s\n' \
+			"$label" "$t" "$med" "$(ratio "$med" "$un")" "$(ratio "$med" "$fl")" \
+			"$(ratio "$med" "$ck")" "$rate" "$lost" "$rss"
 	done
 done
 for cfg in "${!FAILED[@]}"; do
@@ -533,6 +542,7 @@ done
 [[ " ${CONFIGS[*]} " == *' strace '* ]] &&
 	echo "(*) strace ran $STRACE_N syscalls per thread; its time is scaled x$((N / STRACE_N)) to $N."
 echo "lost: ior's summary counters of events lost, summed over all rounds (drops, unpaired exits, lost entries, died in call, recursion misses)."
+echo "floor+clock: the floor's hooks reading the clock at entry and exit (bench/floor -clock), the least any per-call latency tracer pays; x clock is the ratio to it."
 echo "ior RSS: ior's peak resident set, the largest of the rounds."
 for cfg in ior-plain ior-cmd ior-flame ior-parquet ior-dash; do
 	for t in "${THREADS[@]}"; do
