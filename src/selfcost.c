@@ -50,6 +50,11 @@ bool selfcost_sample(struct selfcost_meter *m, uint64_t now_ns, uint64_t run_ns,
 	return figures;
 }
 
+void selfcost_restart(struct selfcost_meter *m)
+{
+	m->have = false;
+}
+
 void selfcost_text(char *buf, size_t n, const struct selfcost_meter *m, int err)
 {
 	if (err)

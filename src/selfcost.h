@@ -14,9 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The shortest interval the meter turns into figures: about a second (the
- * dashboard draws at least once a second, a little more or less apart). */
-#define SELFCOST_MIN_INTERVAL_NS 900000000ull
+/* The shortest interval the meter turns into figures: the dashboard's
+ * measuring window, a fifth of a second (its loop wakes every 50 ms). */
+#define SELFCOST_MIN_INTERVAL_NS 200000000ull
 
 /* What the Overview writes before selfcost_text's text. */
 #define SELFCOST_LABEL "ior's BPF programs: "
@@ -62,6 +62,10 @@ struct selfcost_meter {
  * figures, as a new start. Returns true when m->last changed.
  */
 bool selfcost_sample(struct selfcost_meter *m, uint64_t now_ns, uint64_t run_ns, uint64_t runs);
+
+/* Forgets the kept sample (the last figures stay): the next sample starts
+ * a new interval, as after the accounting was off for a while. */
+void selfcost_restart(struct selfcost_meter *m);
 
 /*
  * The Overview's text after SELFCOST_LABEL: with err (the -errno that

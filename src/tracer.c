@@ -666,6 +666,13 @@ int tracer_enable_bpf_stats(struct tracer *t)
 	return t->stats_fd < 0 ? -errno : 0;
 }
 
+void tracer_disable_bpf_stats(struct tracer *t)
+{
+	if (t->stats_fd >= 0)
+		close(t->stats_fd);
+	t->stats_fd = -1;
+}
+
 void tracer_bpf_stats(const struct tracer *t, uint64_t *run_ns, uint64_t *runs)
 {
 	struct bpf_program *prog;

@@ -105,14 +105,16 @@ int tracer_collect_agg(struct tracer *t, tracer_agg_fn fn, void *ctx);
 void tracer_stats(struct tracer *t, struct tracer_stats *out);
 
 /*
- * Asks the kernel to account the run time of BPF programs (BPF_STATS_RUN_TIME,
- * kept on until tracer_free; it costs two clock reads per program run).
- * Returns 0 or -errno.
+ * Asks the kernel to account the run time of BPF programs (BPF_STATS_RUN_TIME)
+ * until tracer_disable_bpf_stats or tracer_free. It costs two clock reads
+ * per program run, as much as ior's own programs on some machines, so a
+ * caller measures in short windows. Returns 0 or -errno.
  */
 int tracer_enable_bpf_stats(struct tracer *t);
+void tracer_disable_bpf_stats(struct tracer *t);
 
-/* Run time (ns) and runs of ior's BPF programs so far, summed over all of
- * them; both stay 0 until tracer_enable_bpf_stats succeeded. */
+/* Run time (ns) and runs of ior's BPF programs accounted so far, summed
+ * over all of them; both 0 while the accounting is off. */
 void tracer_bpf_stats(const struct tracer *t, uint64_t *run_ns, uint64_t *runs);
 
 /*

@@ -394,6 +394,37 @@ static void draw_modal(struct tui *ui)
 	wnoutrefresh(ui->w_modal);
 }
 
+/*
+ * The kernel's run-time accounting costs two clock reads per program run,
+ * which can be as much as ior's programs themselves: it is on for a window
+ * of a fifth of a second (from its first sample to the first figures, the
+ * loop samples at least every POLL_MS) and then off for 49 times as long,
+ * so the Overview's figures are about ten seconds old at most and
+ * measuring adds a fiftieth of its cost.
+ */
+static void selfcost_window(struct tui *ui, uint64_t now)
+{
+	uint64_t run_ns, runs;
+
+	if (!ui->selfcost_on) {
+		if (now < ui->selfcost_next_ns)
+			return;
+		ui->selfcost_err = tracer_enable_bpf_stats(ui->src->tracer);
+		if (ui->selfcost_err)
+			return;
+		ui->selfcost_on = true;
+		selfcost_restart(&ui->selfcost); /* this window's first sample starts it */
+	}
+	tracer_bpf_stats(ui->src->tracer, &run_ns, &runs);
+	uint64_t opened = ui->selfcost.have ? ui->selfcost.at_ns : now;
+
+	if (selfcost_sample(&ui->selfcost, now, run_ns, runs)) {
+		tracer_disable_bpf_stats(ui->src->tracer);
+		ui->selfcost_on = false;
+		ui->selfcost_next_ns = now + 49 * (now - opened);
+	}
+}
+
 static void update_counters(struct tui *ui)
 {
 	static const int samples = 8;
@@ -405,12 +436,6 @@ static void update_counters(struct tui *ui)
 	if (ui->src->counters)
 		ui->src->counters(ui->src->ctx, &ui->counters);
 	events = ui->src->counters ? ui->counters.events : ui->feed.events;
-	if (ui->src->tracer && !ui->selfcost_err) {
-		uint64_t run_ns, runs;
-
-		tracer_bpf_stats(ui->src->tracer, &run_ns, &runs);
-		selfcost_sample(&ui->selfcost, now, run_ns, runs);
-	}
 	/* events/s over the oldest sample at most ~2 s old */
 	for (int i = 0; i < samples; i++)
 		if (at[i] && now - at[i] <= 2500000000ull && (oldest < 0 || at[i] < at[oldest]))
@@ -657,6 +682,8 @@ static int loop(struct tui *ui, char *err, size_t errlen)
 			break;
 		ret = pump(ui, &changed);
 		tui_stream_tick(ui); /* a recording is flushed at least once a second */
+		if (src->tracer && !ui->selfcost_err)
+			selfcost_window(ui, mono_ns());
 		if (ret == -ECANCELED) {
 			ret = 0;
 			break;
@@ -733,8 +760,6 @@ int tui_run(struct tui_source *src, char *err, size_t errlen)
 	tui_draw_init(&ui);
 	refresh();
 	ui.start_ns = util_now_ns(CLOCK_REALTIME);
-	if (src->tracer)
-		ui.selfcost_err = tracer_enable_bpf_stats(src->tracer);
 	ui.stream = tui_stream_new(&ui, src->stream_cap);
 	ui.feed.stream = ui.stream;
 	for (int i = 0; i < NTABS; i++)

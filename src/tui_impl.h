@@ -115,8 +115,10 @@ struct tui {
 
 	struct tracer_stats counters;  /* refreshed every frame */
 	double events_rate;        /* events/s, over the last second or so */
-	struct selfcost_meter selfcost; /* src->tracer's BPF run time, sampled every frame */
-	int selfcost_err;          /* -errno of tracer_enable_bpf_stats; 0: on (or no tracer) */
+	struct selfcost_meter selfcost; /* src->tracer's BPF run time, in short windows */
+	int selfcost_err;          /* -errno of tracer_enable_bpf_stats; 0: fine (or no tracer) */
+	bool selfcost_on;          /* the kernel accounts run time now (a window is open) */
+	uint64_t selfcost_next_ns; /* when the next window opens (monotonic) */
 	uint64_t now_ns;           /* wall clock of the frame (CLOCK_REALTIME) */
 	uint64_t start_ns;         /* wall clock when the dashboard started */
 	bool source_done;          /* a recorded source reached its end */

@@ -124,13 +124,13 @@ TEST(selfcost_meter_sequence)
 	CHECK(!selfcost_sample(&m, t0, 100000000, 1000000));
 	CHECK_EQ_STR(text(&m, 0), "measuring");
 	/* too early (a key's frame): ignored, the first sample stays */
-	CHECK(!selfcost_sample(&m, t0 + SEC / 2, 104000000, 1020000));
+	CHECK(!selfcost_sample(&m, t0 + SELFCOST_MIN_INTERVAL_NS / 2, 104000000, 1020000));
 	CHECK_EQ_STR(text(&m, 0), "measuring");
 	CHECK_EQ_UINT(m.at_ns, t0);
 	/* a full interval from the first sample */
 	CHECK(selfcost_sample(&m, t0 + SEC, 112400000, 1068889));
 	CHECK_EQ_STR(text(&m, 0), "12.4 ms/s (1.24% of a CPU), 180 ns per run");
-	/* the idle frame a little under a second later still counts */
+	/* a sample the shortest interval later counts */
 	CHECK(selfcost_sample(&m, t0 + SEC + SELFCOST_MIN_INTERVAL_NS, 112400000, 1068889));
 	CHECK_EQ_STR(text(&m, 0), "0.0 ms/s (0.00% of a CPU), no runs");
 	CHECK_EQ_UINT(m.at_ns, t0 + SEC + SELFCOST_MIN_INTERVAL_NS);
@@ -154,6 +154,24 @@ TEST(selfcost_meter_backwards_restarts)
 	/* and the next interval counts from there */
 	CHECK(selfcost_sample(&m, 4 * SEC, 10000600, 20006));
 	CHECK_EQ_STR(text(&m, 0), "5.0 ms/s (0.50% of a CPU), 500 ns per run");
+}
+
+TEST(selfcost_meter_restart_between_windows)
+{
+	struct selfcost_meter m;
+
+	memset(&m, 0, sizeof(m));
+	CHECK(!selfcost_sample(&m, SEC, 1000, 10));
+	CHECK(selfcost_sample(&m, 2 * SEC, 3001000, 10010));
+	CHECK_EQ_STR(text(&m, 0), "3.0 ms/s (0.30% of a CPU), 300 ns per run");
+	/* the accounting was off for 9 s: the runs meanwhile were not counted,
+	 * so the next window starts from its own first sample, not from 2 s */
+	selfcost_restart(&m);
+	CHECK_EQ_STR(text(&m, 0), "3.0 ms/s (0.30% of a CPU), 300 ns per run");
+	CHECK(!selfcost_sample(&m, 11 * SEC, 3002000, 10020));
+	CHECK_EQ_UINT(m.at_ns, 11 * SEC);
+	CHECK(selfcost_sample(&m, 12 * SEC, 4002000, 15020));
+	CHECK_EQ_STR(text(&m, 0), "1.0 ms/s (0.10% of a CPU), 200 ns per run");
 }
 
 TEST(selfcost_text_unavailable)
