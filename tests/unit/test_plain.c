@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests for plain.c: the exact -plain line for typical and hostile events. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,59 @@ TEST(plain_line_failure_without_fd_or_flags)
 	plain_format(buf, sizeof(buf), &ev);
 	CHECK_EQ_STR(buf, "0.000000005 cat 4242 4243 sync fd=- ret=0 bytes=0 dur=5231 gap=1802 "
 			  "flags=- path=- path2=-\n");
+}
+
+TEST(plain_line_number_edges)
+{
+	/* every digit count from 1 to 20, zero padding of the nanoseconds, the
+	 * extremes of each field */
+	static const struct {
+		uint64_t v;
+		const char *s;
+	} nums[] = {
+		{ 0, "0" }, { 7, "7" }, { 10, "10" }, { 99, "99" }, { 100, "100" },
+		{ 909, "909" }, { 1000, "1000" }, { 12345, "12345" }, { 100000, "100000" },
+		{ 9999999, "9999999" }, { 10000000, "10000000" }, { 123456789, "123456789" },
+		{ 4294967295u, "4294967295" }, { 10000000000ull, "10000000000" },
+		{ 999999999999ull, "999999999999" }, { 1000000000001ull, "1000000000001" },
+		{ 12345678901234ull, "12345678901234" }, { 987654321098765ull, "987654321098765" },
+		{ 1000000000000000ull, "1000000000000000" }, { 10203040506070809ull, "10203040506070809" },
+		{ 999999999999999999ull, "999999999999999999" },
+		{ 1000000000000000000ull, "1000000000000000000" },
+		{ 18446744073709551615ull, "18446744073709551615" },
+	};
+	struct ior_event ev = sample();
+	char buf[1024], want[1024];
+
+	ev.has_flags = false;
+	ev.path = NULL;
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		ev.bytes = nums[i].v;
+		ev.duration_ns = nums[i].v;
+		ev.gap_ns = nums[i].v;
+		ev.ret = (int64_t)(nums[i].v >> 1);
+		plain_format(buf, sizeof(buf), &ev);
+		snprintf(want, sizeof(want),
+			 "1764198583.123456789 cat 4242 4243 openat fd=3 ret=%lld bytes=%s dur=%s "
+			 "gap=%s flags=- path=- path2=-\n",
+			 (long long)(nums[i].v >> 1), nums[i].s, nums[i].s, nums[i].s);
+		CHECK_EQ_STR(buf, want);
+	}
+	ev.time_ns = 18446744073709551615ull; /* nanoseconds with no zero to pad */
+	ev.ret = INT64_MIN;
+	ev.pid = 4294967295u;
+	ev.tid = 0;
+	ev.bytes = ev.duration_ns = ev.gap_ns = 0;
+	ev.fd = -2147483647 - 1;
+	plain_format(buf, sizeof(buf), &ev);
+	CHECK_EQ_STR(buf, "18446744073.709551615 cat 4294967295 0 openat fd=-2147483648 "
+			  "ret=-9223372036854775808 bytes=0 dur=0 gap=0 flags=- path=- path2=-\n");
+	ev.time_ns = 1000000000ull * 42 + 1200; /* 9 digits, 5 of them padding */
+	plain_format(buf, sizeof(buf), &ev);
+	CHECK(strncmp(buf, "42.000001200 cat ", 17) == 0);
+	ev.time_ns = 1000000000ull * 3 + 10;
+	plain_format(buf, sizeof(buf), &ev);
+	CHECK(strncmp(buf, "3.000000010 cat ", 16) == 0);
 }
 
 TEST(plain_line_hostile_names_escaped)
