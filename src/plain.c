@@ -36,17 +36,49 @@ static void put_str(struct line *l, const char *s)
 	put_mem(l, s, strlen(s));
 }
 
-static void put_u64(struct line *l, uint64_t v, int min_digits)
-{
-	char tmp[24];
-	int i = sizeof(tmp);
+/* "00" to "99" */
+static const char two_digits[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-		min_digits--;
-	} while (v || min_digits > 0);
-	put_mem(l, tmp + i, sizeof(tmp) - (size_t)i);
+/*
+ * Digits are written straight into the line, last first, once their count
+ * is known: building them in a scratch array and copying it made the copy
+ * wait on a dozen one-byte stores (a failed store-to-load forward).
+ */
+static void put_u64(struct line *l, uint64_t v, unsigned min_digits)
+{
+	static const uint64_t pow10[20] = {
+		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+		1000000000000ull, 10000000000000ull, 100000000000000ull,
+		1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+		1000000000000000000ull, 10000000000000000000ull,
+	};
+	unsigned n = 1;
+	char *p;
+
+	while (n < 20 && v >= pow10[n])
+		n++;
+	if (n < min_digits)
+		n = min_digits;
+	if (l->pos + n >= l->cap) {
+		l->pos = l->cap;
+		return;
+	}
+	p = l->buf + l->pos + n;
+	l->pos += n;
+	/* two digits per division: the divisions form one dependent chain */
+	for (; n >= 2; n -= 2) {
+		unsigned d = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		*--p = two_digits[d + 1];
+		*--p = two_digits[d];
+	}
+	if (n)
+		*--p = (char)('0' + v);
 }
 
 static void put_i64(struct line *l, int64_t v)
