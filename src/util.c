@@ -5,6 +5,7 @@
  * comm are safe to print as they are; everything else goes out as \xHH.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -124,6 +125,25 @@ static size_t put_hex(char *unit, unsigned char c)
 	return 4;
 }
 
+/*
+ * True when none of the 8 bytes at p needs a look from util_escape: each
+ * is above space, below DEL, and neither '"' nor '\\'. Word-wide tests
+ * (a byte below 0x21; a byte of 0x7f or more; a zero byte after XOR with
+ * the quote or the backslash) are exact for "any byte", and a false alarm
+ * only sends the word down the byte path.
+ */
+static inline bool word_plain(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t w = util_load64(p);
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+	uint64_t low = (w - ones * 0x21) & ~w;
+	uint64_t high = w | (w + ones);
+	uint64_t quote = (q - ones) & ~q, backslash = (b - ones) & ~b;
+
+	return !((low | high | quote | backslash) & highs);
+}
+
 size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned flags)
 {
 	const unsigned char *s = (const unsigned char *)src;
@@ -142,6 +162,8 @@ size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned 
 		if (c > ' ' && c < 0x7f && c != '\\' && c != '"') {
 			size_t run = 1;
 
+			while (i + run + 8 <= len && word_plain(s + i + run))
+				run += 8;
 			while (i + run < len && s[i + run] > ' ' && s[i + run] < 0x7f &&
 			       s[i + run] != '\\' && s[i + run] != '"')
 				run++;

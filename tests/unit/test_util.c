@@ -241,6 +241,30 @@ TEST(escape_ascii)
 	CHECK_EQ_STR(ESC("\\x41", 0), "\\\\x41");
 }
 
+TEST(escape_one_byte_at_every_offset_of_a_word)
+{
+	/* a byte that needs a look, at each offset of a plain run 8 bytes at a
+	 * time wide: the run around it is copied, the byte escaped as alone */
+	static const unsigned char odd[] = { ' ', 0x1f, 0x00, '"', '\\', 0x7f, 0x80, 0xff,
+					     0x21, 0x7e, '!' };
+	for (size_t k = 0; k < sizeof(odd); k++) {
+		char alone[16], want[128], got[128], in[40];
+
+		util_escape(alone, sizeof(alone), (const char *)&odd[k], 1, 0);
+		for (size_t at = 0; at < 33; at++) {
+			size_t len = 34;
+
+			for (size_t j = 0; j < len; j++)
+				in[j] = (char)('a' + (int)(j % 26));
+			in[at] = (char)odd[k];
+			snprintf(want, sizeof(want), "%.*s%s%.*s", (int)at, in, alone,
+				 (int)(len - at - 1), in + at + 1);
+			util_escape(got, sizeof(got), in, len, 0);
+			CHECK_EQ_STR(got, want);
+		}
+	}
+}
+
 TEST(escape_every_printable_kept)
 {
 	char in[2], want[3];
