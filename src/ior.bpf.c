@@ -750,12 +750,6 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 		count_drop();
 }
 
-/*
- * floor(log2(v)), 0 for v <= 1: the histogram bucket, as agg_bucket() in
- * user space. Branch-free (BPF has no count-leading-zeros): each step
- * halves the width, its shift being 1 when the upper half is not zero,
- * as (t | -t) >> 63 says; latencies vary too much for branches to guess.
- */
 /* 1 when t (below 2^63) is not zero, without a branch: the negation is
  * hidden from the compiler, which would otherwise turn this back into a
  * comparison and a jump. */
@@ -767,6 +761,12 @@ static __always_inline __u64 nonzero(__u64 t)
 	return (t | n) >> 63;
 }
 
+/*
+ * floor(log2(v)), 0 for v <= 1: the histogram bucket, as agg_bucket() in
+ * user space. Branch-free (BPF has no count-leading-zeros): each step
+ * halves the width, its shift being 1 when the upper half is not zero,
+ * as (t | -t) >> 63 says; latencies vary too much for branches to guess.
+ */
 static __always_inline __u32 log2_bucket(__u64 v)
 {
 	__u64 r, s;
