@@ -121,6 +121,12 @@ $(BUILD)/workload/%: tests/workload/%.c | $(BUILD)/.deps
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
 
+# test tools that read ior's files link its modules
+$(BUILD)/workload/histcheck: tests/tools/histcheck.c $(LIB_OBJS) | $(BUILD)/.deps
+	$(Q)mkdir -p $(dir $@)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
 $(BUILD)/.testdeps: scripts/deps.sh
 	$(Q)scripts/deps.sh test
 	$(Q)mkdir -p $(BUILD) && touch $@
@@ -128,7 +134,7 @@ $(BUILD)/.testdeps: scripts/deps.sh
 unit: $(BUILD)/unit/run
 	$(Q)$(BUILD)/unit/run
 
-integration: ior $(WORKLOADS) $(BUILD)/.testdeps
+integration: ior $(WORKLOADS) $(BUILD)/workload/histcheck $(BUILD)/.testdeps
 	$(Q)tests/parquet/install.sh
 	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/run.py
 	$(Q)IOR_BPF=portable IOR_TEST_SUITE=integration-portable IOR=./ior \

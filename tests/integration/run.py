@@ -1060,6 +1060,13 @@ def make_kernel_agg_test(env, kernel):
         with open(log) as f:
             workers = [json.loads(x) for x in f]
         check(len(workers) == nthreads, "threads logged %d workers" % len(workers))
+        # every entry's histograms agree with its count and its min/max
+        # durations, whether the kernel or ior's user space bucketed them
+        hc = subprocess.run([workload("histcheck"), name + ".ior.zst"], capture_output=True)
+        check(hc.returncode == 0, "histograms: %s%s" % (hc.stdout.decode(errors="replace"),
+                                                      hc.stderr.decode(errors="replace")))
+        m = re.match(rb"histcheck: \d+ entries, (\d+) calls\n$", hc.stdout)
+        check(m and int(m.group(1)) >= total, "histcheck read: %r" % hc.stdout)
         for metric in ("count", "bytes"):
             got = folded(name + ".ior.zst", "-fields", "tid,path,tracepoint", "-count", metric)
             for w in workers:
