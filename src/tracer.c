@@ -346,7 +346,6 @@ static struct ior_bpf *open_object(bool fast)
 	return obj;
 }
 
-
 /*
  * Attaches the programs so that no call is half seen: the task hooks
  * first (fork grows the follow set, exit hands back slots), then sys_exit,
@@ -374,6 +373,7 @@ static int attach_in_order(struct ior_bpf *skel)
 	}
 	return 0;
 }
+
 /* Opens, sizes, configures and loads one build of the BPF object into t->skel. */
 static int load_object(struct tracer *t, const struct tracer_opts *o, bool fast, uint32_t rb_bytes,
 		       long agg_entries, long slots, char *err, size_t errlen)
