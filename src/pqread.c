@@ -114,6 +114,9 @@ struct kv {
 	const char *key, *value;
 };
 
+/* bytes before each path in its arena: its length (u32) and hash (u64) */
+#define PATH_KEY_BYTES 12
+
 /*
  * One column of the decoded row group: a slot per row. present is 1 for a
  * value, 0 for NULL. Integer columns fill i64; string columns fill str
@@ -122,9 +125,6 @@ struct kv {
  * know). dict holds the dictionary of the chunk being decoded, in the same
  * form (int64 bit patterns or str values).
  */
-/* bytes before each path in its arena: its length (u32) and hash (u64) */
-#define PATH_KEY_BYTES 12
-
 struct rcol {
 	uint8_t *present;
 	int64_t *i64;
