@@ -99,6 +99,12 @@ static inline uint64_t sat_add(uint64_t a, uint64_t b)
 	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
 }
 
+/* The hash of a comm of up to 16 bytes from its zero-padded words. */
+static void comm_words_hash(struct key *k)
+{
+	k->hcomm = util_mum(k->cw[0] ^ UTIL_MUL2, k->cw[1] ^ k->comm_len ^ UTIL_MUL3);
+}
+
 /* Sets the comm's words (zero-padded, if it has up to 16 bytes) and hash. */
 static void comm_hash(struct key *k)
 {
@@ -108,7 +114,7 @@ static void comm_hash(struct key *k)
 		return;
 	}
 	memcpy(k->cw, k->comm, k->comm_len);
-	k->hcomm = util_mum(k->cw[0] ^ UTIL_MUL2, k->cw[1] ^ k->comm_len ^ UTIL_MUL3);
+	comm_words_hash(k);
 }
 
 static void key_hash(struct key *k)
@@ -398,7 +404,7 @@ int agg_add(struct agg *agg, const struct ior_event *ev)
 		return -ENOMEM;
 	k.comm = ev->comm;
 	k.comm_len = util_comm_words(ev->comm, k.cw);
-	k.hcomm = util_mum(k.cw[0] ^ UTIL_MUL2, k.cw[1] ^ k.comm_len ^ UTIL_MUL3);
+	comm_words_hash(&k);
 	k.path = ev->path;
 	k.path_len = 0;
 	k.hpath = HASH_NULL;
