@@ -127,10 +127,11 @@ static size_t put_hex(char *unit, unsigned char c)
 
 /*
  * True when none of the 8 bytes at p needs a look from util_escape: each
- * is above space, below DEL, and neither '"' nor '\\'. Word-wide tests
- * (a byte below 0x21; a byte of 0x7f or more; a zero byte after XOR with
- * the quote or the backslash) are exact for "any byte", and a false alarm
- * only sends the word down the byte path.
+ * is above space, below DEL, and neither '"' nor '\\'. Word-wide tests: a
+ * byte below 0x21, a byte of 0x7f or more (a carry out of a 0xff byte may
+ * also flag its neighbour), a zero byte after XOR with the quote or the
+ * backslash. None misses a byte; a false alarm only sends the word down
+ * the byte path.
  */
 static inline bool word_plain(const unsigned char *p)
 {

@@ -116,7 +116,7 @@ TEST(pathcache_get_key_length_and_hash)
 	CHECK_EQ_STR(pathcache_get_key(pc, 9, &len, &hash), "/a");
 	CHECK_EQ_UINT(len, 2);
 	CHECK(hash == util_hash("/a", 2));
-	/* after two rotations (cap 2) the key still comes with the path from old */
+	/* after a rotation (cap 2) the key still comes with the path from old */
 	CHECK_EQ_INT(pathcache_put(pc, 10, "/x", 2), 0);
 	CHECK_EQ_INT(pathcache_put(pc, 11, "/yy", 3), 1);
 	CHECK_EQ_STR(pathcache_get_key(pc, 10, &len, &hash), "/x");
