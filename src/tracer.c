@@ -6,6 +6,7 @@
  * absolute, wall-clock time) for the sink.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "ior_fast.skel.h"
 #include "pathcache.h"
 #include "pathutil.h"
+#include "ringread.h"
 #include "syscalls.h"
 #include "tracer.h"
 #include "util.h"
@@ -31,13 +33,12 @@
 #define PATHCACHE_CAP (1u << 18)
 #define PATH_BUF (IOR_PATH_DATA_MAX + IOR_NAME_MAX + 64)
 #define JOIN_BUF (PATH_BUF + IOR_STR_MAX + 16)
-#define BUDGET_SPENT (-EINPROGRESS) /* handle_record: stop, the budget is used up */
 
 _Static_assert(AGG_HIST_BUCKETS == IOR_AGG_BUCKETS, "histogram buckets");
 
 struct tracer {
 	struct ior_bpf *skel;
-	struct ring_buffer *rb;
+	struct ringread rb;
 	struct pathcache *paths;
 	/* kernel aggregation: paths of file ids its keys name, kept when the
 	 * path cache rotates them out (NULL when the kernel does not aggregate) */
@@ -46,8 +47,6 @@ struct tracer {
 	void *sink_ctx;
 	int64_t wall_offset; /* realtime - monotonic, ns */
 	int sink_err;
-	unsigned budget;     /* tracer_consume_n: records to take, 0: all */
-	unsigned taken;
 	uint64_t events;
 	uint64_t unknown_paths;
 	uint64_t kernel_agg;
@@ -290,12 +289,6 @@ static int handle_record(void *ctx, void *data, size_t size)
 		t->sink_err = err;
 		return err;
 	}
-	/*
-	 * A negative return stops libbpf's consumer after this record (its
-	 * position is already past it), so the budget loses nothing.
-	 */
-	if (t->budget && ++t->taken >= t->budget)
-		return BUDGET_SPENT;
 	return 0;
 }
 
@@ -505,9 +498,9 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 		    strerror(-ret));
 		goto fail;
 	}
-	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.rb), handle_record, t, NULL);
-	if (!t->rb) {
-		ret = -errno;
+	ret = ringread_open(&t->rb, bpf_map__fd(t->skel->maps.rb),
+			    bpf_map__max_entries(t->skel->maps.rb));
+	if (ret) {
 		say(err, errlen, "cannot open the ring buffer: %s", strerror(-ret));
 		goto fail;
 	}
@@ -524,7 +517,7 @@ void tracer_free(struct tracer *t)
 		return;
 	if (t->stats_fd >= 0)
 		close(t->stats_fd);
-	ring_buffer__free(t->rb);
+	ringread_close(&t->rb);
 	ior_bpf__destroy(t->skel);
 	pathcache_free(t->paths);
 	pathcache_free(t->pinned);
@@ -542,31 +535,21 @@ int tracer_follow(struct tracer *t, pid_t pid)
 
 int tracer_fd(const struct tracer *t)
 {
-	return ring_buffer__epoll_fd(t->rb);
+	return ringread_fd(&t->rb);
 }
 
 int tracer_consume(struct tracer *t)
 {
-	int n = ring_buffer__consume(t->rb);
-
-	if (t->sink_err)
-		return t->sink_err;
-	return n;
+	return tracer_consume_n(t, 0);
 }
 
 int tracer_consume_n(struct tracer *t, unsigned max)
 {
-	int n;
+	long n = ringread_consume(&t->rb, max, handle_record, t);
 
-	t->budget = max;
-	t->taken = 0;
-	n = ring_buffer__consume(t->rb);
-	t->budget = 0;
 	if (t->sink_err)
 		return t->sink_err;
-	if (n == BUDGET_SPENT)
-		return (int)t->taken;
-	return n;
+	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
 void tracer_stop(struct tracer *t)
