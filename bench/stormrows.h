@@ -15,6 +15,7 @@
 
 #include "event.h"
 #include "syscalls.h"
+#include "util.h"
 
 struct storm_rows {
 	uint64_t rng;
@@ -30,6 +31,10 @@ static inline void storm_rows_init(struct storm_rows *s)
 	s->ev.pid = s->ev.tid = 31337;
 	strcpy(s->ev.comm, "storm");
 	s->ev.path = "/tmp/storm/data.bin";
+	/* the path's key, as the tracer's path cache gives it */
+	s->ev.path_known = true;
+	s->ev.path_len = (uint32_t)strlen(s->ev.path);
+	s->ev.path_hash = util_hash(s->ev.path, s->ev.path_len);
 	s->ev.has_fd = true;
 	s->ev.fd = 3;
 	s->ev.ret = 1;

@@ -118,6 +118,21 @@ struct dict_entry {
 	uint32_t len;
 };
 
+/*
+ * A memo maps what the caller knows of a raw value (the syscall number,
+ * the task name's two words, a path's hash) to its dictionary entry,
+ * skipping the escape scan, the hash and the probe. Only values stored
+ * unescaped are memoised; an entry is empty when index is UINT32_MAX.
+ */
+#define MEMO_SLOTS 64
+
+struct memo {
+	uint64_t key;
+	uint64_t key2;
+	uint32_t len;
+	uint32_t index;
+};
+
 struct strcol {
 	bool plain;
 	uint32_t *idx;            /* per value, dictionary mode */
@@ -127,6 +142,7 @@ struct strcol {
 	uint32_t nslots;          /* a power of two, at least twice nent */
 	uint32_t last;            /* entry of the previous value, or UINT32_MAX */
 	struct bytebuf bytes;
+	struct memo memo[MEMO_SLOTS];
 };
 
 /* Values of one column for the rows of the open row group. NULLs are only
@@ -284,11 +300,11 @@ static int dict_rehash(struct strcol *s, uint32_t nslots)
 	return 0;
 }
 
-/* Index of the entry holding p[0..len), added if new. */
-static int dict_put(struct strcol *s, const char *p, uint32_t len, uint32_t *index)
+/* Index of the entry holding p[0..len) (its util_hash h when have_h), added if new. */
+static int dict_put(struct strcol *s, const char *p, uint32_t len, bool have_h, uint64_t h,
+		    uint32_t *index)
 {
 	struct dict_entry *e;
-	uint64_t h;
 	uint32_t i;
 
 	if (s->last != UINT32_MAX) {
@@ -301,7 +317,8 @@ static int dict_put(struct strcol *s, const char *p, uint32_t len, uint32_t *ind
 	if ((uint64_t)(s->nent + 1) * 2 > s->nslots &&
 	    dict_rehash(s, s->nslots ? s->nslots * 2 : 1024))
 		return -ENOMEM;
-	h = util_hash(p, len);
+	if (!have_h)
+		h = util_hash(p, len);
 	for (i = (uint32_t)h & (s->nslots - 1); s->slots[i]; i = (i + 1) & (s->nslots - 1)) {
 		e = &s->ent[s->slots[i] - 1];
 		if (e->hash == h && e->len == len && mem_eq(s->bytes.data + e->off, p, len)) {
@@ -349,8 +366,15 @@ static int dict_give_up(struct strcol *s, uint32_t nvals)
 	return 0;
 }
 
+static void memo_clear(struct strcol *s)
+{
+	for (int i = 0; i < MEMO_SLOTS; i++)
+		s->memo[i].index = UINT32_MAX;
+}
+
 static void strcol_reset(struct strcol *s)
 {
+	memo_clear(s);
 	if (s->nent && s->slots)
 		memset(s->slots, 0, s->nslots * sizeof(*s->slots));
 	s->nent = 0;
@@ -388,10 +412,17 @@ static void put_i64(struct parquet_writer *w, enum column_id c, int64_t v)
 	w->col[c].i64[w->col[c].nvals++] = v;
 }
 
-static void put_str(struct parquet_writer *w, enum column_id c, const char *p, size_t len)
+/*
+ * Appends p[0..len) to column c (hash: its util_hash, or NULL). Returns
+ * its dictionary entry when the bytes stored are p's own (nothing to
+ * escape), else UINT32_MAX.
+ */
+static uint32_t put_str(struct parquet_writer *w, enum column_id c, const char *p, size_t len,
+			const uint64_t *hash)
 {
 	struct column *col = &w->col[c];
 	struct strcol *s = &col->s;
+	bool raw = true;
 	uint32_t index;
 	int err;
 
@@ -403,15 +434,16 @@ static void put_str(struct parquet_writer *w, enum column_id c, const char *p, s
 		w->esc.len = 0;
 		if (!bytebuf_room(&w->esc, 4 * len)) {
 			fail(w, -ENOMEM);
-			return;
+			return UINT32_MAX;
 		}
 		n = parquet_escape((char *)w->esc.data, w->esc.cap, p, len);
 		if (n < 0) {
 			fail(w, (int)n);
-			return;
+			return UINT32_MAX;
 		}
 		p = (const char *)w->esc.data;
 		len = (size_t)n;
+		raw = false;
 	}
 	if (s->plain) {
 		bytebuf_le32(&s->bytes, (uint32_t)len);
@@ -419,19 +451,55 @@ static void put_str(struct parquet_writer *w, enum column_id c, const char *p, s
 		col->nvals++;
 		if (s->bytes.err)
 			fail(w, s->bytes.err);
-		return;
+		return UINT32_MAX;
 	}
-	err = dict_put(s, p, (uint32_t)len, &index);
+	err = dict_put(s, p, (uint32_t)len, raw && hash, hash ? *hash : 0, &index);
 	if (err) {
 		fail(w, err);
-		return;
+		return UINT32_MAX;
 	}
 	s->idx[col->nvals++] = index;
 	if (s->bytes.len + 4ull * s->nent > DICT_BYTES) {
 		err = dict_give_up(s, col->nvals);
 		if (err)
 			fail(w, err);
+		return UINT32_MAX;
 	}
+	return raw ? index : UINT32_MAX;
+}
+
+/* Appends the value of dictionary entry index to column c. */
+static void put_index(struct parquet_writer *w, enum column_id c, uint32_t index)
+{
+	struct column *col = &w->col[c];
+
+	if (col->def)
+		col->def[w->nbuf] = 1;
+	col->s.idx[col->nvals++] = index;
+	col->s.last = index;
+}
+
+/*
+ * Appends p[0..len) to column c through the column's memo under (key,
+ * key2). exact: the keys alone identify the bytes; otherwise they are
+ * compared with the entry's (a hash names its bytes only almost surely).
+ */
+static void put_memo(struct parquet_writer *w, enum column_id c, const char *p, size_t len,
+		     uint64_t key, uint64_t key2, bool exact, const uint64_t *hash)
+{
+	struct strcol *s = &w->col[c].s;
+	struct memo *m = &s->memo[(key ^ (key >> 29) ^ key2 * 0x9e3779b97f4a7c15ull) >> 58];
+	uint32_t index;
+
+	if (!s->plain && m->index != UINT32_MAX && m->key == key && m->key2 == key2 &&
+	    m->len == len &&
+	    (exact || mem_eq(s->bytes.data + s->ent[m->index].off, p, len))) {
+		put_index(w, c, m->index);
+		return;
+	}
+	index = put_str(w, c, p, len, hash);
+	if (index != UINT32_MAX && !s->plain)
+		*m = (struct memo){ key, key2, (uint32_t)len, index };
 }
 
 /* ---- encoding a row group ---------------------------------------------- */
@@ -950,6 +1018,7 @@ static int writer_alloc(struct parquet_writer *w)
 		struct column *col = &w->col[c];
 
 		col->s.last = UINT32_MAX;
+		memo_clear(&col->s);
 		if (d->optional && !(col->def = malloc(rows)))
 			return -ENOMEM;
 		if (d->type == TYPE_INT32 && !(col->i32 = malloc(rows * sizeof(int32_t))))
@@ -1009,8 +1078,16 @@ int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev)
 
 	if (!w || !ev || ev->sc < 0 || ev->sc >= IOR_SC_COUNT)
 		return -EINVAL;
-	if ((ev->path && strnlen(ev->path, STR_MAX + 1) > STR_MAX) ||
-	    (ev->path2 && strnlen(ev->path2, STR_MAX + 1) > STR_MAX))
+	size_t path_len = 0;
+	uint64_t cw[2];
+	size_t comm_len;
+
+	if (ev->path) {
+		path_len = ev->path_known ? ev->path_len : strnlen(ev->path, STR_MAX + 1);
+		if (path_len > STR_MAX)
+			return -EINVAL;
+	}
+	if (ev->path2 && strnlen(ev->path2, STR_MAX + 1) > STR_MAX)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
@@ -1018,18 +1095,21 @@ int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev)
 	put_i64(w, COL_TIME, (int64_t)ev->time_ns);
 	put_i32(w, COL_PID, (int32_t)ev->pid);
 	put_i32(w, COL_TID, (int32_t)ev->tid);
-	put_str(w, COL_COMM, ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
-	put_str(w, COL_SYSCALL, name, strlen(name));
+	comm_len = util_comm_words(ev->comm, cw);
+	put_memo(w, COL_COMM, ev->comm, comm_len, cw[0], cw[1], true, NULL);
+	put_memo(w, COL_SYSCALL, name, strlen(name), (uint64_t)ev->sc, 0, true, NULL);
 	if (ev->has_fd)
 		put_i32(w, COL_FD, ev->fd);
 	else
 		put_null(w, COL_FD);
-	if (ev->path)
-		put_str(w, COL_PATH, ev->path, strlen(ev->path));
+	if (ev->path && ev->path_known)
+		put_memo(w, COL_PATH, ev->path, path_len, ev->path_hash, 0, false, &ev->path_hash);
+	else if (ev->path)
+		put_str(w, COL_PATH, ev->path, path_len, NULL);
 	else
 		put_null(w, COL_PATH);
 	if (ev->path2)
-		put_str(w, COL_PATH2, ev->path2, strlen(ev->path2));
+		put_str(w, COL_PATH2, ev->path2, strlen(ev->path2), NULL);
 	else
 		put_null(w, COL_PATH2);
 	if (ev->has_flags)

@@ -282,6 +282,10 @@ TEST(pqread_writer_big_file_dictionary_fallback)
 		ev[i].has_fd = true;
 		ev[i].fd = 3;
 		ev[i].path = paths[i];
+		/* the key the tracer gives: the writer's memo meets the fallback */
+		ev[i].path_known = true;
+		ev[i].path_len = (uint32_t)strlen(paths[i]);
+		ev[i].path_hash = util_hash(paths[i], ev[i].path_len);
 		ev[i].ret = 4096;
 		ev[i].bytes = 4096;
 		ev[i].duration_ns = 500 + i % 2500;
@@ -297,6 +301,44 @@ TEST(pqread_writer_big_file_dictionary_fallback)
 	pqread_close(r);
 	unlink(path);
 	free(paths);
+	free(ev);
+}
+
+/*
+ * Rows whose paths come with their key, as the tracer gives them: a memo
+ * per string column finds their dictionary entries. Values alternate
+ * (three paths of one thread and hostile ones, every task name, every
+ * syscall), some keys collide on purpose (the same hash for different
+ * paths: the bytes decide), and row groups are sealed along the way (the
+ * memo is per row group). Every row must read back as written.
+ */
+TEST(pqread_writer_memoised_keys_round_trip)
+{
+	static const char *const mine[] = { "/data/a", "/data/b", "/data/a2" };
+	const size_t n = 3000;
+	struct ior_event *ev = hostile_rows(n);
+	const char *path = tmp_path("memo.parquet");
+	char err[PQREAD_ERR_MAX];
+	struct pqread *r = NULL;
+
+	CHECK(ev != NULL);
+	for (size_t i = 0; i < n; i++) {
+		struct ior_event *e = &ev[i];
+
+		if (i % 4 < 2)
+			e->path = mine[i % 3];
+		if (!e->path)
+			continue;
+		e->path_known = true;
+		e->path_len = (uint32_t)strlen(e->path);
+		e->path_hash = i % 5 == 0 ? 42 : util_hash(e->path, e->path_len);
+	}
+	CHECK_EQ_INT(write_with_writer(path, ev, n, 7, NULL, 0), 0);
+	CHECK_EQ_INT(pqread_open(path, &r, err, sizeof(err)), 0);
+	CHECK_EQ_UINT(pqread_rows(r), n);
+	CHECK_EQ_STR(rows_differ(r, ev, n), NULL);
+	pqread_close(r);
+	unlink(path);
 	free(ev);
 }
 
