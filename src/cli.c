@@ -371,7 +371,8 @@ void cli_usage(void)
 	      "  -fields LIST           stack order, default comm,path,tracepoint\n"
 	      "  -count METRIC          count | duration | durationToPrev | bytes\n"
 	      "Tuning:\n"
-	      "  -ringbuf MIB           ring buffer size, a power of two (default 32, -flamegraph 16)\n"
+	      "  -ringbuf MIB           event ring buffers' total, a power of two (default 32,\n"
+	      "                         -flamegraph 16), shared out between the CPUs\n"
 	      "  -stream-cap ROWS       rows the dashboard's Stream tab keeps (default 100000)\n"
 	      "Every option may be spelt -opt or --opt, with its value after a space or '='.\n",
 	      stdout);

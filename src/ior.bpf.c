@@ -95,10 +95,29 @@ struct event_buf {
 	char tail[2 * IOR_STR_MAX];
 };
 
+/*
+ * Event records go to the ring of the CPU they are made on, so CPUs do not
+ * contend for one ring's lock and cache lines: an array of rings indexed
+ * by CPU, which user space creates and fills before attaching. Path
+ * records go to one shared ring that user space drains before the event
+ * rings (an event may name a path another CPU just sent).
+ */
+struct event_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20); /* resized by user space before load */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1); /* one per possible CPU, set by user space */
+	__type(key, __u32);
+	__array(values, struct event_ring);
+} rings SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 32 << 20); /* resized by user space before load */
-} rb SEC(".maps");
+	__uint(max_entries, 4 << 20); /* resized by user space before load */
+} path_rb SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -187,7 +206,8 @@ char filter_comm[IOR_COMM_LEN];
 __u32 follow_mode;
 /* Bumped by user space whenever a filter changes: cached verdicts expire. */
 __u32 filter_gen = 1;
-__u64 wakeup_bytes;
+__u64 wakeup_bytes;      /* an event ring's fill that wakes the reader */
+__u64 path_wakeup_bytes; /* the path ring's */
 /* Bumped when paths may have changed (rename, unlink, ...): re-send them. */
 __u32 path_gen;
 __u32 next_file_id;
@@ -230,15 +250,23 @@ static __always_inline bool task_wanted(__u32 tgid, __u32 tid)
  * wakeup_bytes wakes the reader early; a reader that is behind is not woken
  * again for every record after that.
  */
-static __always_inline __u64 wake_flags(__u64 now, __u64 size)
+static __always_inline __u64 wake_flags(void *ring, __u64 now, __u64 size)
 {
 	__u64 avail;
 
 	if (now & 0x3f)
 		return BPF_RB_NO_WAKEUP;
-	avail = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
+	avail = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA);
 	return avail >= wakeup_bytes && avail < wakeup_bytes + 64 * size ? BPF_RB_FORCE_WAKEUP
 									 : BPF_RB_NO_WAKEUP;
+}
+
+/* This CPU's event ring; NULL only if user space did not fill its slot. */
+static __always_inline void *event_ring(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&rings, &cpu);
 }
 
 struct walk_ctx {
@@ -381,7 +409,13 @@ __noinline __u32 file_id_of(__u64 dentry_addr, __u64 mnt_addr, __u32 slot)
 	if (len > IOR_PATH_DATA_MAX + IOR_NAME_MAX)
 		len = IOR_PATH_DATA_MAX + IOR_NAME_MAX;
 	pb->hdr.len = len;
-	if (bpf_ringbuf_output(&rb, pb, sizeof(pb->hdr) + len, BPF_RB_NO_WAKEUP)) {
+	/* a path that fills the ring past the mark wakes the reader */
+	__u64 avail = bpf_ringbuf_query(&path_rb, BPF_RB_AVAIL_DATA);
+	__u64 wake = avail >= path_wakeup_bytes && avail < path_wakeup_bytes + sizeof(*pb)
+			     ? BPF_RB_FORCE_WAKEUP
+			     : BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_output(&path_rb, pb, sizeof(pb->hdr) + len, wake)) {
 		struct ior_counters *c = counters_get();
 
 		if (c)
@@ -746,7 +780,10 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 	}
 	if (off > 2 * IOR_STR_MAX)
 		off = 2 * IOR_STR_MAX;
-	if (bpf_ringbuf_output(&rb, b, sizeof(*e) + off, wake_flags(now, sizeof(*e) + off)))
+	void *ring = event_ring();
+
+	if (!ring || bpf_ringbuf_output(ring, b, sizeof(*e) + off,
+					wake_flags(ring, now, sizeof(*e) + off)))
 		count_drop();
 }
 
@@ -954,10 +991,12 @@ __noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now 
 		/* aggregated in the kernel: no record */
 	} else {
 		/* fast path: fixed size, written in place */
-		e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+		void *ring = event_ring();
+
+		e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
 		if (e) {
 			fill_event(e, task, st, d, &x, nr, ret, now, pid_tgid);
-			bpf_ringbuf_submit(e, wake_flags(now, sizeof(*e)));
+			bpf_ringbuf_submit(e, wake_flags(ring, now, sizeof(*e)));
 		} else {
 			count_drop();
 		}

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * File id -> path map. Two open-addressing tables, `cur` and `old`: new
- * entries go to cur; when cur fills up it becomes old (the previous old is
- * freed) and the kernel is asked to re-send paths. Events still in flight
- * that name ids from before the rotation find them in old.
+ * entries go to cur; when cur fills up it becomes old and the kernel is
+ * asked to re-send paths. Events still in flight that name ids from before
+ * the rotation find them in old. The previous old is retired, not freed:
+ * events in other CPUs' rings may still name its ids, so it stays readable
+ * until the reader says every ring was drained after that rotation
+ * (pathcache_release), or until retired tables hold more than RETIRED_MAX
+ * entries (then the oldest go, and a late event finds its path unknown).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,11 +29,17 @@ struct table {
 	struct slot *slots;
 	size_t mask;
 	size_t count;
+	uint64_t retired_at; /* the rotation that retired it */
 };
+
+#define RETIRED_MIN_ENTRIES (1u << 16)
 
 struct pathcache {
 	struct table cur, old;
+	struct table *retired; /* oldest first */
+	size_t nretired, retired_alloc, retired_entries;
 	size_t cap;
+	uint64_t rotations;
 };
 
 static int table_init(struct table *t, size_t cap)
@@ -89,7 +99,69 @@ void pathcache_free(struct pathcache *pc)
 		return;
 	table_fini(&pc->cur);
 	table_fini(&pc->old);
+	for (size_t i = 0; i < pc->nretired; i++)
+		table_fini(&pc->retired[i]);
+	free(pc->retired);
 	free(pc);
+}
+
+/* Frees the n oldest retired tables. */
+static void drop_retired(struct pathcache *pc, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		pc->retired_entries -= pc->retired[i].count;
+		table_fini(&pc->retired[i]);
+	}
+	memmove(pc->retired, pc->retired + n, (pc->nretired - n) * sizeof(*pc->retired));
+	pc->nretired -= n;
+}
+
+/* Keeps t readable until released; 0 or -ENOMEM (t is then freed). */
+static int retire(struct pathcache *pc, struct table *t)
+{
+	size_t max = 4 * pc->cap > RETIRED_MIN_ENTRIES ? 4 * pc->cap : RETIRED_MIN_ENTRIES;
+
+	if (!t->count) {
+		table_fini(t);
+		return 0;
+	}
+	if (pc->nretired == pc->retired_alloc) {
+		size_t n = pc->retired_alloc ? 2 * pc->retired_alloc : 8;
+		struct table *r = realloc(pc->retired, n * sizeof(*r));
+
+		if (!r) {
+			table_fini(t);
+			return -ENOMEM;
+		}
+		pc->retired = r;
+		pc->retired_alloc = n;
+	}
+	t->retired_at = pc->rotations;
+	pc->retired[pc->nretired++] = *t;
+	pc->retired_entries += t->count;
+	/* past the bound the oldest go (the newest stays) */
+	size_t n = 0, entries = pc->retired_entries;
+
+	while (n < pc->nretired - 1 && entries > max)
+		entries -= pc->retired[n++].count;
+	if (n)
+		drop_retired(pc, n);
+	return 0;
+}
+
+uint64_t pathcache_rotations(const struct pathcache *pc)
+{
+	return pc->rotations;
+}
+
+void pathcache_release(struct pathcache *pc, uint64_t rotations)
+{
+	size_t n = 0;
+
+	while (n < pc->nretired && pc->retired[n].retired_at <= rotations)
+		n++;
+	if (n)
+		drop_retired(pc, n);
 }
 
 int pathcache_put(struct pathcache *pc, uint32_t id, const char *path, size_t len)
@@ -114,7 +186,12 @@ int pathcache_put(struct pathcache *pc, uint32_t id, const char *path, size_t le
 			free(copy);
 			return -ENOMEM;
 		}
-		table_fini(&pc->old);
+		pc->rotations++;
+		if (retire(pc, &pc->old)) {
+			table_fini(&fresh);
+			free(copy);
+			return -ENOMEM;
+		}
 		pc->old = pc->cur;
 		pc->cur = fresh;
 		rotated = 1;
@@ -142,7 +219,14 @@ static const struct slot *lookup(const struct pathcache *pc, uint32_t id)
 	if (s->id)
 		return s;
 	s = table_find(&pc->old, id);
-	return s->id ? s : NULL;
+	if (s->id)
+		return s;
+	for (size_t i = pc->nretired; i-- > 0;) {
+		s = table_find(&pc->retired[i], id);
+		if (s->id)
+			return s;
+	}
+	return NULL;
 }
 
 const char *pathcache_get(const struct pathcache *pc, uint32_t id)

@@ -24,7 +24,16 @@ void pathcache_free(struct pathcache *pc);
  */
 int pathcache_put(struct pathcache *pc, uint32_t id, const char *path, size_t len);
 
-/* The path of id, or NULL. Valid until the next pathcache_put. */
+/*
+ * Rotations so far. A rotation retires the generation before old rather
+ * than freeing it: pathcache_release(pc, r) frees the tables retired by
+ * rotations up to r, once nothing can name their ids any more.
+ */
+uint64_t pathcache_rotations(const struct pathcache *pc);
+void pathcache_release(struct pathcache *pc, uint64_t rotations);
+
+/* The path of id, or NULL. Valid until a put for id replaces it or its
+ * table is freed (pathcache_release, or past the retired tables' bound). */
 const char *pathcache_get(const struct pathcache *pc, uint32_t id);
 
 /* pathcache_get that also sets *len (its strlen) and *hash (util_hash). */

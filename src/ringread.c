@@ -7,6 +7,7 @@
  * and an offset of no use to the reader; records are 8-byte aligned.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/bpf.h>
@@ -54,7 +55,7 @@ int ringread_open(struct ringread *r, int fd, size_t size)
 	r->data = (uint8_t *)prod + page;
 	r->mask = size - 1;
 	r->release = release_step(size);
-	r->cons = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE);
+	r->cons = r->released = r->limit = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE);
 	r->fd = fd;
 	return 0;
 }
@@ -69,7 +70,7 @@ void ringread_init_mem(struct ringread *r, unsigned long *consumer_pos,
 	r->data = data;
 	r->mask = size - 1;
 	r->release = release_step(size);
-	r->cons = *consumer_pos;
+	r->cons = r->released = r->limit = *consumer_pos;
 }
 
 void ringread_close(struct ringread *r)
@@ -87,42 +88,186 @@ int ringread_fd(const struct ringread *r)
 	return r->fd;
 }
 
+/* Bounded wait for a record being written at a ring's head (the window
+ * between reserve and commit is a few hundred ns unless its writer was
+ * interrupted); then the caller comes back later. */
+#define BUSY_SPINS 2000
+
+enum head { HEAD_NONE, HEAD_BUSY, HEAD_RECORD };
+
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+static void advance(struct ringread *r, uint32_t size)
+{
+	r->cons += (BPF_RINGBUF_HDR_SZ + size + 7) & ~7ul;
+	if (r->cons - r->released >= r->release) {
+		__atomic_store_n(r->consumer_pos, r->cons, __ATOMIC_RELEASE);
+		r->released = r->cons;
+	}
+}
+
+static void settle(struct ringread *r)
+{
+	if (r->cons != r->released) {
+		__atomic_store_n(r->consumer_pos, r->cons, __ATOMIC_RELEASE);
+		r->released = r->cons;
+	}
+}
+
+/* The first committed record from r->cons on, below end; discarded ones
+ * are passed over. */
+static enum head head_of(struct ringread *r, unsigned long end, uint8_t **rec, uint32_t *size)
+{
+	while (r->cons < end) {
+		uint32_t *hdr = (uint32_t *)(r->data + (r->cons & r->mask));
+		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+
+		for (int spin = 0; (len & BPF_RINGBUF_BUSY_BIT) && spin < BUSY_SPINS; spin++) {
+			cpu_relax();
+			len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		}
+		if (len & BPF_RINGBUF_BUSY_BIT)
+			return HEAD_BUSY;
+		*size = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+		if (len & BPF_RINGBUF_DISCARD_BIT) {
+			advance(r, *size);
+			continue;
+		}
+		*rec = (uint8_t *)hdr + BPF_RINGBUF_HDR_SZ;
+		return HEAD_RECORD;
+	}
+	return HEAD_NONE;
+}
+
 long ringread_consume(struct ringread *r, unsigned long max, ringread_fn fn, void *ctx)
 {
-	unsigned long cons = r->cons, released = cons;
+	unsigned long prod = r->cons;
 	long taken = 0;
 	int err = 0;
+	uint8_t *rec;
+	uint32_t size;
 
 	for (;;) {
-		unsigned long prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
-
-		if (cons >= prod)
-			break;
-		while (cons < prod) {
-			uint32_t *hdr = (uint32_t *)(r->data + (cons & r->mask));
-			uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
-
-			if (len & BPF_RINGBUF_BUSY_BIT)
-				goto out;
-			uint32_t size = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
-
-			cons += (BPF_RINGBUF_HDR_SZ + size + 7) & ~7ul;
-			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
-				err = fn(ctx, (uint8_t *)hdr + BPF_RINGBUF_HDR_SZ, size);
-				if (err < 0)
-					goto out;
-				if (++taken == (long)max)
-					goto out;
-			}
-			if (cons - released >= r->release) {
-				__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
-				released = cons;
-			}
+		/* the producer's position is read again only once what it
+		 * showed is consumed: every read pulls its cache line over */
+		if (r->cons >= prod) {
+			prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+			if (r->cons >= prod)
+				break;
 		}
+		enum head h = head_of(r, prod, &rec, &size);
+
+		if (h == HEAD_NONE)
+			continue;
+		if (h == HEAD_BUSY)
+			break;
+		err = fn(ctx, rec, size);
+		advance(r, size);
+		if (err < 0 || ++taken == (long)max)
+			break;
 	}
+	settle(r);
+	return err < 0 ? err : taken;
+}
+
+void ringread_snapshot(struct ringread *r)
+{
+	r->limit = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+}
+
+struct heap_item {
+	uint64_t key;
+	uint8_t *rec;
+	uint32_t size;
+	uint32_t ring;
+};
+
+static uint64_t key_of(const uint8_t *rec, uint32_t size, size_t key_off)
+{
+	uint64_t key = 0;
+
+	if (size >= key_off + sizeof(key))
+		memcpy(&key, rec + key_off, sizeof(key));
+	return key;
+}
+
+static void sift_down(struct heap_item *h, unsigned n, unsigned i)
+{
+	struct heap_item x = h[i];
+
+	for (;;) {
+		unsigned c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && h[c + 1].key < h[c].key)
+			c++;
+		if (h[c].key >= x.key)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = x;
+}
+
+long ringread_merge(struct ringread *rings, unsigned n, uint64_t horizon, size_t key_off,
+		    unsigned long max, ringread_fn fn, void *ctx, bool *done)
+{
+	struct heap_item stack_heap[16], *heap = stack_heap;
+	unsigned nh = 0;
+	long taken = 0;
+	int err = 0;
+	uint8_t *rec;
+	uint32_t size;
+
+	*done = false;
+	if (n > 16 && !(heap = malloc(n * sizeof(*heap))))
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		enum head h = head_of(&rings[i], rings[i].limit, &rec, &size);
+
+		if (h == HEAD_BUSY)
+			goto out;
+		if (h == HEAD_RECORD)
+			heap[nh++] = (struct heap_item){ key_of(rec, size, key_off), rec, size, i };
+	}
+	for (unsigned i = nh / 2; i-- > 0;)
+		sift_down(heap, nh, i);
+	while (nh) {
+		struct heap_item *top = &heap[0];
+		struct ringread *r = &rings[top->ring];
+
+		if (top->key >= horizon)
+			break;
+		if (max && (unsigned long)taken == max)
+			goto out;
+		err = fn(ctx, top->rec, top->size);
+		advance(r, top->size);
+		if (err < 0)
+			goto out;
+		taken++;
+		enum head h = head_of(r, r->limit, &rec, &size);
+
+		if (h == HEAD_BUSY)
+			goto out;
+		if (h == HEAD_RECORD)
+			*top = (struct heap_item){ key_of(rec, size, key_off), rec, size, top->ring };
+		else
+			*top = heap[--nh];
+		sift_down(heap, nh, 0);
+	}
+	*done = true;
 out:
-	r->cons = cons;
-	if (cons != released)
-		__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < n; i++)
+		settle(&rings[i]);
+	if (heap != stack_heap)
+		free(heap);
 	return err < 0 ? err : taken;
 }

@@ -15,6 +15,7 @@
 #ifndef IOR_RINGREAD_H
 #define IOR_RINGREAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,8 @@ struct ringread {
 	size_t mask;			   /* data size - 1 */
 	size_t release;			   /* bytes consumed between position updates */
 	unsigned long cons;		   /* the reader's own position */
+	unsigned long released;		   /* the position the kernel was last told */
+	unsigned long limit;		   /* ringread_snapshot: where ringread_merge stops */
 	void *cons_map;
 	void *prod_map;
 	size_t prod_len;
@@ -61,5 +64,32 @@ int ringread_fd(const struct ringread *r);
  * (the position is then past the record it refused).
  */
 long ringread_consume(struct ringread *r, unsigned long max, ringread_fn fn, void *ctx);
+
+/*
+ * Several rings read as one stream ordered by a key each record carries
+ * (a u64 at key_off in its payload; 0 for a record too short to hold
+ * one), each ring's own order kept. For a key that a producer takes
+ * before it reserves its record, where a thread's next record's key is
+ * taken after its previous record was committed (the entry time of a
+ * thread's syscalls, emitted at exit), a thread's records come out in
+ * its own order even when it moved between the rings' CPUs:
+ *
+ *   1. horizon = the clock now (the producers' clock);
+ *   2. ringread_snapshot on every ring (after reading the clock);
+ *   3. ringread_merge(rings, n, horizon, ...).
+ *
+ * The merge hands over the record of smallest key among the rings'
+ * heads up to their snapshots, while that key is below the horizon: a
+ * record at a head with a smaller key than the horizon could still be
+ * followed, in another ring, by nothing of its thread that is not yet
+ * visible. A ring whose head is still being written stops the merge (its
+ * key is unknown until it is committed); so do max records and a
+ * callback's negative return. *done is set when the merge stopped
+ * because nothing below the horizon was left in the snapshots.
+ * Returns the number of records handed over, or the callback's value.
+ */
+void ringread_snapshot(struct ringread *r);
+long ringread_merge(struct ringread *rings, unsigned n, uint64_t horizon, size_t key_off,
+		    unsigned long max, ringread_fn fn, void *ctx, bool *done);
 
 #endif

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 
 #include <bpf/bpf.h>
@@ -38,7 +39,14 @@ _Static_assert(AGG_HIST_BUCKETS == IOR_AGG_BUCKETS, "histogram buckets");
 
 struct tracer {
 	struct ior_bpf *skel;
-	struct ringread rb;
+	struct ringread path_rb; /* the shared ring of path records */
+	struct ringread *rings;  /* each CPU's ring of event records */
+	int *ring_fds;           /* their maps */
+	unsigned nrings;
+	int epfd;                /* every ring's map fd: tracer_fd */
+	bool stopped;            /* detached: no horizon for the merge */
+	bool release_set;
+	uint64_t release_at;     /* path cache rotations that a complete merge follows */
 	struct pathcache *paths;
 	/* kernel aggregation: paths of file ids its keys name, kept when the
 	 * path cache rotates them out (NULL when the kernel does not aggregate) */
@@ -156,6 +164,8 @@ static const char *event_path(struct tracer *t, char *buf, uint32_t file_id, con
 	return buf;
 }
 
+static void drain_paths(struct tracer *t);
+
 static int handle_event(struct tracer *t, const struct ior_rec_event *r, size_t size)
 {
 	const char *tail = (const char *)(r + 1);
@@ -184,9 +194,21 @@ static int handle_event(struct tracer *t, const struct ior_rec_event *r, size_t 
 	ev.sc = idx;
 	memcpy(ev.comm, r->comm, IOR_COMM_LEN);
 	ev.comm[IOR_COMM_LEN] = '\0';
+	/* paths are read before the events that name them; one sent after
+	 * this event was made (a path ring behind the event rings) is read now */
+	if ((r->file_id2 && !pathcache_get(t->paths, r->file_id2)) ||
+	    (r->base_id && !pathcache_get(t->paths, r->base_id)) ||
+	    (r->base_id2 && !pathcache_get(t->paths, r->base_id2)))
+		drain_paths(t);
 	ev.path = NULL;
-	if (r->file_id)
+	if (r->file_id) {
 		ev.path = pathcache_get_key(t->paths, r->file_id, &ev.path_len, &ev.path_hash);
+		if (!ev.path) {
+			drain_paths(t);
+			ev.path = pathcache_get_key(t->paths, r->file_id, &ev.path_len,
+						    &ev.path_hash);
+		}
+	}
 	if (!ev.path) {
 		ev.path = event_path(t, t->path1, r->file_id, tail, r->str1_len, r->base_id,
 				     false, r->evflags & IOR_EV_STR1_TRUNC);
@@ -367,6 +389,97 @@ static int attach_in_order(struct ior_bpf *skel)
 	return 0;
 }
 
+/*
+ * -ringbuf is the event rings' total: each CPU's ring is the largest power
+ * of two of at most its share, and never less than RING_MIN. The path
+ * ring gets a quarter of the total (at least 1 MiB): paths are sent once
+ * per file.
+ */
+#define RING_MIN (256u << 10)
+
+static uint32_t ring_bytes(uint32_t total, unsigned nrings)
+{
+	uint32_t per = RING_MIN;
+
+	while (per <= total / nrings / 2)
+		per <<= 1;
+	return per;
+}
+
+static uint32_t path_ring_bytes(uint32_t total)
+{
+	return total / 4 > (1u << 20) ? total / 4 : 1u << 20;
+}
+
+/* Before loading: one event ring per possible CPU. */
+static int make_rings(struct tracer *t, uint32_t rb_bytes, char *err, size_t errlen)
+{
+	uint32_t per = ring_bytes(rb_bytes, t->nrings);
+	int ret;
+
+	t->rings = calloc(t->nrings, sizeof(*t->rings));
+	t->ring_fds = malloc(t->nrings * sizeof(*t->ring_fds));
+	if (!t->rings || !t->ring_fds) {
+		say(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < t->nrings; i++)
+		t->ring_fds[i] = -1;
+	for (unsigned i = 0; i < t->nrings; i++) {
+		t->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "ior_events", 0, 0, per, NULL);
+		if (t->ring_fds[i] < 0) {
+			ret = -errno;
+			say(err, errlen, "cannot make the ring buffers (%u bytes per CPU): %s", per,
+			    strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Adds fd to the tracer's epoll set. */
+static int watch_fd(struct tracer *t, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	ev.data.fd = fd;
+	return epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+/*
+ * After loading, before attaching: every CPU's ring put in the `rings`
+ * array (a CPU without its ring would count every record as a drop), and
+ * a reader of each ring and of the path ring, all in one epoll set.
+ */
+static int open_rings(struct tracer *t, uint32_t rb_bytes, char *err, size_t errlen)
+{
+	int outer = bpf_map__fd(t->skel->maps.rings), ret;
+
+	t->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (t->epfd < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	ret = ringread_open(&t->path_rb, bpf_map__fd(t->skel->maps.path_rb),
+			    path_ring_bytes(rb_bytes));
+	if (!ret)
+		ret = watch_fd(t, bpf_map__fd(t->skel->maps.path_rb));
+	for (unsigned i = 0; !ret && i < t->nrings; i++) {
+		if (bpf_map_update_elem(outer, &i, &t->ring_fds[i], BPF_ANY)) {
+			ret = -errno;
+			break;
+		}
+		ret = ringread_open(&t->rings[i], t->ring_fds[i], ring_bytes(rb_bytes, t->nrings));
+		if (!ret)
+			ret = watch_fd(t, t->ring_fds[i]);
+	}
+	if (!ret)
+		return 0;
+fail:
+	say(err, errlen, "cannot open the ring buffers: %s", strerror(-ret));
+	return ret;
+}
+
 /* Opens, sizes, configures and loads one build of the BPF object into t->skel. */
 static int load_object(struct tracer *t, const struct tracer_opts *o, bool fast, uint32_t rb_bytes,
 		       long agg_entries, long slots, char *err, size_t errlen)
@@ -379,9 +492,15 @@ static int load_object(struct tracer *t, const struct tracer_opts *o, bool fast,
 		say(err, errlen, "cannot open the BPF object: %s", strerror(-ret));
 		return ret;
 	}
-	ret = bpf_map__set_max_entries(t->skel->maps.rb, rb_bytes);
+	/* the rings' size comes with the first of them, the inner map template */
+	ret = bpf_map__set_max_entries(t->skel->maps.rings, t->nrings);
+	if (!ret)
+		ret = bpf_map__set_inner_map_fd(t->skel->maps.rings, t->ring_fds[0]);
+	if (!ret)
+		ret = bpf_map__set_max_entries(t->skel->maps.path_rb, path_ring_bytes(rb_bytes));
 	if (ret) {
-		say(err, errlen, "cannot size the ring buffer to %u bytes: %s", rb_bytes, strerror(-ret));
+		say(err, errlen, "cannot size the ring buffers (%u bytes): %s", rb_bytes,
+		    strerror(-ret));
 		return ret;
 	}
 	if (agg_entries) {
@@ -401,7 +520,8 @@ static int load_object(struct tracer *t, const struct tracer_opts *o, bool fast,
 	}
 	t->skel->rodata->slot_mask = (uint32_t)slots - 1;
 	configure(t, o);
-	t->skel->bss->wakeup_bytes = rb_bytes / 4;
+	t->skel->bss->wakeup_bytes = ring_bytes(rb_bytes, t->nrings) / 4;
+	t->skel->bss->path_wakeup_bytes = path_ring_bytes(rb_bytes) / 4;
 	ret = ior_bpf__load(t->skel);
 	if (ret)
 		say(err, errlen, "the kernel refused ior's BPF programs (%s); ior needs Linux 5.17 or "
@@ -463,6 +583,7 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 		return -ENOMEM;
 	}
 	t->stats_fd = -1;
+	t->epfd = -1;
 	t->sink = o->sink;
 	t->sink_ctx = o->sink_ctx;
 	t->wall_offset = (int64_t)(util_now_ns(CLOCK_REALTIME) - util_now_ns(CLOCK_MONOTONIC));
@@ -484,6 +605,16 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 		goto fail;
 	}
 	t->fast = !build || strcmp(build, "portable");
+	ret = libbpf_num_possible_cpus();
+	if (ret < 1) {
+		say(err, errlen, "cannot count this machine's CPUs: %s", strerror(ret ? -ret : EINVAL));
+		ret = ret ? ret : -EINVAL;
+		goto fail;
+	}
+	t->nrings = (unsigned)ret;
+	ret = make_rings(t, rb_bytes, err, errlen);
+	if (ret)
+		goto fail;
 	ret = load_object(t, o, t->fast, rb_bytes, agg_entries, slots, err, errlen);
 	if (ret && t->fast && !build) {
 		ior_bpf__destroy(t->skel);
@@ -492,16 +623,13 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 	}
 	if (ret)
 		goto fail;
+	ret = open_rings(t, rb_bytes, err, errlen);
+	if (ret)
+		goto fail;
 	ret = attach_in_order(t->skel);
 	if (ret) {
 		say(err, errlen, "cannot attach to the sys_enter/sys_exit tracepoints: %s",
 		    strerror(-ret));
-		goto fail;
-	}
-	ret = ringread_open(&t->rb, bpf_map__fd(t->skel->maps.rb),
-			    bpf_map__max_entries(t->skel->maps.rb));
-	if (ret) {
-		say(err, errlen, "cannot open the ring buffer: %s", strerror(-ret));
 		goto fail;
 	}
 	*out = t;
@@ -517,7 +645,16 @@ void tracer_free(struct tracer *t)
 		return;
 	if (t->stats_fd >= 0)
 		close(t->stats_fd);
-	ringread_close(&t->rb);
+	ringread_close(&t->path_rb);
+	for (unsigned i = 0; t->rings && i < t->nrings; i++)
+		ringread_close(&t->rings[i]);
+	for (unsigned i = 0; t->ring_fds && i < t->nrings; i++)
+		if (t->ring_fds[i] >= 0)
+			close(t->ring_fds[i]);
+	free(t->rings);
+	free(t->ring_fds);
+	if (t->epfd >= 0)
+		close(t->epfd);
 	ior_bpf__destroy(t->skel);
 	pathcache_free(t->paths);
 	pathcache_free(t->pinned);
@@ -535,7 +672,68 @@ int tracer_follow(struct tracer *t, pid_t pid)
 
 int tracer_fd(const struct tracer *t)
 {
-	return ringread_fd(&t->rb);
+	return t->epfd;
+}
+
+/* Reads every path record sent so far. */
+static void drain_paths(struct tracer *t)
+{
+	ringread_consume(&t->path_rb, 0, handle_record, t);
+}
+
+/*
+ * One pass over the rings: the event rings' positions, then every path
+ * record (an event in those positions names only paths sent before it),
+ * then the events merged by entry time up to the positions and below a
+ * horizon read first, which keeps each thread's calls in order across
+ * the CPUs' rings (ringread.h). A pass that left nothing below its
+ * horizon has handled every event that could name a path table the path
+ * cache retired before the previous such pass: those tables can go.
+ */
+static long consume_pass(struct tracer *t, unsigned max, bool *done)
+{
+	uint64_t horizon = t->stopped ? UINT64_MAX : util_now_ns(CLOCK_MONOTONIC);
+	uint64_t rotations;
+	long paths, n;
+
+	for (unsigned i = 0; i < t->nrings; i++)
+		ringread_snapshot(&t->rings[i]);
+	paths = ringread_consume(&t->path_rb, 0, handle_record, t);
+	if (paths < 0)
+		return paths;
+	rotations = pathcache_rotations(t->paths);
+	n = ringread_merge(t->rings, t->nrings, horizon, offsetof(struct ior_rec_event, ts), max,
+			   handle_record, t, done);
+	if (n < 0)
+		return n;
+	if (*done) {
+		if (t->release_set)
+			pathcache_release(t->paths, t->release_at);
+		t->release_at = rotations;
+		t->release_set = true;
+	}
+	return paths + n;
+}
+
+int tracer_consume_n(struct tracer *t, unsigned max)
+{
+	bool done = false;
+	long n = consume_pass(t, max, &done);
+
+	/* detached: programs still running finish their records within
+	 * microseconds; the last drain waits for them (10 ms at most) */
+	for (int tries = 0; t->stopped && !max && n >= 0 && !done && tries < 10; tries++) {
+		long more;
+
+		usleep(1000);
+		more = consume_pass(t, 0, &done);
+		n = more < 0 ? more : n + more;
+	}
+	if (t->sink_err)
+		return t->sink_err;
+	if (n < 0)
+		return (int)n;
+	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
 int tracer_consume(struct tracer *t)
@@ -543,20 +741,12 @@ int tracer_consume(struct tracer *t)
 	return tracer_consume_n(t, 0);
 }
 
-int tracer_consume_n(struct tracer *t, unsigned max)
-{
-	long n = ringread_consume(&t->rb, max, handle_record, t);
-
-	if (t->sink_err)
-		return t->sink_err;
-	return n > INT_MAX ? INT_MAX : (int)n;
-}
-
 void tracer_stop(struct tracer *t)
 {
 	/* the skeleton detaches in declaration order: entries stop first,
 	 * and exits still pair the calls in flight until ior_exit goes */
 	ior_bpf__detach(t->skel);
+	t->stopped = true;
 }
 
 /* The path an aggregated key's file id names, counting ids never received. */

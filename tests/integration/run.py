@@ -697,6 +697,49 @@ def test_pid_filter():
         s.remove()
 
 
+def test_migrating_thread_order():
+    """A thread that moves to the next CPU before each of its writes has its
+    calls recorded in the rings of alternating CPUs, while another thread
+    writes without pause: ior prints the moving thread's calls in its own
+    order (openat, the 3000 writes of 1, 2, ... 100, 1, ... bytes, close),
+    with rising times, and every write of the other thread."""
+    nwrites = 3000
+    s = Scratch("migrate")
+    try:
+        log = os.path.join(s.base, "migrate.log")
+        run = run_ior(["-plain", "--", workload("migrate"), s.dir, log, str(nwrites)], timeout=120)
+        run.check_ran(0)
+        run.check_lines()
+        run.check_summary()
+        with open(log) as f:
+            info = json.loads(f.read())
+        check(info["cpus"] >= 2, "the workload saw %d CPU(s): nothing migrates" % info["cpus"])
+        path = quote(os.path.join(s.dir, "m.txt").encode())
+        mine = [r for r in run.records if r["tid"] == info["tid"] and r["path"] == path]
+        got = [(r["sc"], r["ret"]) for r in mine]
+        want = ([("openat", info["fd"])] + [("write", 1 + i % 100) for i in range(nwrites)]
+                + [("close", 0)])
+        if got != want:
+            at = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w), min(len(got), len(want)))
+            check(False, "the moving thread's calls on m.txt, in output order, differ from its own "
+                  "order at call %d of %d (got %d calls):%s"
+                  % (at, len(want), len(got), "".join("\n    " + r["line"] for r in mine[max(0, at - 2):at + 3])))
+        back = [(a, b) for a, b in zip(mine, mine[1:]) if b["time_ns"] <= a["time_ns"]]
+        check(not back, "times go back in output order:\n    %s\n    %s"
+              % (back[0][0]["line"], back[0][1]["line"]) if back else "")
+        other = quote(os.path.join(s.dir, "o.txt").encode())
+        writes = [r for r in run.records if r["tid"] == info["other_tid"] and r["path"] == other
+                  and r["sc"] == "write"]
+        check(len(writes) == info["other_writes"] and all(r["ret"] == 1 for r in writes),
+              "the other thread made %d writes; %d write records on o.txt"
+              % (info["other_writes"], len(writes)))
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        s.remove()
+
+
 def test_in_flight_at_start():
     """A call in flight when tracing starts began outside the trace: a process
     blocked in read() on a FIFO before ior attaches, released after, shows
@@ -990,6 +1033,7 @@ TESTS += [("bad-flag:" + name, make_bad_flag_test(args)) for name, args in BAD_F
 TESTS += [("missing-command", test_missing_command), ("stdin-passthrough", test_stdin_passthrough),
           ("comm-filter", test_comm_filter), ("comm-escape", test_comm_escape),
           ("pid-filter", test_pid_filter), ("in-flight-at-start", test_in_flight_at_start),
+          ("migrating-thread-order", test_migrating_thread_order),
           ("threads", test_threads),
           ("threads-load", test_threads_load), ("iowork:run", make_iowork_run_test("plain"))]
 TESTS += [("iowork:" + sec, make_section_test(sec)) for sec in IOWORK_SECTIONS]

@@ -149,9 +149,39 @@ TEST(pathcache_rotation_keeps_previous_generation)
 		rotations += pathcache_put(pc, id, name, strlen(name));
 	}
 	CHECK_EQ_INT(rotations, 2);
+	CHECK_EQ_UINT(pathcache_rotations(pc), 2);
+	/* the second rotation retires the first generation: readable until
+	 * released (events in other rings may name it), then gone */
+	CHECK_EQ_STR(pathcache_get(pc, 1), "/f1");
+	pathcache_release(pc, 1);
+	CHECK_EQ_STR(pathcache_get(pc, 1), "/f1"); /* retired by rotation 2 */
+	pathcache_release(pc, 2);
 	CHECK(pathcache_get(pc, 1) == NULL);
+	CHECK(pathcache_get(pc, 4) == NULL);
 	CHECK_EQ_STR(pathcache_get(pc, 5), "/f5");
 	CHECK_EQ_STR(pathcache_get(pc, 9), "/f9");
+	CHECK_EQ_UINT(pathcache_count(pc), 5);
+	pathcache_free(pc);
+}
+
+TEST(pathcache_retired_tables_are_bounded)
+{
+	/* cap 4: retired tables keep at most 65536 entries (more than 4 x cap) */
+	struct pathcache *pc = pathcache_new(4);
+	char name[32];
+
+	CHECK(pc != NULL);
+	for (uint32_t id = 1; id <= 200000; id++) {
+		snprintf(name, sizeof(name), "/g%u", id);
+		CHECK(pathcache_put(pc, id, name, strlen(name)) >= 0);
+	}
+	/* never released: the newest 65536 retired entries stay, older go */
+	CHECK(pathcache_get(pc, 1) == NULL);
+	CHECK(pathcache_get(pc, 200000 - 8 - 65536 - 4) == NULL);
+	CHECK_EQ_STR(pathcache_get(pc, 200000 - 8 - 65536 + 4), "/g134460");
+	CHECK_EQ_STR(pathcache_get(pc, 200000), "/g200000");
+	pathcache_release(pc, pathcache_rotations(pc));
+	CHECK(pathcache_get(pc, 200000 - 8 - 65536 + 4) == NULL);
 	pathcache_free(pc);
 }
 

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <linux/bpf.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -194,4 +195,202 @@ TEST(ringread_position_written_per_release_step)
 		CHECK_EQ_UINT(s.cons_at[i], (i / 4) * 4096ul);
 	}
 	CHECK_EQ_UINT(fk.cons, 40 * 1024ul);
+}
+
+/* ---- several rings merged by key ------------------------------------------ */
+
+static struct fake fa, fb;
+
+/* A record of 24 bytes: type, id, the key at offset 8, then the key again. */
+static unsigned long put_keyed(struct fake *f, uint32_t id, uint64_t key, uint32_t bits)
+{
+	unsigned long at = f->prod;
+	uint32_t hdr[2] = { 24 | bits, 0 };
+	uint8_t rec[24];
+
+	memset(rec, 0, sizeof(rec));
+	memcpy(rec + 4, &id, sizeof(id));
+	memcpy(rec + 8, &key, sizeof(key));
+	memcpy(rec + 16, &key, sizeof(key));
+	for (size_t i = 0; i < sizeof(hdr); i++)
+		f->data[(at + i) & (RING - 1)] = ((uint8_t *)hdr)[i];
+	for (size_t i = 0; i < sizeof(rec); i++)
+		f->data[(at + BPF_RINGBUF_HDR_SZ + i) & (RING - 1)] = rec[i];
+	memcpy(f->data + RING, f->data, RING);
+	f->prod += 32;
+	return at;
+}
+
+struct order {
+	unsigned n;
+	uint32_t ids[64];
+	int refuse_id; /* refuse the record with this id; 0: none */
+};
+
+static int take_id(void *ctx, void *data, size_t size)
+{
+	struct order *o = ctx;
+	uint32_t id;
+
+	if (size != 24 || o->n >= 64)
+		return -E2BIG;
+	memcpy(&id, (uint8_t *)data + 4, sizeof(id));
+	o->ids[o->n++] = id;
+	return (int)id == o->refuse_id ? -EPIPE : 0;
+}
+
+/* The ids handed over so far, as "1 2 3". */
+static const char *ids(const struct order *o)
+{
+	static char buf[512];
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < o->n && at < sizeof(buf) - 12; i++)
+		at += (size_t)snprintf(buf + at, sizeof(buf) - at, i ? " %u" : "%u", o->ids[i]);
+	return buf;
+}
+
+static void two_rings(struct ringread r[2], struct order *o)
+{
+	memset(&fa, 0, sizeof(fa));
+	memset(&fb, 0, sizeof(fb));
+	ringread_init_mem(&r[0], &fa.cons, &fa.prod, fa.data, RING);
+	ringread_init_mem(&r[1], &fb.cons, &fb.prod, fb.data, RING);
+	memset(o, 0, sizeof(*o));
+}
+
+static long merge(struct ringread r[2], uint64_t horizon, unsigned long max, struct order *o,
+		  bool *done)
+{
+	ringread_snapshot(&r[0]);
+	ringread_snapshot(&r[1]);
+	return ringread_merge(r, 2, horizon, 8, max, take_id, o, done);
+}
+
+TEST(ringread_merge_orders_by_key_below_the_horizon)
+{
+	struct ringread r[2];
+	struct order o;
+	bool done = false;
+
+	two_rings(r, &o);
+	/* a thread moving between the rings' CPUs: ids 1..7 in key order */
+	put_keyed(&fa, 1, 100, 0);
+	put_keyed(&fa, 4, 400, 0);
+	put_keyed(&fa, 5, 500, 0);
+	put_keyed(&fa, 7, 900, 0);
+	put_keyed(&fb, 2, 200, 0);
+	put_keyed(&fb, 99, 250, BPF_RINGBUF_DISCARD_BIT);
+	put_keyed(&fb, 3, 300, 0);
+	put_keyed(&fb, 6, 800, 0);
+	/* keys of 500 and more wait for a later horizon */
+	CHECK_EQ_INT(merge(r, 500, 0, &o, &done), 4);
+	CHECK(done);
+	CHECK_EQ_STR(ids(&o), "1 2 3 4");
+	CHECK_EQ_UINT(fa.cons, 64);
+	CHECK_EQ_UINT(fb.cons, 96); /* the discarded record is passed */
+	CHECK_EQ_INT(merge(r, 10000, 0, &o, &done), 3);
+	CHECK(done);
+	CHECK_EQ_STR(ids(&o), "1 2 3 4 5 6 7");
+	CHECK_EQ_UINT(fa.cons, 128);
+	CHECK_EQ_UINT(fb.cons, 128);
+	CHECK_EQ_INT(merge(r, 10000, 0, &o, &done), 0);
+	CHECK(done);
+}
+
+TEST(ringread_merge_stops_at_the_snapshot)
+{
+	struct ringread r[2];
+	struct order o;
+	bool done = false;
+
+	two_rings(r, &o);
+	put_keyed(&fa, 1, 10, 0);
+	put_keyed(&fb, 2, 20, 0);
+	ringread_snapshot(&r[0]);
+	ringread_snapshot(&r[1]);
+	/* committed after the snapshot: not handed over, whatever its key */
+	put_keyed(&fa, 3, 5, 0);
+	CHECK_EQ_INT(ringread_merge(r, 2, 1000, 8, 0, take_id, &o, &done), 2);
+	CHECK(done);
+	CHECK_EQ_STR(ids(&o), "1 2");
+	CHECK_EQ_INT(merge(r, 1000, 0, &o, &done), 1);
+	CHECK_EQ_STR(ids(&o), "1 2 3");
+}
+
+TEST(ringread_merge_waits_for_a_record_being_written)
+{
+	struct ringread r[2];
+	struct order o;
+	bool done = true;
+	unsigned long busy_a, busy_b;
+
+	two_rings(r, &o);
+	busy_a = put_keyed(&fa, 2, 20, BPF_RINGBUF_BUSY_BIT);
+	put_keyed(&fb, 1, 10, 0);
+	/* the key at ring a's head is unknown: nothing goes */
+	CHECK_EQ_INT(merge(r, 1000, 0, &o, &done), 0);
+	CHECK(!done);
+	set_hdr(&fa, busy_a, 24);
+	put_keyed(&fa, 4, 40, 0);
+	busy_b = put_keyed(&fb, 3, 30, BPF_RINGBUF_BUSY_BIT);
+	put_keyed(&fb, 5, 50, 0);
+	/* 1 goes; then ring b's head is being written, and 2 waits too: a
+	 * committed record behind it could come before 2 in 2's thread */
+	CHECK_EQ_INT(merge(r, 1000, 0, &o, &done), 1);
+	CHECK(!done);
+	CHECK_EQ_STR(ids(&o), "1");
+	set_hdr(&fb, busy_b, 24);
+	CHECK_EQ_INT(merge(r, 1000, 0, &o, &done), 4);
+	CHECK(done);
+	CHECK_EQ_STR(ids(&o), "1 2 3 4 5");
+}
+
+TEST(ringread_merge_max_and_refusal)
+{
+	struct ringread r[2];
+	struct order o;
+	bool done = true;
+
+	two_rings(r, &o);
+	for (uint32_t i = 1; i <= 8; i++)
+		put_keyed(i % 2 ? &fa : &fb, i, 10 * i, 0);
+	CHECK_EQ_INT(merge(r, 1000, 3, &o, &done), 3);
+	CHECK(!done);
+	CHECK_EQ_STR(ids(&o), "1 2 3");
+	o.refuse_id = 5;
+	CHECK_EQ_INT(merge(r, 1000, 0, &o, &done), -EPIPE);
+	CHECK(!done);
+	CHECK_EQ_STR(ids(&o), "1 2 3 4 5");
+	CHECK_EQ_UINT(fa.cons, 96); /* the refused record is consumed */
+	CHECK_EQ_INT(merge(r, 1000, 0, &o, &done), 3);
+	CHECK(done);
+	CHECK_EQ_STR(ids(&o), "1 2 3 4 5 6 7 8");
+}
+
+TEST(ringread_merge_many_rings)
+{
+	static struct fake f[20];
+	struct ringread r[20];
+	struct order o;
+	bool done = false;
+
+	memset(&o, 0, sizeof(o));
+	/* 20 rings (past the merge's stack heap), keys dealt out of order */
+	for (unsigned i = 0; i < 20; i++) {
+		memset(&f[i], 0, sizeof(f[i]));
+		ringread_init_mem(&r[i], &f[i].cons, &f[i].prod, f[i].data, RING);
+	}
+	for (uint32_t k = 1; k <= 60; k++) {
+		unsigned ring = (k * 7) % 20;
+
+		put_keyed(&f[ring], k, k, 0);
+	}
+	for (unsigned i = 0; i < 20; i++)
+		ringread_snapshot(&r[i]);
+	CHECK_EQ_INT(ringread_merge(r, 20, 61, 8, 0, take_id, &o, &done), 60);
+	CHECK(done);
+	for (uint32_t k = 1; k <= 60; k++)
+		CHECK_EQ_UINT(o.ids[k - 1], k);
 }
