@@ -140,15 +140,18 @@ exited() {
 }
 
 # stop_pid PID [SIGNAL]: signal a background child, give it 10 s to exit,
-# then kill it; reap it either way. Returns the child's exit status.
+# then kill it; reap it either way. Returns the child's exit status. (No
+# watchdog subshell: a subshell killed in its sleep ran this script's EXIT
+# trap, whose cleanup is not its to do.)
 stop_pid() {
-	local pid=$1 sig=${2:-INT} watchdog rc=0
+	local pid=$1 sig=${2:-INT} i rc=0
 	kill "-$sig" "$pid" 2>/dev/null || true
-	(sleep 10; kill -KILL "$pid" 2>/dev/null) &
-	watchdog=$!
+	for ((i = 0; i < 200; i++)); do
+		exited "$pid" && break
+		sleep 0.05
+	done
+	exited "$pid" || kill -KILL "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || rc=$?
-	kill "$watchdog" 2>/dev/null || true
-	wait "$watchdog" 2>/dev/null || true
 	forget_pid "$pid"
 	return "$rc"
 }
