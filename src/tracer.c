@@ -447,6 +447,30 @@ static int watch_fd(struct tracer *t, int fd)
 }
 
 /*
+ * Puts every CPU's ring in the outer map. Each update of a map of maps
+ * waits for an RCU grace period (5-15 ms): one batch waits once, where
+ * one update per CPU would add seconds to the start on a big machine.
+ */
+static int fill_rings(struct tracer *t, int outer)
+{
+	uint32_t *keys = malloc(t->nrings * sizeof(*keys)), count = t->nrings;
+	int ret = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	for (unsigned i = 0; i < t->nrings; i++)
+		keys[i] = i;
+	if (bpf_map_update_batch(outer, keys, t->ring_fds, &count, NULL)) {
+		/* a kernel without batch updates for this map type */
+		for (unsigned i = 0; !ret && i < t->nrings; i++)
+			if (bpf_map_update_elem(outer, &keys[i], &t->ring_fds[i], BPF_ANY))
+				ret = -errno;
+	}
+	free(keys);
+	return ret;
+}
+
+/*
  * After loading, before attaching: every CPU's ring put in the `rings`
  * array (a CPU without its ring would count every record as a drop), and
  * a reader of each ring and of the path ring, all in one epoll set.
@@ -464,11 +488,9 @@ static int open_rings(struct tracer *t, uint32_t rb_bytes, char *err, size_t err
 			    path_ring_bytes(rb_bytes));
 	if (!ret)
 		ret = watch_fd(t, bpf_map__fd(t->skel->maps.path_rb));
+	if (!ret)
+		ret = fill_rings(t, outer);
 	for (unsigned i = 0; !ret && i < t->nrings; i++) {
-		if (bpf_map_update_elem(outer, &i, &t->ring_fds[i], BPF_ANY)) {
-			ret = -errno;
-			break;
-		}
 		ret = ringread_open(&t->rings[i], t->ring_fds[i], ring_bytes(rb_bytes, t->nrings));
 		if (!ret)
 			ret = watch_fd(t, t->ring_fds[i]);
