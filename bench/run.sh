@@ -46,8 +46,9 @@
 #             (that event's own timestamp, which ior prints)
 #   memory    ior's peak RSS under `-flamegraph -- storm` at each BENCH_MEM_N, and of
 #             the live dashboard (in a detached tmux) while a storm runs. ior's RSS
-#             includes its BPF maps' mappings, where the ring buffer's data pages are
-#             mapped twice (2 x -ringbuf); that share is measured and printed too.
+#             includes its BPF maps' mappings, where the ring buffers' data pages are
+#             mapped twice (2 x (-ringbuf + the path ring)); that share is measured and
+#             printed too.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -644,7 +645,7 @@ memory_flame() {
 		[ -n "$FLAME_MAPS_KB" ] && [ "$FLAME_MAPS_KB" -gt 0 ] && maps=$(kb_to_mib "$FLAME_MAPS_KB")
 	done
 	echo "memory: ior -flamegraph -- storm, peak RSS: $line" \
-		"(of which BPF maps, the ring buffer's data pages mapped twice: ${maps:-?} MiB)"
+		"(of which BPF maps, the ring buffers' data pages mapped twice: ${maps:-?} MiB)"
 }
 memory_flame
 
@@ -667,7 +668,7 @@ memory_dashboard() {
 		return
 	fi
 	echo "memory: dashboard (default -stream-cap), system-wide, ${DASH_SECONDS} s of storm${events}: peak RSS $(kb_to_mib "$DASH_HWM") MiB" \
-		"(of which BPF maps, the ring buffer's data pages mapped twice: $(kb_to_mib "$DASH_MAPS") MiB)"
+		"(of which BPF maps, the ring buffers' data pages mapped twice: $(kb_to_mib "$DASH_MAPS") MiB)"
 }
 memory_dashboard
 exit 0
