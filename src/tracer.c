@@ -437,10 +437,16 @@ static int make_rings(struct tracer *t, uint32_t rb_bytes, char *err, size_t err
 	return 0;
 }
 
-/* Adds fd to the tracer's epoll set. */
+/*
+ * Adds a ring's fd to the tracer's epoll set, edge-triggered: the set
+ * becomes readable when a ring's producer wakes the reader (a quarter
+ * full), not whenever a ring holds data, which under a steady stream of
+ * events is always; each pass clears it (clear_wakeups), so between
+ * wake-ups the reader drains on its timer in large passes.
+ */
 static int watch_fd(struct tracer *t, int fd)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
 
 	ev.data.fd = fd;
 	return epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
@@ -737,10 +743,22 @@ static long consume_pass(struct tracer *t, unsigned max, bool *done)
 	return paths + n;
 }
 
+/* Takes the wake-ups delivered so far off the epoll set (see watch_fd). */
+static void clear_wakeups(struct tracer *t)
+{
+	struct epoll_event evs[16];
+
+	while (epoll_wait(t->epfd, evs, 16, 0) == 16)
+		;
+}
+
 int tracer_consume_n(struct tracer *t, unsigned max)
 {
 	bool done = false;
-	long n = consume_pass(t, max, &done);
+	long n;
+
+	clear_wakeups(t);
+	n = consume_pass(t, max, &done);
 
 	/* detached: programs still running finish their records within
 	 * microseconds; the last drain waits for them (10 ms at most) */

@@ -639,6 +639,11 @@ static int pump(struct tui *ui, bool *changed)
 			return 0;
 		}
 		*changed = true;
+		/* a live source that gave less than asked has caught up: what
+		 * comes next waits for the next wake-up or timer tick, in one
+		 * pass, rather than a pass per handful of events */
+		if (src->kind == TUI_SOURCE_LIVE && n < PUMP_CHUNK)
+			return 0;
 	} while (mono_ns() - start < PUMP_SLICE_NS);
 	return 1;
 }
