@@ -776,9 +776,30 @@ int tracer_consume_n(struct tracer *t, unsigned max)
 	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
+/*
+ * A pass reads what the rings held when it began; a pass that found this
+ * many records or more was behind, and another follows at once (the
+ * rings only wake the reader again at a quarter full, so sleeping until
+ * then would let them fill). Passes stop after DRAIN_SLICE_NS so that
+ * the caller's loop still answers signals and flushes its sink.
+ */
+#define DRAIN_BUSY 1024
+#define DRAIN_SLICE_NS (50ull * 1000000)
+
 int tracer_consume(struct tracer *t)
 {
-	return tracer_consume_n(t, 0);
+	uint64_t start = util_now_ns(CLOCK_MONOTONIC);
+	long total = 0;
+	int n;
+
+	do {
+		n = tracer_consume_n(t, 0);
+		if (n < 0)
+			return n;
+		total += n;
+	} while (!t->stopped && n >= DRAIN_BUSY &&
+		 util_now_ns(CLOCK_MONOTONIC) - start < DRAIN_SLICE_NS);
+	return total > INT_MAX ? INT_MAX : (int)total;
 }
 
 void tracer_stop(struct tracer *t)
