@@ -32,7 +32,6 @@ int ringread_open(struct ringread *r, int fd, size_t size)
 	size_t prod_len;
 
 	memset(r, 0, sizeof(*r));
-	r->fd = -1;
 	if (page <= 0 || !size || (size & (size - 1)) || size % (size_t)page)
 		return -EINVAL;
 	prod_len = (size_t)page + 2 * size;
@@ -56,7 +55,6 @@ int ringread_open(struct ringread *r, int fd, size_t size)
 	r->mask = size - 1;
 	r->release = release_step(size);
 	r->cons = r->released = r->limit = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE);
-	r->fd = fd;
 	return 0;
 }
 
@@ -64,7 +62,6 @@ void ringread_init_mem(struct ringread *r, unsigned long *consumer_pos,
 		       const unsigned long *producer_pos, void *data, size_t size)
 {
 	memset(r, 0, sizeof(*r));
-	r->fd = -1;
 	r->consumer_pos = consumer_pos;
 	r->producer_pos = producer_pos;
 	r->data = data;
@@ -80,12 +77,6 @@ void ringread_close(struct ringread *r)
 	if (r->cons_map)
 		munmap(r->cons_map, r->page);
 	memset(r, 0, sizeof(*r));
-	r->fd = -1;
-}
-
-int ringread_fd(const struct ringread *r)
-{
-	return r->fd;
 }
 
 /* Bounded wait for a record being written at a ring's head (the window

@@ -35,7 +35,6 @@ struct ringread {
 	void *prod_map;
 	size_t prod_len;
 	size_t page;
-	int fd;
 };
 
 /*
@@ -53,9 +52,6 @@ void ringread_init_mem(struct ringread *r, unsigned long *consumer_pos,
 
 /* Unmaps what ringread_open mapped; safe on a zeroed or closed reader. */
 void ringread_close(struct ringread *r);
-
-/* The fd to poll for data (the map's own fd). */
-int ringread_fd(const struct ringread *r);
 
 /*
  * Hands committed records to fn, at most max of them (0: no limit),
