@@ -45,8 +45,7 @@ struct tracer {
 	unsigned nrings;
 	int epfd;                /* every ring's map fd: tracer_fd */
 	bool stopped;            /* detached: no horizon for the merge */
-	bool release_set;
-	uint64_t release_at;     /* path cache rotations that a complete merge follows */
+	uint64_t release_at;     /* path cache rotations a complete pass followed (0: none) */
 	struct pathcache *paths;
 	/* kernel aggregation: paths of file ids its keys name, kept when the
 	 * path cache rotates them out (NULL when the kernel does not aggregate) */
@@ -164,8 +163,6 @@ static const char *event_path(struct tracer *t, char *buf, uint32_t file_id, con
 	return buf;
 }
 
-static void drain_paths(struct tracer *t);
-
 static int handle_event(struct tracer *t, const struct ior_rec_event *r, size_t size)
 {
 	const char *tail = (const char *)(r + 1);
@@ -194,21 +191,10 @@ static int handle_event(struct tracer *t, const struct ior_rec_event *r, size_t 
 	ev.sc = idx;
 	memcpy(ev.comm, r->comm, IOR_COMM_LEN);
 	ev.comm[IOR_COMM_LEN] = '\0';
-	/* paths are read before the events that name them; one sent after
-	 * this event was made (a path ring behind the event rings) is read now */
-	if ((r->file_id2 && !pathcache_get(t->paths, r->file_id2)) ||
-	    (r->base_id && !pathcache_get(t->paths, r->base_id)) ||
-	    (r->base_id2 && !pathcache_get(t->paths, r->base_id2)))
-		drain_paths(t);
+	/* every path this event names was read before it (consume_pass) */
 	ev.path = NULL;
-	if (r->file_id) {
+	if (r->file_id)
 		ev.path = pathcache_get_key(t->paths, r->file_id, &ev.path_len, &ev.path_hash);
-		if (!ev.path) {
-			drain_paths(t);
-			ev.path = pathcache_get_key(t->paths, r->file_id, &ev.path_len,
-						    &ev.path_hash);
-		}
-	}
 	if (!ev.path) {
 		ev.path = event_path(t, t->path1, r->file_id, tail, r->str1_len, r->base_id,
 				     false, r->evflags & IOR_EV_STR1_TRUNC);
@@ -703,12 +689,6 @@ int tracer_fd(const struct tracer *t)
 	return t->epfd;
 }
 
-/* Reads every path record sent so far. */
-static void drain_paths(struct tracer *t)
-{
-	ringread_consume(&t->path_rb, 0, handle_record, t);
-}
-
 /*
  * One pass over the rings: the event rings' positions, then every path
  * record (an event in those positions names only paths sent before it),
@@ -735,10 +715,8 @@ static long consume_pass(struct tracer *t, unsigned max, bool *done)
 	if (n < 0)
 		return n;
 	if (*done) {
-		if (t->release_set)
-			pathcache_release(t->paths, t->release_at);
+		pathcache_release(t->paths, t->release_at);
 		t->release_at = rotations;
-		t->release_set = true;
 	}
 	return paths + n;
 }
