@@ -124,7 +124,8 @@ struct dict_entry {
  * skipping the escape scan, the hash and the probe. Only values stored
  * unescaped are memoised; an entry is empty when index is UINT32_MAX.
  */
-#define MEMO_SLOTS 64
+#define MEMO_BITS 6
+#define MEMO_SLOTS (1u << MEMO_BITS)
 
 struct memo {
 	uint64_t key;
@@ -178,6 +179,7 @@ struct parquet_writer {
 	int fd;
 	int err;                  /* first error, sticky */
 	uint64_t rows;            /* accepted by add */
+	uint64_t memo_misses;     /* memoised values that went to the dictionary */
 	uint64_t data_end;        /* end of the sealed row groups on disk */
 	uint64_t file_size;
 	struct bytebuf out;       /* sealed row groups not yet written */
@@ -368,7 +370,7 @@ static int dict_give_up(struct strcol *s, uint32_t nvals)
 
 static void memo_clear(struct strcol *s)
 {
-	for (int i = 0; i < MEMO_SLOTS; i++)
+	for (unsigned i = 0; i < MEMO_SLOTS; i++)
 		s->memo[i].index = UINT32_MAX;
 }
 
@@ -480,6 +482,19 @@ static void put_index(struct parquet_writer *w, enum column_id c, uint32_t index
 }
 
 /*
+ * The memo slot of (key, key2): both keys multiplied into the high bits the
+ * slot is taken from, so small keys (syscall numbers) and words that differ
+ * only in their low bytes (task names) spread over the slots.
+ */
+static unsigned memo_slot(uint64_t key, uint64_t key2)
+{
+	uint64_t h = (key ^ (key >> 31)) * 0x9e3779b97f4a7c15ull ^ key2 * 0xc2b2ae3d27d4eb4full;
+
+	h ^= h >> 29;
+	return (unsigned)((h * 0xbf58476d1ce4e5b9ull) >> (64 - MEMO_BITS));
+}
+
+/*
  * Appends p[0..len) to column c through the column's memo under (key,
  * key2). exact: the keys alone identify the bytes; otherwise they are
  * compared with the entry's (a hash names its bytes only almost surely).
@@ -488,7 +503,7 @@ static void put_memo(struct parquet_writer *w, enum column_id c, const char *p, 
 		     uint64_t key, uint64_t key2, bool exact, const uint64_t *hash)
 {
 	struct strcol *s = &w->col[c].s;
-	struct memo *m = &s->memo[(key ^ (key >> 29) ^ key2 * 0x9e3779b97f4a7c15ull) >> 58];
+	struct memo *m = &s->memo[memo_slot(key, key2)];
 	uint32_t index;
 
 	if (!s->plain && m->index != UINT32_MAX && m->key == key && m->key2 == key2 &&
@@ -497,6 +512,7 @@ static void put_memo(struct parquet_writer *w, enum column_id c, const char *p, 
 		put_index(w, c, m->index);
 		return;
 	}
+	w->memo_misses++;
 	index = put_str(w, c, p, len, hash);
 	if (index != UINT32_MAX && !s->plain)
 		*m = (struct memo){ key, key2, (uint32_t)len, index };
@@ -1216,6 +1232,11 @@ int parquet_writer_close(struct parquet_writer *w)
 	err = w->err;
 	writer_free(w);
 	return err;
+}
+
+uint64_t parquet_writer_memo_misses(const struct parquet_writer *w)
+{
+	return w ? w->memo_misses : 0;
 }
 
 uint64_t parquet_writer_rows(const struct parquet_writer *w)

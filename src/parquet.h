@@ -89,6 +89,13 @@ int parquet_writer_close(struct parquet_writer *w);
 uint64_t parquet_writer_rows(const struct parquet_writer *w);
 
 /*
+ * Values of the memoised string columns (comm, syscall, path) that missed
+ * their column's memo and went to the dictionary, so far (0 for NULL): once
+ * per distinct value and row group when the memo works.
+ */
+uint64_t parquet_writer_memo_misses(const struct parquet_writer *w);
+
+/*
  * The string mapping of the file's STRING columns (comm, path, path2; the
  * syscall names are ASCII): bytes that form valid UTF-8 are kept as they are,
  * except a backslash, written as two backslashes; each byte that is not part

@@ -24,6 +24,7 @@
 #include "pqenc.h"
 #include "syscalls.h"
 #include "thrift.h"
+#include "util.h"
 
 #define CHECK_BYTES(buf, ...)                                                 \
 	do {                                                                  \
@@ -627,6 +628,39 @@ static struct ior_event row(uint64_t i)
 	ev.path = "/tmp/file";
 	ev.ret = ev.bytes = 1;
 	return ev;
+}
+
+/*
+ * The memos take each distinct comm, syscall and known path to the
+ * dictionary once per row group: alternating syscalls (small numbers),
+ * task names differing in one low byte and two paths never evict each
+ * other, and a new row group starts with empty memos.
+ */
+TEST(parquet_writer_memos_hit_alternating_values)
+{
+	static const char *const comms[] = { "storm", "storn", "worker-1" };
+	static const char *const paths[] = { "/data/a", "/data/b" };
+	const uint64_t n = PARQUET_ROWS_PER_GROUP + 1000;
+	const char *path = tmp_path("memo.parquet");
+	struct parquet_writer *w = NULL;
+
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	for (uint64_t i = 0; i < n; i++) {
+		struct ior_event ev = row(i);
+
+		strcpy(ev.comm, comms[i % 3]);
+		ev.path = paths[i / 2 % 2];
+		ev.path_len = (uint32_t)strlen(ev.path);
+		ev.path_hash = util_hash(ev.path, ev.path_len);
+		ev.path_known = true;
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+		if (i == PARQUET_ROWS_PER_GROUP - 1)
+			CHECK_EQ_UINT(parquet_writer_memo_misses(w), 3 + 2 + 2);
+	}
+	CHECK_EQ_UINT(parquet_writer_memo_misses(w), 2 * (3 + 2 + 2));
+	CHECK_EQ_UINT(parquet_writer_rows(w), n);
+	CHECK_EQ_INT(parquet_writer_close(w), 0);
+	unlink(path);
 }
 
 TEST(parquet_writer_round_trip)
