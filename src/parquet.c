@@ -498,9 +498,11 @@ static unsigned memo_slot(uint64_t key, uint64_t key2)
  * Appends p[0..len) to column c through the column's memo under (key,
  * key2). exact: the keys alone identify the bytes; otherwise they are
  * compared with the entry's (a hash names its bytes only almost surely).
+ * Inlined: each call site's constant column and exact fold the checks away.
  */
-static void put_memo(struct parquet_writer *w, enum column_id c, const char *p, size_t len,
-		     uint64_t key, uint64_t key2, bool exact, const uint64_t *hash)
+static inline __attribute__((always_inline)) void
+put_memo(struct parquet_writer *w, enum column_id c, const char *p, size_t len, uint64_t key,
+	 uint64_t key2, bool exact, const uint64_t *hash)
 {
 	struct strcol *s = &w->col[c].s;
 	struct memo *m = &s->memo[memo_slot(key, key2)];

@@ -91,36 +91,32 @@ void pqenc_rle(struct bytebuf *out, const uint32_t *v, size_t n, unsigned w)
 }
 
 /*
- * One block of nd (1..128) deltas, already wrapped to width bits. The
- * minimum is taken as a signed number of that width; subtracting it (with
- * wrap-around) leaves every delta a non-negative number below 2^width.
+ * One block of nd (1..128) deltas, already wrapped to width bits, whose
+ * minimum as a signed number of that width is min. Subtracting min (with
+ * wrap-around) leaves every delta a non-negative number below 2^width; a
+ * miniblock's width is that of the OR of its values, found in the same pass.
+ * Unused values of the last miniblock that holds deltas are zero.
  */
-static void delta_block(struct bytebuf *out, uint64_t *d, size_t nd, unsigned width)
+static void delta_block(struct bytebuf *out, uint64_t *d, size_t nd, unsigned width, int64_t min)
 {
 	uint64_t mask = width == 64 ? ~0ull : (1ull << width) - 1;
-	int64_t min = INT64_MAX;
 	uint8_t widths[PQENC_DELTA_MINIBLOCKS] = { 0 };
+	size_t nmini = (nd + MINIBLOCK - 1) / MINIBLOCK;
 
-	for (size_t i = 0; i < nd; i++) {
-		int64_t s = width == 64 ? (int64_t)d[i] : (int64_t)(int32_t)(uint32_t)d[i];
-
-		if (s < min)
-			min = s;
-	}
-	for (size_t i = 0; i < nd; i++)
-		d[i] = (d[i] - (uint64_t)min) & mask;
-	for (size_t i = nd; i < PQENC_DELTA_BLOCK; i++)
-		d[i] = 0;
-	bytebuf_uleb(out, bytebuf_zigzag(min));
-	for (size_t m = 0; m * MINIBLOCK < nd; m++) {
+	for (size_t i = nd; i < nmini * MINIBLOCK; i++)
+		d[i] = (uint64_t)min;
+	for (size_t m = 0; m < nmini; m++) {
 		uint64_t any = 0;
 
-		for (size_t i = m * MINIBLOCK; i < (m + 1) * MINIBLOCK; i++)
+		for (size_t i = m * MINIBLOCK; i < (m + 1) * MINIBLOCK; i++) {
+			d[i] = (d[i] - (uint64_t)min) & mask;
 			any |= d[i];
+		}
 		widths[m] = (uint8_t)pqenc_bit_width(any);
 	}
+	bytebuf_uleb(out, bytebuf_zigzag(min));
 	bytebuf_put(out, widths, sizeof(widths));
-	for (size_t m = 0; m * MINIBLOCK < nd; m++) {
+	for (size_t m = 0; m < nmini; m++) {
 		size_t bytes = (size_t)MINIBLOCK * widths[m] / 8;
 
 		if (!bytebuf_room(out, bytes))
@@ -138,32 +134,48 @@ static void delta_header(struct bytebuf *out, size_t n, int64_t first)
 	bytebuf_uleb(out, bytebuf_zigzag(first));
 }
 
-void pqenc_delta_i64(struct bytebuf *out, const int64_t *v, size_t n)
+/*
+ * DELTA_BINARY_PACKED of n values of width bits (64: v is int64_t[], 32:
+ * int32_t[]). Inlined into each caller, where width is a constant.
+ */
+static inline __attribute__((always_inline)) void delta_encode(struct bytebuf *out,
+								const void *v, size_t n,
+								unsigned width)
 {
+	const int64_t *v64 = v;
+	const int32_t *v32 = v;
 	uint64_t d[PQENC_DELTA_BLOCK];
 
-	delta_header(out, n, n ? v[0] : 0);
+	delta_header(out, n, n ? (width == 64 ? v64[0] : v32[0]) : 0);
 	for (size_t i = 1; i < n;) {
 		size_t nd = n - i < PQENC_DELTA_BLOCK ? n - i : PQENC_DELTA_BLOCK;
+		int64_t min = INT64_MAX;
 
-		for (size_t k = 0; k < nd; k++)
-			d[k] = (uint64_t)v[i + k] - (uint64_t)v[i + k - 1];
-		delta_block(out, d, nd, 64);
+		for (size_t k = 0; k < nd; k++) {
+			uint64_t x;
+			int64_t sx;
+
+			if (width == 64) {
+				x = (uint64_t)v64[i + k] - (uint64_t)v64[i + k - 1];
+				sx = (int64_t)x;
+			} else {
+				x = (uint32_t)v32[i + k] - (uint32_t)v32[i + k - 1];
+				sx = (int32_t)(uint32_t)x;
+			}
+			d[k] = x;
+			min = sx < min ? sx : min;
+		}
+		delta_block(out, d, nd, width, min);
 		i += nd;
 	}
 }
 
+void pqenc_delta_i64(struct bytebuf *out, const int64_t *v, size_t n)
+{
+	delta_encode(out, v, n, 64);
+}
+
 void pqenc_delta_i32(struct bytebuf *out, const int32_t *v, size_t n)
 {
-	uint64_t d[PQENC_DELTA_BLOCK];
-
-	delta_header(out, n, n ? v[0] : 0);
-	for (size_t i = 1; i < n;) {
-		size_t nd = n - i < PQENC_DELTA_BLOCK ? n - i : PQENC_DELTA_BLOCK;
-
-		for (size_t k = 0; k < nd; k++)
-			d[k] = (uint32_t)((uint32_t)v[i + k] - (uint32_t)v[i + k - 1]);
-		delta_block(out, d, nd, 32);
-		i += nd;
-	}
+	delta_encode(out, v, n, 32);
 }
