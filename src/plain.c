@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Formatting of -plain lines and the sink that writes them. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,21 +13,29 @@
 
 /*
  * A line is built with these appenders rather than snprintf: -plain must
- * keep up with a million syscalls a second. Each checks the room left and
- * leaves pos at cap (a cut line) rather than overflow.
+ * keep up with a million syscalls a second. Each checks the room left (cap
+ * bytes of text; the buffer holds two more, for the newline and the NUL):
+ * what does not fit cuts the line, which then ends with what came before,
+ * never with part of a number or of an escape.
  */
 struct line {
 	char *buf;
 	size_t cap;
 	size_t pos;
+	bool cut;
 };
+
+static bool no_room(struct line *l, size_t n)
+{
+	if (!l->cut && l->pos + n > l->cap)
+		l->cut = true;
+	return l->cut;
+}
 
 static void put_mem(struct line *l, const char *s, size_t n)
 {
-	if (l->pos + n >= l->cap) {
-		l->pos = l->cap;
+	if (no_room(l, n))
 		return;
-	}
 	memcpy(l->buf + l->pos, s, n);
 	l->pos += n;
 }
@@ -36,40 +45,61 @@ static void put_str(struct line *l, const char *s)
 	put_mem(l, s, strlen(s));
 }
 
+/* A string literal, its length known at compile time. */
+#define put_lit(l, s) put_mem(l, s, sizeof(s) - 1)
+
 /* "00" to "99" */
 static const char two_digits[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/*
- * Digits are written straight into the line, last first, once their count
- * is known: building them in a scratch array and copying it made the copy
- * wait on a dozen one-byte stores (a failed store-to-load forward).
- */
-static void put_u64(struct line *l, uint64_t v, unsigned min_digits)
-{
-	static const uint64_t pow10[20] = {
-		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
-		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
-		1000000000000ull, 10000000000000ull, 100000000000000ull,
-		1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
-		1000000000000000000ull, 10000000000000000000ull,
-	};
-	unsigned n = 1;
-	char *p;
+/* 10^i */
+static const uint64_t ten_to[20] = {
+	1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+	100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+	1000000000000ull, 10000000000000ull, 100000000000000ull,
+	1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+	1000000000000000000ull, 10000000000000000000ull,
+};
 
-	while (n < 20 && v >= pow10[n])
-		n++;
-	if (n < min_digits)
-		n = min_digits;
-	if (l->pos + n >= l->cap) {
-		l->pos = l->cap;
-		return;
-	}
-	p = l->buf + l->pos + n;
-	l->pos += n;
-	/* two digits per division: the divisions form one dependent chain */
+/* Decimal digits of v (0 for 0), without a loop: log10 from the bit width
+ * (1233 / 4096 is just above log10(2)), corrected by one comparison. */
+static unsigned digits_of(uint64_t v)
+{
+	unsigned t = (unsigned)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+
+	return t + 1 - (v < ten_to[t]);
+}
+
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "digits are assembled little-endian");
+
+/* The two digits of v (< 100) as two bytes, the first in the low byte. */
+static uint64_t pair(unsigned v)
+{
+	uint16_t w;
+
+	memcpy(&w, two_digits + 2 * v, 2);
+	return w;
+}
+
+/*
+ * The last n (1..8) of the eight zero-padded digits of v (< 10^8), in the
+ * low n bytes of a word: two independent halves, each split in two, and no
+ * branch on the number's length.
+ */
+static uint64_t digits8(uint32_t v, unsigned n)
+{
+	uint32_t hi = v / 10000, lo = v % 10000;
+	uint64_t w = pair(hi / 100) | pair(hi % 100) << 16 | pair(lo / 100) << 32 |
+		     pair(lo % 100) << 48;
+
+	return w >> (8 * (8 - n));
+}
+
+/* The n digits of v (zero-padded) ending at p, one pair at a time. */
+static void digits_back(char *p, uint64_t v, unsigned n)
+{
 	for (; n >= 2; n -= 2) {
 		unsigned d = (unsigned)(v % 100) * 2;
 
@@ -79,6 +109,34 @@ static void put_u64(struct line *l, uint64_t v, unsigned min_digits)
 	}
 	if (n)
 		*--p = (char)('0' + v);
+}
+
+/*
+ * v in at least min_digits digits (zero-padded). Up to eight digits go in
+ * one 8-byte store at the line's end (the bytes past them are overwritten
+ * by what follows); longer numbers put their leading digits first.
+ */
+static void put_u64(struct line *l, uint64_t v, unsigned min_digits)
+{
+	unsigned n = digits_of(v);
+
+	if (n < min_digits)
+		n = min_digits;
+	if (no_room(l, n))
+		return;
+	if (n > 8) {
+		put_u64(l, v / 100000000u, n - 8);
+		v %= 100000000u;
+		n = 8;
+	}
+	if (l->pos + 8 <= l->cap) {
+		uint64_t w = digits8((uint32_t)v, n);
+
+		memcpy(l->buf + l->pos, &w, 8);
+	} else {
+		digits_back(l->buf + l->pos + n, v, n);
+	}
+	l->pos += n;
 }
 
 static void put_i64(struct line *l, int64_t v)
@@ -106,22 +164,31 @@ static void put_hex(struct line *l, uint32_t v)
 	put_mem(l, tmp + i, sizeof(tmp) - (size_t)i);
 }
 
-static void put_escaped(struct line *l, const char *s, unsigned flags)
+static void put_escaped(struct line *l, const char *s, size_t len, unsigned flags)
 {
-	if (l->pos >= l->cap)
+	size_t used;
+
+	if (no_room(l, 0))
 		return;
-	l->pos += util_escape(l->buf + l->pos, l->cap - l->pos, s, strlen(s), flags);
+	/* the text may reach cap; the NUL util_escape adds goes after it */
+	l->pos += util_escape_used(l->buf + l->pos, l->cap - l->pos + 1, s, len, flags, &used);
+	if (used < len)
+		l->cut = true;
 }
 
-static void put_quoted(struct line *l, const char *key, const char *s)
+/* key, then s (len bytes) quoted and escaped, or "-" for NULL */
+#define put_quoted(l, key, s, len) put_quoted_n(l, key, sizeof(key) - 1, s, len)
+
+static void put_quoted_n(struct line *l, const char *key, size_t key_len, const char *s,
+			 size_t len)
 {
-	put_str(l, key);
+	put_mem(l, key, key_len);
 	if (!s) {
 		put_mem(l, "-", 1);
 		return;
 	}
 	put_mem(l, "\"", 1);
-	put_escaped(l, s, 0);
+	put_escaped(l, s, len, 0);
 	put_mem(l, "\"", 1);
 }
 
@@ -134,7 +201,7 @@ size_t plain_format(char *buf, size_t cap, const struct ior_event *ev)
 	put_u64(&l, ev->time_ns % 1000000000u, 9);
 	put_mem(&l, " ", 1);
 	if (ev->comm[0])
-		put_escaped(&l, ev->comm, UTIL_ESC_SPACE);
+		put_escaped(&l, ev->comm, strlen(ev->comm), UTIL_ESC_SPACE);
 	else
 		put_mem(&l, "-", 1);
 	put_mem(&l, " ", 1);
@@ -143,28 +210,27 @@ size_t plain_format(char *buf, size_t cap, const struct ior_event *ev)
 	put_u64(&l, ev->tid, 1);
 	put_mem(&l, " ", 1);
 	put_str(&l, ior_syscalls[ev->sc].name);
-	put_str(&l, " fd=");
+	put_lit(&l, " fd=");
 	if (ev->has_fd)
 		put_i64(&l, ev->fd);
 	else
 		put_mem(&l, "-", 1);
-	put_str(&l, " ret=");
+	put_lit(&l, " ret=");
 	put_i64(&l, ev->ret);
-	put_str(&l, " bytes=");
+	put_lit(&l, " bytes=");
 	put_u64(&l, ev->bytes, 1);
-	put_str(&l, " dur=");
+	put_lit(&l, " dur=");
 	put_u64(&l, ev->duration_ns, 1);
-	put_str(&l, " gap=");
+	put_lit(&l, " gap=");
 	put_u64(&l, ev->gap_ns, 1);
-	put_str(&l, " flags=");
+	put_lit(&l, " flags=");
 	if (ev->has_flags)
 		put_hex(&l, (uint32_t)ev->flags);
 	else
 		put_mem(&l, "-", 1);
-	put_quoted(&l, " path=", ev->path);
-	put_quoted(&l, " path2=", ev->path2);
-	if (l.pos > cap - 2)
-		l.pos = cap - 2;
+	put_quoted(&l, " path=", ev->path,
+		   !ev->path ? 0 : ev->path_known ? ev->path_len : strlen(ev->path));
+	put_quoted(&l, " path2=", ev->path2, ev->path2 ? strlen(ev->path2) : 0);
 	buf[l.pos++] = '\n';
 	buf[l.pos] = '\0';
 	return l.pos;

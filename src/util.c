@@ -147,11 +147,45 @@ static inline bool word_plain(const unsigned char *p)
 
 size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned flags)
 {
+	size_t used;
+
+	return util_escape_used(dst, cap, src, len, flags, &used);
+}
+
+size_t util_escape_used(char *dst, size_t cap, const char *src, size_t len, unsigned flags,
+			size_t *used_out)
+{
 	const unsigned char *s = (const unsigned char *)src;
 	size_t o = 0, i = 0;
 
+	*used_out = 0;
 	if (cap == 0)
 		return 0;
+	/* the usual case: a whole string of plain printable ASCII that fits,
+	 * checked by words (the last one overlapping the one before) */
+	if (len >= 8 && len < cap) {
+		size_t w = 0;
+
+		while (w + 8 < len && word_plain(s + w))
+			w += 8;
+		if (w + 8 >= len && word_plain(s + len - 8)) {
+			memcpy(dst, s, len);
+			dst[len] = '\0';
+			*used_out = len;
+			return len;
+		}
+	} else if (len && len < cap) {
+		/* a short string, padded to a word with a plain letter */
+		unsigned char word[8] = "aaaaaaaa";
+
+		memcpy(word, s, len);
+		if (word_plain(word)) {
+			memcpy(dst, s, len);
+			dst[len] = '\0';
+			*used_out = len;
+			return len;
+		}
+	}
 	/* Each pass renders one unit (a byte, or one whole UTF-8 character)
 	 * into unit[] and copies it only if it fits with room for the NUL. */
 	while (i < len) {
@@ -214,6 +248,7 @@ size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned 
 		i += used;
 	}
 	dst[o] = '\0';
+	*used_out = i;
 	return o;
 }
 

@@ -57,6 +57,10 @@ int util_parse_seconds(const char *s, uint64_t *ns);
  * number of bytes written before the NUL (0 when cap is 0, dst untouched).
  */
 size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned flags);
+/* util_escape, also telling how many bytes of src it rendered (len unless
+ * the output filled cap). */
+size_t util_escape_used(char *dst, size_t cap, const char *src, size_t len, unsigned flags,
+			size_t *used);
 
 /*
  * Length of the well-formed UTF-8 character at s (avail >= 1 bytes

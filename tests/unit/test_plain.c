@@ -173,3 +173,44 @@ TEST(plain_sink_path_filter)
 	CHECK(strstr(mem, "/etc/group") == NULL);
 	free(mem);
 }
+
+TEST(plain_line_small_buffers_stay_inside)
+{
+	/* numbers are stored eight bytes at a time: no cap lets a store pass
+	 * the buffer's end; a line that does not fit is cut after its last
+	 * whole field, escape or character, and one that fits is whole */
+	struct ior_event ev = sample();
+	char full[1024], buf[1024];
+	size_t len;
+
+	ev.path = "/tmp/\"x\"\n\xc3\xa9t\xc3\xa9";
+	len = plain_format(full, sizeof(full), &ev);
+	CHECK_EQ_STR(full, "1764198583.123456789 cat 4242 4243 openat fd=3 ret=3 bytes=0 dur=5231 "
+			   "gap=1802 flags=0x80000 path=\"/tmp/\\\"x\\\"\\n\xc3\xa9t\xc3\xa9\" "
+			   "path2=-\n");
+	for (size_t cap = 2; cap <= len + 2; cap++) {
+		size_t n;
+
+		memset(buf, '#', sizeof(buf));
+		n = plain_format(buf, cap, &ev);
+		CHECK(n >= 1 && n <= cap - 1);
+		CHECK_EQ_INT(buf[n - 1], '\n');
+		CHECK_EQ_INT(buf[n], '\0');
+		CHECK(memcmp(buf, full, n - 1) == 0);
+		for (size_t i = cap; i < sizeof(buf); i++)
+			CHECK_EQ_INT(buf[i], '#');
+		if (cap >= len + 1)
+			CHECK_EQ_STR(buf, full);
+		else
+			CHECK(n < len);
+	}
+	/* cut points: never inside a number, an escape or a UTF-8 character */
+	for (size_t cap = 2; cap <= len; cap++) {
+		size_t n = plain_format(buf, cap, &ev);
+		char next = full[n - 1];
+
+		CHECK(!(next >= '0' && next <= '9' && buf[n - 2] >= '0' && buf[n - 2] <= '9'));
+		CHECK(buf[n - 2] != '\\' || (n >= 3 && buf[n - 3] == '\\'));
+		CHECK((unsigned char)next < 0x80 || (unsigned char)next >= 0xc0);
+	}
+}
