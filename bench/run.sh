@@ -548,6 +548,27 @@ done
 echo "lost: ior's summary counters of events lost, summed over all rounds (drops, unpaired exits, lost entries, died in call, recursion misses)."
 echo "floor+clock: the floor's hooks reading the clock at entry and exit (bench/floor -clock), the least any per-call latency tracer pays; x clock is the ratio to it."
 echo "ior RSS: ior's peak resident set, the largest of the rounds."
+# Round by round against the floor measured in the same round: the machine's
+# speed drifts between rounds, and this shows how far.
+if [ -n "${TIMES[floor,${THREADS[0]}]:-}" ]; then
+	echo "x floor round by round (each round's time over that round's floor; median, then every round):"
+	for cfg in clock ior-plain ior-cmd ior-flame ior-parquet ior-dash bpftrace; do
+		for t in "${THREADS[@]}"; do
+			# shellcheck disable=SC2086
+			read -ra ts <<< "${TIMES[$cfg,$t]:-}"
+			read -ra fs <<< "${TIMES[floor,$t]:-}"
+			((${#ts[@]} && ${#ts[@]} == ${#fs[@]})) || continue
+			rs=()
+			for i in "${!ts[@]}"; do
+				rs+=("$(ratio "${ts[$i]}" "${fs[$i]}")")
+			done
+			label=$cfg
+			[ "$cfg" = clock ] && label="floor+clock"
+			printf '  %-13s %s thread(s): %s  (%s)\n' "$label" "$t" \
+				"$(median "${rs[@]}" | awk '{ printf "%.2f", $1 }')" "${rs[*]}"
+		done
+	done
+fi
 for cfg in ior-plain ior-cmd ior-flame ior-parquet ior-dash; do
 	for t in "${THREADS[@]}"; do
 		[ -n "${LASTSUM[$cfg,$t]:-}" ] && echo "$cfg, $t thread(s), last round: ${LASTSUM[$cfg,$t]}"
