@@ -171,7 +171,7 @@ static const char *intern(struct agg *agg, const char *p, size_t len, uint64_t h
 	for (j = h & agg->smask; agg->strs[j].s; j = (j + 1) & agg->smask) {
 		struct istr *o = &agg->strs[j];
 
-		if (o->hash == h && o->len == len && memcmp(o->s, p, len) == 0)
+		if (o->hash == h && o->len == len && util_mem_eq(o->s, p, len))
 			return o->s;
 	}
 	if ((agg->nstrs + 1) * 2 > agg->smask + 1) {
@@ -297,7 +297,7 @@ static bool entry_matches(const struct entry *e, const struct key *k)
 		return false;
 	if (!e->path || !k->path)
 		return !e->path && !k->path;
-	return e->path_len == k->path_len && memcmp(e->path, k->path, k->path_len) == 0;
+	return e->path_len == k->path_len && util_mem_eq(e->path, k->path, k->path_len);
 }
 
 static int slots_grow(struct agg *agg)

@@ -212,7 +212,7 @@ static int fail(struct parquet_writer *w, int err)
 
 static bool mem_eq(const void *a, const void *b, size_t n)
 {
-	return n == 0 || memcmp(a, b, n) == 0;
+	return util_mem_eq(a, b, n);
 }
 
 /* Byte-wise unsigned order, a proper prefix first: Parquet's order for

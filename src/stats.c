@@ -32,6 +32,7 @@ struct proc_row {
 	struct stats_vals v;
 	uint32_t pid;
 	char comm[17];     /* the latest name the process had */
+	uint64_t cw[2];    /* its bytes as util_comm_words gives them */
 };
 
 struct index {
@@ -221,7 +222,7 @@ static struct stats_vals *file_row(struct stats *s, const char *path, size_t len
 		     at = (at + 1) & s->file_idx.mask) {
 			struct file_row *r = &s->files[s->file_idx.slots[at] - 1];
 
-			if (r->hash == h && r->len == len && !memcmp(s->names + r->off, path, len))
+			if (r->hash == h && r->len == len && util_mem_eq(s->names + r->off, path, len))
 				return &r->v;
 		}
 	}
@@ -247,8 +248,13 @@ static struct stats_vals *file_row(struct stats *s, const char *path, size_t len
 	return &r->v;
 }
 
+/* The row of pid, created if there is room; NULL: use "[other]". comm: a
+ * task name in 17 readable bytes (NUL-ended; bytes after the NUL ignored). */
 static struct stats_vals *proc_row(struct stats *s, uint32_t pid, const char *comm)
 {
+	uint64_t cw[2];
+
+	util_comm_words(comm, cw);
 	uint32_t h = hash_u32(pid);
 	size_t at;
 
@@ -258,8 +264,11 @@ static struct stats_vals *proc_row(struct stats *s, uint32_t pid, const char *co
 			struct proc_row *r = &s->procs[s->proc_idx.slots[at] - 1];
 
 			if (r->pid == pid) {
-				if (comm[0] && strcmp(r->comm, comm))
-					strncpy(r->comm, comm, sizeof(r->comm) - 1);
+				if (comm[0] && (r->cw[0] != cw[0] || r->cw[1] != cw[1])) {
+					memcpy(r->comm, cw, 16);
+					r->cw[0] = cw[0];
+					r->cw[1] = cw[1];
+				}
 				return &r->v;
 			}
 		}
@@ -272,7 +281,9 @@ static struct stats_vals *proc_row(struct stats *s, uint32_t pid, const char *co
 
 	memset(r, 0, sizeof(*r));
 	r->pid = pid;
-	strncpy(r->comm, comm, sizeof(r->comm) - 1);
+	memcpy(r->comm, cw, 16);
+	r->cw[0] = cw[0];
+	r->cw[1] = cw[1];
 	for (at = h & s->proc_idx.mask; s->proc_idx.slots[at]; at = (at + 1) & s->proc_idx.mask)
 		;
 	s->proc_idx.slots[at] = (uint32_t)++s->nprocs;
@@ -432,7 +443,11 @@ void stats_add_aggregate(struct stats *s, const struct agg_entry *e)
 	} else if (e->path) {
 		vals_merge(&s->file_other, &w);
 	}
-	v = agg_entry_is_other(e) ? NULL : proc_row(s, e->pid, e->comm ? e->comm : "");
+	char comm[17] = "";
+
+	if (e->comm)
+		strncpy(comm, e->comm, sizeof(comm) - 1);
+	v = agg_entry_is_other(e) ? NULL : proc_row(s, e->pid, comm);
 	if (!v) {
 		v = &s->proc_other;
 		if (!agg_entry_is_other(e))

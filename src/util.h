@@ -8,6 +8,7 @@
 #ifndef IOR_UTIL_H
 #define IOR_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -108,6 +109,28 @@ static inline uint64_t util_load32(const unsigned char *p)
 
 	memcpy(&v, p, 4);
 	return v;
+}
+
+/*
+ * Whether a[0..n) and b[0..n) hold the same bytes: inline word compares for
+ * the short strings ior compares per event (paths, names), where a call to
+ * memcmp costs more than the comparison; memcmp beyond 64 bytes.
+ */
+static inline bool util_mem_eq(const void *a, const void *b, size_t n)
+{
+	const unsigned char *p = a, *q = b;
+
+	if (n >= 8) {
+		if (n > 64)
+			return memcmp(p, q, n) == 0;
+		for (size_t i = 0; i + 8 < n; i += 8)
+			if (util_load64(p + i) != util_load64(q + i))
+				return false;
+		return util_load64(p + n - 8) == util_load64(q + n - 8);
+	}
+	if (n >= 4)
+		return util_load32(p) == util_load32(q) && util_load32(p + n - 4) == util_load32(q + n - 4);
+	return n == 0 || (p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1]);
 }
 
 /*
