@@ -207,10 +207,10 @@ TEST(plain_line_small_buffers_stay_inside)
 	/* cut points: never inside a number, an escape or a UTF-8 character */
 	for (size_t cap = 2; cap <= len; cap++) {
 		size_t n = plain_format(buf, cap, &ev);
-		char next = full[n - 1];
+		char next = full[n - 1], last = n >= 2 ? buf[n - 2] : ' ';
 
-		CHECK(!(next >= '0' && next <= '9' && buf[n - 2] >= '0' && buf[n - 2] <= '9'));
-		CHECK(buf[n - 2] != '\\' || (n >= 3 && buf[n - 3] == '\\'));
+		CHECK(!(next >= '0' && next <= '9' && last >= '0' && last <= '9'));
+		CHECK(last != '\\' || (n >= 3 && buf[n - 3] == '\\'));
 		CHECK((unsigned char)next < 0x80 || (unsigned char)next >= 0xc0);
 	}
 }
