@@ -137,11 +137,12 @@ $(BUILD)/.testdeps: scripts/deps.sh
 unit: $(BUILD)/unit/run
 	$(Q)$(BUILD)/unit/run
 
-integration: ior $(WORKLOADS) $(BUILD)/workload/histcheck $(BUILD)/.testdeps
+integration: ior $(WORKLOADS) $(BUILD)/workload/histcheck $(BUILD)/bench/storm $(BUILD)/.testdeps
 	$(Q)tests/parquet/install.sh
-	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/run.py
+	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload STORM=$(BUILD)/bench/storm \
+		python3 tests/integration/run.py
 	$(Q)IOR_BPF=portable IOR_TEST_SUITE=integration-portable IOR=./ior \
-		WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/run.py
+		WORKLOAD_DIR=$(BUILD)/workload STORM=$(BUILD)/bench/storm python3 tests/integration/run.py
 	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/reliability.py
 
 # each reader of untrusted files is fuzzed briefly on every test run

@@ -176,6 +176,15 @@ struct {
 	__type(value, struct ior_agg_val);
 } agg_vals SEC(".maps");
 
+/* Per CPU: the consumer position of its event ring, plus one, when a record
+ * last woke the reader (wake_flags). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} wake_marks SEC(".maps");
+
 /* slot 0: sys_enter, slot 1: sys_exit (the two programs may interleave) */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -246,19 +255,31 @@ static __always_inline bool task_wanted(__u32 tgid, __u32 tid)
 /*
  * Records are submitted without waking the reader, which drains on a timer.
  * About one record in 64 (chosen by the clock's low bits, which costs
- * nothing) looks at the ring's fill level, and the first such record past
- * wakeup_bytes wakes the reader early; a reader that is behind is not woken
- * again for every record after that.
+ * nothing) looks at its ring's fill level: past wakeup_bytes it wakes the
+ * reader, unless a record already did so since the reader last moved the
+ * ring's consumer position. So a reader that is behind is woken once, not
+ * for every record, and one that was woken and drained is woken again if
+ * the ring is past the mark once more (a test for a narrow window above the
+ * mark instead missed it about one time in three, leaving the reader to
+ * its timer while small rings overflowed).
  */
-static __always_inline __u64 wake_flags(void *ring, __u64 now, __u64 size)
+static __always_inline __u64 wake_flags(void *ring, __u64 now)
 {
-	__u64 avail;
+	__u32 zero = 0;
+	__u64 *mark, cons;
 
 	if (now & 0x3f)
 		return BPF_RB_NO_WAKEUP;
-	avail = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA);
-	return avail >= wakeup_bytes && avail < wakeup_bytes + 64 * size ? BPF_RB_FORCE_WAKEUP
-									 : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) < wakeup_bytes)
+		return BPF_RB_NO_WAKEUP;
+	mark = bpf_map_lookup_elem(&wake_marks, &zero);
+	if (!mark)
+		return BPF_RB_FORCE_WAKEUP;
+	cons = bpf_ringbuf_query(ring, BPF_RB_CONS_POS) + 1;
+	if (*mark == cons)
+		return BPF_RB_NO_WAKEUP;
+	*mark = cons;
+	return BPF_RB_FORCE_WAKEUP;
 }
 
 /* This CPU's event ring; NULL only if user space did not fill its slot. */
@@ -783,7 +804,7 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 	void *ring = event_ring();
 
 	if (!ring || bpf_ringbuf_output(ring, b, sizeof(*e) + off,
-					wake_flags(ring, now, sizeof(*e) + off)))
+					wake_flags(ring, now)))
 		count_drop();
 }
 
@@ -996,7 +1017,7 @@ __noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now 
 		e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
 		if (e) {
 			fill_event(e, task, st, d, &x, nr, ret, now, pid_tgid);
-			bpf_ringbuf_submit(e, wake_flags(ring, now, sizeof(*e)));
+			bpf_ringbuf_submit(e, wake_flags(ring, now));
 		} else {
 			count_drop();
 		}

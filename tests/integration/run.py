@@ -28,6 +28,8 @@ import time
 # absolute: some runs start in the test directory
 IOR = os.path.abspath(os.environ.get("IOR", "./ior"))
 WORKLOAD_DIR = os.path.abspath(os.environ.get("WORKLOAD_DIR", "build/workload"))
+# bench/storm: 1-byte pwrite/pread pairs as fast as one thread can make them
+STORM = os.path.abspath(os.environ.get("STORM", "build/bench/storm"))
 KEEP = os.environ.get("IOR_TEST_KEEP") == "1"  # keep the temp dirs of failing tests
 
 # ---- the -plain line format ------------------------------------------------
@@ -740,6 +742,45 @@ def test_migrating_thread_order():
         s.remove()
 
 
+def test_small_rings_keep_up():
+    """Small event rings (-ringbuf 4: 2 MiB per CPU on two CPUs, what the
+    default 32 MiB gives each CPU of a 16-core host) under a storm of 1-byte
+    pwrite64/pread64 pairs from one thread: each ring wakes the reader when
+    it passes a quarter full, so nothing is lost, and ior prints every call
+    the storm thread makes on its file, in order: openat, unlink, the setup
+    pwrite64, the 400000 calls of its loop, each of 1 byte, and close."""
+    n = 400000
+    s = Scratch("rings")
+    try:
+        res = os.path.join(s.base, "storm.out")
+        run = run_ior(["-plain", "-ringbuf", "4", "--", STORM, "-n", str(n), "-p", s.dir,
+                       "-o", res], timeout=120)
+        run.check_ran(0)
+        run.check_lines()
+        run.check_summary()
+        with open(res) as f:
+            check(f.read().startswith("storm: 1 threads, %d syscalls," % n), "storm did not finish")
+        prefix = os.path.join(s.dir, "ior-storm.").encode()
+        mine = [r for r in run.records if r["raw_path"] and r["raw_path"].startswith(prefix)]
+        check(len(mine) > 3 and mine[0]["sc"] == "openat",
+              "no openat of the storm's file first: %s" % [r["line"] for r in mine[:3]])
+        fd = mine[0]["ret"]
+        got = [(r["sc"], r["fd"], r["ret"], r["bytes"]) for r in mine]
+        want = ([("openat", fd, fd, 0), ("unlink", None, 0, 0), ("pwrite64", fd, 1, 1)]
+                + [("pwrite64" if i % 2 == 0 else "pread64", fd, 1, 1) for i in range(n)]
+                + [("close", fd, 0, 0)])
+        if got != want:
+            at = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w), min(len(got), len(want)))
+            check(False, "the storm's calls on its file differ from its own at call %d of %d "
+                  "(got %d calls):%s" % (at, len(want), len(got),
+                                         "".join("\n    " + r["line"] for r in mine[max(0, at - 2):at + 3])))
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        s.remove()
+
+
 def test_in_flight_at_start():
     """A call in flight when tracing starts began outside the trace: a process
     blocked in read() on a FIFO before ior attaches, released after, shows
@@ -1034,6 +1075,7 @@ TESTS += [("missing-command", test_missing_command), ("stdin-passthrough", test_
           ("comm-filter", test_comm_filter), ("comm-escape", test_comm_escape),
           ("pid-filter", test_pid_filter), ("in-flight-at-start", test_in_flight_at_start),
           ("migrating-thread-order", test_migrating_thread_order),
+          ("small-rings-keep-up", test_small_rings_keep_up),
           ("threads", test_threads),
           ("threads-load", test_threads_load), ("iowork:run", make_iowork_run_test("plain"))]
 TESTS += [("iowork:" + sec, make_section_test(sec)) for sec in IOWORK_SECTIONS]
