@@ -270,9 +270,7 @@ static int run_loop(struct run *r, uint64_t duration_ns)
 
 static int plain_tick(void *ctx)
 {
-	struct plain *p = ctx;
-
-	return fflush(p->out) ? -EPIPE : 0;
+	return plain_flush(ctx);
 }
 
 static int plain_finish(void *ctx, const struct tracer_stats *stats)
@@ -416,7 +414,8 @@ cleanup:
 
 static int run_plain(const struct cli *c)
 {
-	struct plain plain = { .out = stdout, .path_filter = c->path };
+	static char lines[PLAIN_BUF_BYTES];
+	struct plain plain = { .fd = STDOUT_FILENO, .path_filter = c->path, .buf = lines };
 	const struct sink sink = {
 		.event = plain_event,
 		.tick = plain_tick,
@@ -425,11 +424,8 @@ static int run_plain(const struct cli *c)
 		.watch_stdout = true,
 	};
 
-	/* glibc ignores the size without a buffer: a 4 KiB stdout buffer cost
-	 * a write(2) per 30 lines; the ticks flush what a pass printed */
-	static char outbuf[1 << 20];
-
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	/* lines are formatted into `lines` and written from there (no stdio
+	 * copy); the ticks write what a pass printed */
 	return run_headless(c, &sink);
 }
 

@@ -4,12 +4,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "plain.h"
 #include "syscalls.h"
 #include "util.h"
 
 #define LINE_MAX_BYTES (8 * 4 * 12288 + 512)
+_Static_assert(PLAIN_BUF_BYTES > 2 * LINE_MAX_BYTES, "room for a line past the flush mark");
 
 /*
  * A line is built with these appenders rather than snprintf: -plain must
@@ -236,18 +238,37 @@ size_t plain_format(char *buf, size_t cap, const struct ior_event *ev)
 	return l.pos;
 }
 
+int plain_flush(struct plain *p)
+{
+	size_t off = 0;
+
+	while (off < p->len) {
+		ssize_t n = write(p->fd, p->buf + off, p->len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* what is left can never go out: keep only the error */
+			p->len = 0;
+			return -EPIPE;
+		}
+		off += (size_t)n;
+	}
+	p->len = 0;
+	return 0;
+}
+
 int plain_event(void *ctx, const struct ior_event *ev)
 {
-	static char line[LINE_MAX_BYTES];
 	struct plain *p = ctx;
-	size_t len;
 
 	if (p->path_filter && !(ev->path && strstr(ev->path, p->path_filter)) &&
 	    !(ev->path2 && strstr(ev->path2, p->path_filter)))
 		return 0;
-	len = plain_format(line, sizeof(line), ev);
-	if (fwrite(line, 1, len, p->out) != len)
+	/* lines are formatted where they go, with room for the longest */
+	if (p->len > PLAIN_BUF_BYTES - LINE_MAX_BYTES && plain_flush(p))
 		return -EPIPE;
+	p->len += plain_format(p->buf + p->len, LINE_MAX_BYTES, ev);
 	p->printed++;
 	return 0;
 }

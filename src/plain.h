@@ -13,13 +13,23 @@
 #include "event.h"
 
 struct plain {
-	FILE *out;
+	int fd;                  /* where the lines go */
 	const char *path_filter; /* substring of path or path2, or NULL */
 	unsigned long long printed;
+	char *buf;               /* PLAIN_BUF_BYTES: lines not written yet */
+	size_t len;
 };
 
-/* ior_event_fn: formats ev onto p->out. Returns -EPIPE once output fails. */
+/* The buffer plain_event formats lines into; it writes them out once they
+ * pass PLAIN_FLUSH_AT bytes, which leaves room for the longest line. */
+#define PLAIN_BUF_BYTES (2u << 20)
+
+/* ior_event_fn: formats ev into p's buffer, writing the buffer out when it
+ * is full. Returns -EPIPE once output fails. */
 int plain_event(void *p, const struct ior_event *ev);
+
+/* Writes out what p holds; 0, or -EPIPE once output fails. */
+int plain_flush(struct plain *p);
 
 /* Formats one event line (with '\n') into buf; returns its length. */
 size_t plain_format(char *buf, size_t cap, const struct ior_event *ev);

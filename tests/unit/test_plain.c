@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests for plain.c: the exact -plain line for typical and hostile events. */
+#include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "plain.h"
@@ -149,16 +152,34 @@ TEST(plain_line_negative_flags_and_fd)
 			  "dur=5231 gap=1802 flags=0x80000000 path=- path2=-\n");
 }
 
+/* What fd holds from the start, NUL-ended (malloc'd). */
+static char *fd_contents(int fd, size_t *len)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+	char *mem = malloc((size_t)size + 1);
+
+	if (!mem || pread(fd, mem, (size_t)size, 0) != size) {
+		free(mem);
+		return NULL;
+	}
+	mem[size] = '\0';
+	*len = (size_t)size;
+	return mem;
+}
+
 TEST(plain_sink_path_filter)
 {
 	struct ior_event ev = sample();
-	char *mem = NULL;
-	size_t memlen = 0;
-	FILE *f = open_memstream(&mem, &memlen);
-	struct plain p = { .out = f, .path_filter = "passwd" };
+	char *buf = malloc(PLAIN_BUF_BYTES), line[1024], want[2048] = "";
+	FILE *f = tmpfile();
+	struct plain p = { .fd = f ? fileno(f) : -1, .path_filter = "passwd", .buf = buf };
+	size_t len = 0;
+	char *got;
 
-	CHECK(f != NULL);
+	CHECK(f != NULL && buf != NULL);
 	CHECK_EQ_INT(plain_event(&p, &ev), 0);
+	plain_format(line, sizeof(line), &ev);
+	strcat(want, line);
 	ev.path = "/etc/group";
 	CHECK_EQ_INT(plain_event(&p, &ev), 0);
 	ev.path = NULL;
@@ -166,12 +187,64 @@ TEST(plain_sink_path_filter)
 	ev.path = "/x";
 	ev.path2 = "/etc/passwd.new";
 	CHECK_EQ_INT(plain_event(&p, &ev), 0);
-	fclose(f);
+	plain_format(line, sizeof(line), &ev);
+	strcat(want, line);
+	got = fd_contents(p.fd, &len);
+	CHECK_EQ_UINT(len, 0); /* nothing written before a flush */
+	free(got);
+	CHECK_EQ_INT(plain_flush(&p), 0);
 	CHECK_EQ_UINT(p.printed, 2);
-	CHECK(strstr(mem, "path=\"/etc/passwd\"") != NULL);
-	CHECK(strstr(mem, "path2=\"/etc/passwd.new\"") != NULL);
-	CHECK(strstr(mem, "/etc/group") == NULL);
-	free(mem);
+	got = fd_contents(p.fd, &len);
+	CHECK_EQ_STR(got, want);
+	free(got);
+	fclose(f);
+	free(buf);
+}
+
+TEST(plain_sink_writes_when_full_and_reports_a_closed_reader)
+{
+	/* lines go out once the buffer passes its mark, whole and in order;
+	 * then a pipe whose reader is gone makes the sink say -EPIPE */
+	struct ior_event ev = sample();
+	char *buf = malloc(PLAIN_BUF_BYTES), line[1024];
+	FILE *f = tmpfile();
+	struct plain p = { .fd = f ? fileno(f) : -1, .buf = buf };
+	size_t len = 0, line_len, n = 0, written = 0;
+	int fds[2];
+	char *got;
+	void (*old)(int);
+
+	CHECK(f != NULL && buf != NULL);
+	line_len = plain_format(line, sizeof(line), &ev);
+	while (!written) {
+		CHECK_EQ_INT(plain_event(&p, &ev), 0);
+		n++;
+		written = (size_t)lseek(p.fd, 0, SEEK_END);
+	}
+	/* the write came with the line that found the buffer past its mark */
+	CHECK_EQ_UINT(written, (n - 1) * line_len);
+	CHECK(written > PLAIN_BUF_BYTES / 2 && written <= PLAIN_BUF_BYTES);
+	CHECK_EQ_INT(plain_flush(&p), 0);
+	got = fd_contents(p.fd, &len);
+	CHECK_EQ_UINT(len, n * line_len);
+	for (size_t i = 0; got && i < n; i++)
+		if (memcmp(got + i * line_len, line, line_len) != 0) {
+			CHECK_EQ_UINT(i, n); /* the first line that differs */
+			break;
+		}
+	free(got);
+	fclose(f);
+
+	CHECK_EQ_INT(pipe(fds), 0);
+	close(fds[0]);
+	old = signal(SIGPIPE, SIG_IGN);
+	p.fd = fds[1];
+	CHECK_EQ_INT(plain_event(&p, &ev), 0);
+	CHECK_EQ_INT(plain_flush(&p), -EPIPE);
+	CHECK_EQ_UINT(p.len, 0);
+	signal(SIGPIPE, old);
+	close(fds[1]);
+	free(buf);
 }
 
 TEST(plain_line_small_buffers_stay_inside)
