@@ -9,10 +9,12 @@
  *
  * File layout. The file is always
  *     PAR1 | sealed row groups | open row group | footer | length | PAR1
- * Rows collect in the open row group. A flush encodes it (all of its rows,
- * not only the new ones), writes it with a new footer over the previous
- * version of itself, and truncates the file should it have shrunk; the next
- * flush does the same with more rows. The open row group is sealed, and a
+ * Rows collect in the open row group; each data page of an integer column,
+ * or of a string column in dictionary mode, is encoded as soon as its
+ * PAGE_ROWS rows are in. A flush writes the open row group (its dictionary
+ * pages, the pages encoded so far and the rows after them, encoded then)
+ * with a new footer over the previous version of itself, and truncates the
+ * file should it have shrunk; the next flush does the same with more rows. The open row group is sealed, and a
  * new one opened, once it holds PARQUET_ROWS_PER_GROUP rows or its strings
  * take PARQUET_GROUP_BYTES (add seals it in memory; out holds it until the
  * next write), or once flush has written it PARQUET_FLUSHES_PER_GROUP times
@@ -20,7 +22,8 @@
  * of every flush instead would grow the footer by about 720 bytes a flush
  * without end (2.6 MB after an hour of one flush a second, all rewritten by
  * every flush) and fill the file with tiny row groups; rewriting the open
- * one costs at most about half a row group of re-encoding a second.
+ * one encodes at most a page of rows per column again (a PLAIN string
+ * column, whose pages end by bytes, all of its rows).
  *
  * Crash safety. Readers find the footer from the end of the file, so after
  * every completed flush the file is valid and holds every row flushed; a
@@ -57,7 +60,7 @@
 #include "util.h"
 
 #define CREATED_BY "ior version 0.1.0"
-#define PAGE_ROWS 65536           /* rows per data page */
+#define PAGE_ROWS PARQUET_PAGE_ROWS
 #define PAGE_BYTES (1u << 20)     /* PLAIN string bytes per data page */
 #define DICT_BYTES (1u << 20)     /* dictionary page size before falling back */
 #define PENDING_BYTES (32u << 20) /* sealed row groups kept before a write */
@@ -154,6 +157,14 @@ struct column {
 	int32_t *i32;
 	int64_t *i64;
 	struct strcol s;
+	/* Data pages of the open row group encoded as soon as their rows were
+	 * in (integer and dictionary columns), so that a flush or a seal only
+	 * encodes the rows after them: they cover the first stored_rows rows
+	 * and stored_vals values, in stored_usize bytes before compression. */
+	struct bytebuf stored;
+	uint32_t stored_rows, stored_vals;
+	uint64_t stored_usize;
+	unsigned stored_enc;       /* bit per Encoding they use */
 };
 
 /* What the footer says of one column chunk, gathered while encoding it. */
@@ -523,8 +534,8 @@ put_memo(struct parquet_writer *w, enum column_id c, const char *p, size_t len, 
 /* ---- encoding a row group ---------------------------------------------- */
 
 /* Compresses w->page and appends it with its header to w->out. */
-static void page_emit(struct parquet_writer *w, struct chunk *ch, int type, uint32_t nvalues,
-		      int encoding)
+static void page_emit(struct parquet_writer *w, struct bytebuf *dst, struct chunk *ch, int type,
+		      uint32_t nvalues, int encoding)
 {
 	static const uint8_t empty[1];
 	size_t bound = ZSTD_compressBound(w->page.len);
@@ -558,12 +569,12 @@ static void page_emit(struct parquet_writer *w, struct chunk *ch, int type, uint
 	}
 	thrift_end(&t);
 	thrift_end(&t);
-	bytebuf_put(&w->out, w->hdr.data, w->hdr.len);
-	bytebuf_put(&w->out, w->zpage.data, z);
+	bytebuf_put(dst, w->hdr.data, w->hdr.len);
+	bytebuf_put(dst, w->zpage.data, z);
 	ch->size += w->hdr.len + z;
 	ch->usize += w->hdr.len + w->page.len;
 	ch->encodings |= 1u << encoding;
-	if (w->hdr.err || w->out.err)
+	if (w->hdr.err || dst->err)
 		fail(w, -ENOMEM);
 }
 
@@ -636,7 +647,7 @@ static void dictionary_page(struct parquet_writer *w, enum column_id c, struct c
 		bytebuf_le32(&w->page, s->ent[e].len);
 		bytebuf_put(&w->page, s->bytes.data + s->ent[e].off, s->ent[e].len);
 	}
-	page_emit(w, ch, PAGE_DICTIONARY, s->nent, ENC_PLAIN);
+	page_emit(w, &w->out, ch, PAGE_DICTIONARY, s->nent, ENC_PLAIN);
 }
 
 /* Rows [r, end) of a PLAIN string column that fit one page, starting at
@@ -661,37 +672,25 @@ static uint32_t plain_page_rows(const struct column *col, uint32_t r, uint32_t e
 	return n;
 }
 
-static void chunk_encode(struct parquet_writer *w, enum column_id c, struct chunk *ch)
+/*
+ * Encodes rows [r, end) of column c (their values from *v, PLAIN strings
+ * from byte *pos) as data pages onto dst, adding up in ch; dictionary
+ * indices take index_width bits.
+ */
+static void pages_encode(struct parquet_writer *w, enum column_id c, struct bytebuf *dst,
+			 struct chunk *ch, uint32_t r, uint32_t end, uint32_t *v, size_t *pos,
+			 bool dict, unsigned index_width)
 {
 	const struct column_def *d = &column_defs[c];
 	const struct column *col = &w->col[c];
-	bool dict = d->type == TYPE_BYTE_ARRAY && !col->s.plain && col->nvals > 0;
-	unsigned index_width = 1;
-	uint32_t v = 0;   /* first value of the page */
-	size_t pos = 0;   /* PLAIN strings: first byte of the page's values */
 
-	memset(ch, 0, sizeof(*ch));
-	ch->nulls = w->nbuf - col->nvals;
-	if (col->def)
-		ch->encodings |= 1u << ENC_RLE; /* definition levels */
-	if (d->type == TYPE_BYTE_ARRAY)
-		str_stats(col, ch);
-	else
-		int_stats(col, d->type == TYPE_INT64, ch);
-	if (dict) {
-		ch->dict_off = w->data_end + w->out.len;
-		dictionary_page(w, c, ch);
-		if (col->s.nent > 1)
-			index_width = pqenc_bit_width(col->s.nent - 1);
-	}
-	ch->data_off = w->data_end + w->out.len;
-	for (uint32_t r = 0; r < w->nbuf && !w->err;) {
-		uint32_t n = w->nbuf - r < PAGE_ROWS ? w->nbuf - r : PAGE_ROWS;
+	while (r < end && !w->err) {
+		uint32_t n = end - r < PAGE_ROWS ? end - r : PAGE_ROWS;
 		uint32_t nv = n;
 		int encoding;
 
 		if (d->type == TYPE_BYTE_ARRAY && !dict)
-			n = nv = plain_page_rows(col, r, w->nbuf, pos);
+			n = nv = plain_page_rows(col, r, end, *pos);
 		w->page.len = 0;
 		if (col->def) {
 			size_t at = w->page.len;
@@ -712,30 +711,106 @@ static void chunk_encode(struct parquet_writer *w, enum column_id c, struct chun
 		} else if (dict) {
 			encoding = ENC_RLE_DICTIONARY;
 			bytebuf_byte(&w->page, (uint8_t)index_width);
-			pqenc_rle(&w->page, col->s.idx + v, nv, index_width);
+			pqenc_rle(&w->page, col->s.idx + *v, nv, index_width);
 		} else if (d->type == TYPE_BYTE_ARRAY) {
-			size_t start = pos;
+			size_t start = *pos;
 
 			encoding = ENC_PLAIN;
 			for (uint32_t i = 0; i < nv; i++) {
-				const uint8_t *b = col->s.bytes.data + pos;
+				const uint8_t *b = col->s.bytes.data + *pos;
 
-				pos += 4 + (size_t)(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24);
+				*pos += 4 + (size_t)(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24);
 			}
-			bytebuf_put(&w->page, col->s.bytes.data + start, pos - start);
+			bytebuf_put(&w->page, col->s.bytes.data + start, *pos - start);
 		} else if (d->type == TYPE_INT64) {
 			encoding = ENC_DELTA_BINARY_PACKED;
-			pqenc_delta_i64(&w->page, col->i64 + v, nv);
+			pqenc_delta_i64(&w->page, col->i64 + *v, nv);
 		} else {
 			encoding = ENC_DELTA_BINARY_PACKED;
-			pqenc_delta_i32(&w->page, col->i32 + v, nv);
+			pqenc_delta_i32(&w->page, col->i32 + *v, nv);
 		}
 		if (w->page.err)
 			fail(w, -ENOMEM);
-		page_emit(w, ch, PAGE_DATA, n, encoding);
-		v += nv;
+		page_emit(w, dst, ch, PAGE_DATA, n, encoding);
+		*v += nv;
 		r += n;
 	}
+}
+
+/* The bit width of the dictionary indices of a string column. */
+static unsigned index_width_of(const struct column *col)
+{
+	return col->s.nent > 1 ? pqenc_bit_width(col->s.nent - 1) : 1;
+}
+
+/* Whether column c keeps pages encoded ahead (integers, and strings while
+ * they are in dictionary mode: PLAIN pages end by bytes, not rows). */
+static bool stores_pages(const struct parquet_writer *w, enum column_id c)
+{
+	return column_defs[c].type != TYPE_BYTE_ARRAY || !w->col[c].s.plain;
+}
+
+static void stored_clear(struct column *col)
+{
+	col->stored.len = 0;
+	col->stored_rows = col->stored_vals = 0;
+	col->stored_usize = 0;
+	col->stored_enc = 0;
+}
+
+/* Encodes the open row group's rows since the stored pages, whole pages
+ * only, onto them: called as each PAGE_ROWS-th row comes in. */
+static void pages_store(struct parquet_writer *w)
+{
+	for (int c = 0; c < NCOLS && !w->err; c++) {
+		struct column *col = &w->col[c];
+		uint32_t end = w->nbuf - w->nbuf % PAGE_ROWS;
+		struct chunk acc = { 0 };
+		size_t pos = 0;
+
+		if (!stores_pages(w, (enum column_id)c) || col->stored_rows >= end)
+			continue;
+		pages_encode(w, (enum column_id)c, &col->stored, &acc, col->stored_rows, end,
+			     &col->stored_vals, &pos, column_defs[c].type == TYPE_BYTE_ARRAY,
+			     index_width_of(col));
+		col->stored_rows = end;
+		col->stored_usize += acc.usize;
+		col->stored_enc |= acc.encodings;
+	}
+}
+
+static void chunk_encode(struct parquet_writer *w, enum column_id c, struct chunk *ch)
+{
+	const struct column_def *d = &column_defs[c];
+	const struct column *col = &w->col[c];
+	bool dict = d->type == TYPE_BYTE_ARRAY && !col->s.plain && col->nvals > 0;
+	uint32_t r = 0, v = 0; /* the first row and value not in a page yet */
+	size_t pos = 0;        /* PLAIN strings: first byte of the page's values */
+
+	memset(ch, 0, sizeof(*ch));
+	ch->nulls = w->nbuf - col->nvals;
+	if (col->def)
+		ch->encodings |= 1u << ENC_RLE; /* definition levels */
+	if (d->type == TYPE_BYTE_ARRAY)
+		str_stats(col, ch);
+	else
+		int_stats(col, d->type == TYPE_INT64, ch);
+	if (dict) {
+		ch->dict_off = w->data_end + w->out.len;
+		dictionary_page(w, c, ch);
+	}
+	ch->data_off = w->data_end + w->out.len;
+	if (col->stored_rows && stores_pages(w, c)) {
+		bytebuf_put(&w->out, col->stored.data, col->stored.len);
+		if (w->out.err)
+			fail(w, -ENOMEM);
+		ch->size += col->stored.len;
+		ch->usize += col->stored_usize;
+		ch->encodings |= col->stored_enc;
+		r = col->stored_rows;
+		v = col->stored_vals;
+	}
+	pages_encode(w, c, &w->out, ch, r, w->nbuf, &v, &pos, dict, index_width_of(col));
 }
 
 /* Appends the Thrift RowGroup of the encoded chunks to meta. */
@@ -820,6 +895,7 @@ static void group_close(struct parquet_writer *w)
 	for (int c = 0; c < NCOLS; c++) {
 		w->col[c].nvals = 0;
 		strcol_reset(&w->col[c].s);
+		stored_clear(&w->col[c]);
 	}
 }
 
@@ -1009,6 +1085,7 @@ static void writer_free(struct parquet_writer *w)
 		free(w->col[c].i32);
 		free(w->col[c].i64);
 		strcol_free(&w->col[c].s);
+		bytebuf_free(&w->col[c].stored);
 	}
 	bytebuf_free(&w->out);
 	bytebuf_free(&w->groups);
@@ -1142,6 +1219,8 @@ int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev)
 		return w->err;
 	w->nbuf++;
 	w->rows++;
+	if (w->nbuf % PAGE_ROWS == 0)
+		pages_store(w);
 	if (w->nbuf == PARQUET_ROWS_PER_GROUP || string_bytes(w) >= PARQUET_GROUP_BYTES) {
 		group_seal(w);
 		if (!w->err && w->out.len >= PENDING_BYTES)

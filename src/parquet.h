@@ -24,6 +24,10 @@
  * Memory: about 80 bytes for each of PARQUET_ROWS_PER_GROUP rows, plus the
  * strings of the open row group and sealed row groups not yet written. */
 #define PARQUET_ROWS_PER_GROUP 262144
+/* Rows per data page. A page is encoded as soon as its rows are in (for the
+ * integer columns and string columns in dictionary mode), so a flush or a
+ * seal encodes at most this many rows of a column again. */
+#define PARQUET_PAGE_ROWS 65536
 #define PARQUET_GROUP_BYTES (64u << 20)
 #define PARQUET_FLUSHES_PER_GROUP 60
 

@@ -342,6 +342,63 @@ TEST(pqread_writer_memoised_keys_round_trip)
 	free(ev);
 }
 
+/*
+ * Pages are encoded as their rows come in and reused by every flush and the
+ * seal: a row group of three and a bit pages, flushed inside each page, whose
+ * path dictionary grows from 2 entries (1-bit indices) to 700 (10-bit) across
+ * the stored pages, and whose path2 column gives up its dictionary (unique
+ * 4000-byte values) after two pages were stored in dictionary mode; then a
+ * second row group. Every row reads back as written.
+ */
+TEST(pqread_writer_pages_encoded_ahead_round_trip)
+{
+	const size_t page = PARQUET_PAGE_ROWS, n = PARQUET_ROWS_PER_GROUP + page / 2;
+	struct ior_event *ev = hostile_rows(n);
+	static char names[700][32];
+	static char big[4000];
+	char **big2 = calloc(n, sizeof(*big2));
+	const char *path = tmp_path("ahead.parquet");
+	char err[PQREAD_ERR_MAX];
+	struct parquet_writer *w = NULL;
+	struct pqread *r = NULL;
+	int rc = 0;
+
+	CHECK(ev != NULL && big2 != NULL);
+	for (size_t i = 0; i < 700; i++)
+		snprintf(names[i], sizeof(names[i]), "/data/file-%zu", i);
+	memset(big, 'b', sizeof(big) - 1);
+	for (size_t i = 0; ev && big2 && i < n; i++) {
+		ev[i].path = names[i < page ? i % 2 : i % 700];
+		ev[i].path_known = false;
+		ev[i].path2 = i < 2 * page && i % 4 == 0 ? names[i % 3] : NULL;
+		if (i >= 2 * page + 100 && i < 2 * page + 700) {
+			/* unique and long: the dictionary passes its limit */
+			big2[i] = malloc(sizeof(big) + 16);
+			if (big2[i]) {
+				snprintf(big2[i], sizeof(big) + 16, "%zu%s", i, big);
+				ev[i].path2 = big2[i];
+			}
+		}
+	}
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	for (size_t i = 0; w && i < n && !rc; i++) {
+		rc = parquet_writer_add(w, &ev[i]);
+		if (!rc && i % page == page / 3)
+			rc = parquet_writer_flush(w);
+	}
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(parquet_writer_close(w), 0);
+	CHECK_EQ_INT(pqread_open(path, &r, err, sizeof(err)), 0);
+	CHECK_EQ_UINT(pqread_rows(r), n);
+	CHECK_EQ_STR(rows_differ(r, ev, n), NULL);
+	pqread_close(r);
+	unlink(path);
+	for (size_t i = 0; i < n; i++)
+		free(big2[i]);
+	free(big2);
+	free(ev);
+}
+
 TEST(pqread_writer_empty_file)
 {
 	const char *path = tmp_path("empty.parquet");
