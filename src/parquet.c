@@ -14,11 +14,12 @@
  * PAGE_ROWS rows are in. A flush writes the open row group (its dictionary
  * pages, the pages encoded so far and the rows after them, encoded then)
  * with a new footer over the previous version of itself, and truncates the
- * file should it have shrunk; the next flush does the same with more rows. The open row group is sealed, and a
- * new one opened, once it holds PARQUET_ROWS_PER_GROUP rows or its strings
- * take PARQUET_GROUP_BYTES (add seals it in memory; out holds it until the
- * next write), or once flush has written it PARQUET_FLUSHES_PER_GROUP times
- * or it takes OPEN_BYTES (flush seals it where it lies). Making a row group
+ * file should it have shrunk; the next flush does the same with more rows.
+ * The open row group is sealed, and a new one opened, once it holds
+ * PARQUET_ROWS_PER_GROUP rows or its strings take PARQUET_GROUP_BYTES (add
+ * seals it in memory; out holds it until the next write), or once flush has
+ * written it PARQUET_FLUSHES_PER_GROUP times or it takes OPEN_BYTES (flush
+ * seals it where it lies). Making a row group
  * of every flush instead would grow the footer by about 720 bytes a flush
  * without end (2.6 MB after an hour of one flush a second, all rewritten by
  * every flush) and fill the file with tiny row groups; rewriting the open
@@ -221,11 +222,6 @@ static int fail(struct parquet_writer *w, int err)
 	return w->err;
 }
 
-static bool mem_eq(const void *a, const void *b, size_t n)
-{
-	return util_mem_eq(a, b, n);
-}
-
 /* Byte-wise unsigned order, a proper prefix first: Parquet's order for
  * STRING (and BYTE_ARRAY) statistics. */
 static int bytes_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
@@ -322,7 +318,7 @@ static int dict_put(struct strcol *s, const char *p, uint32_t len, bool have_h, 
 
 	if (s->last != UINT32_MAX) {
 		e = &s->ent[s->last];
-		if (e->len == len && mem_eq(s->bytes.data + e->off, p, len)) {
+		if (e->len == len && util_mem_eq(s->bytes.data + e->off, p, len)) {
 			*index = s->last;
 			return 0;
 		}
@@ -334,7 +330,7 @@ static int dict_put(struct strcol *s, const char *p, uint32_t len, bool have_h, 
 		h = util_hash(p, len);
 	for (i = (uint32_t)h & (s->nslots - 1); s->slots[i]; i = (i + 1) & (s->nslots - 1)) {
 		e = &s->ent[s->slots[i] - 1];
-		if (e->hash == h && e->len == len && mem_eq(s->bytes.data + e->off, p, len)) {
+		if (e->hash == h && e->len == len && util_mem_eq(s->bytes.data + e->off, p, len)) {
 			*index = s->last = s->slots[i] - 1;
 			return 0;
 		}
@@ -521,7 +517,7 @@ put_memo(struct parquet_writer *w, enum column_id c, const char *p, size_t len, 
 
 	if (!s->plain && m->index != UINT32_MAX && m->key == key && m->key2 == key2 &&
 	    m->len == len &&
-	    (exact || mem_eq(s->bytes.data + s->ent[m->index].off, p, len))) {
+	    (exact || util_mem_eq(s->bytes.data + s->ent[m->index].off, p, len))) {
 		put_index(w, c, m->index);
 		return;
 	}
@@ -762,9 +758,10 @@ static void stored_clear(struct column *col)
  * only, onto them: called as each PAGE_ROWS-th row comes in. */
 static void pages_store(struct parquet_writer *w)
 {
+	uint32_t end = w->nbuf - w->nbuf % PAGE_ROWS;
+
 	for (int c = 0; c < NCOLS && !w->err; c++) {
 		struct column *col = &w->col[c];
-		uint32_t end = w->nbuf - w->nbuf % PAGE_ROWS;
 		struct chunk acc = { 0 };
 		size_t pos = 0;
 

@@ -20,8 +20,8 @@ struct plain {
 	size_t len;
 };
 
-/* The buffer plain_event formats lines into; it writes them out once they
- * pass PLAIN_FLUSH_AT bytes, which leaves room for the longest line. */
+/* The size of p->buf, the buffer plain_event formats lines into; it writes
+ * them out once fewer bytes than the longest line could take are left. */
 #define PLAIN_BUF_BYTES (2u << 20)
 
 /* ior_event_fn: formats ev into p's buffer, writing the buffer out when it

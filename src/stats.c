@@ -31,8 +31,7 @@ struct file_row {
 struct proc_row {
 	struct stats_vals v;
 	uint32_t pid;
-	char comm[17];     /* the latest name the process had */
-	uint64_t cw[2];    /* its bytes as util_comm_words gives them */
+	char comm[17];     /* the latest name the process had, zero-padded */
 };
 
 struct index {
@@ -252,11 +251,11 @@ static struct stats_vals *file_row(struct stats *s, const char *path, size_t len
  * task name in 17 readable bytes (NUL-ended; bytes after the NUL ignored). */
 static struct stats_vals *proc_row(struct stats *s, uint32_t pid, const char *comm)
 {
+	uint32_t h = hash_u32(pid);
 	uint64_t cw[2];
+	size_t at;
 
 	util_comm_words(comm, cw);
-	uint32_t h = hash_u32(pid);
-	size_t at;
 
 	if (s->proc_idx.mask) {
 		for (at = h & s->proc_idx.mask; s->proc_idx.slots[at];
@@ -264,11 +263,10 @@ static struct stats_vals *proc_row(struct stats *s, uint32_t pid, const char *co
 			struct proc_row *r = &s->procs[s->proc_idx.slots[at] - 1];
 
 			if (r->pid == pid) {
-				if (comm[0] && (r->cw[0] != cw[0] || r->cw[1] != cw[1])) {
+				/* compared as the words util_comm_words gives */
+				if (comm[0] && (util_load64((unsigned char *)r->comm) != cw[0] ||
+						util_load64((unsigned char *)r->comm + 8) != cw[1]))
 					memcpy(r->comm, cw, 16);
-					r->cw[0] = cw[0];
-					r->cw[1] = cw[1];
-				}
 				return &r->v;
 			}
 		}
@@ -282,8 +280,6 @@ static struct stats_vals *proc_row(struct stats *s, uint32_t pid, const char *co
 	memset(r, 0, sizeof(*r));
 	r->pid = pid;
 	memcpy(r->comm, cw, 16);
-	r->cw[0] = cw[0];
-	r->cw[1] = cw[1];
 	for (at = h & s->proc_idx.mask; s->proc_idx.slots[at]; at = (at + 1) & s->proc_idx.mask)
 		;
 	s->proc_idx.slots[at] = (uint32_t)++s->nprocs;

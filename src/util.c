@@ -145,6 +145,23 @@ static inline bool word_plain(const unsigned char *p)
 	return !((low | high | quote | backslash) & highs);
 }
 
+/* True when none of s[0..len) (len >= 1) needs a look from util_escape:
+ * checked by words, the last one overlapping the one before; a short string
+ * is padded to a word with a plain letter. */
+static bool all_plain(const unsigned char *s, size_t len)
+{
+	unsigned char word[8] = "aaaaaaaa";
+	size_t w = 0;
+
+	if (len < 8) {
+		memcpy(word, s, len);
+		return word_plain(word);
+	}
+	while (w + 8 < len && word_plain(s + w))
+		w += 8;
+	return w + 8 >= len && word_plain(s + len - 8);
+}
+
 size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned flags)
 {
 	size_t used;
@@ -161,30 +178,12 @@ size_t util_escape_used(char *dst, size_t cap, const char *src, size_t len, unsi
 	*used_out = 0;
 	if (cap == 0)
 		return 0;
-	/* the usual case: a whole string of plain printable ASCII that fits,
-	 * checked by words (the last one overlapping the one before) */
-	if (len >= 8 && len < cap) {
-		size_t w = 0;
-
-		while (w + 8 < len && word_plain(s + w))
-			w += 8;
-		if (w + 8 >= len && word_plain(s + len - 8)) {
-			memcpy(dst, s, len);
-			dst[len] = '\0';
-			*used_out = len;
-			return len;
-		}
-	} else if (len && len < cap) {
-		/* a short string, padded to a word with a plain letter */
-		unsigned char word[8] = "aaaaaaaa";
-
-		memcpy(word, s, len);
-		if (word_plain(word)) {
-			memcpy(dst, s, len);
-			dst[len] = '\0';
-			*used_out = len;
-			return len;
-		}
+	/* the usual case: a whole string of plain printable ASCII that fits */
+	if (len && len < cap && all_plain(s, len)) {
+		memcpy(dst, s, len);
+		dst[len] = '\0';
+		*used_out = len;
+		return len;
 	}
 	/* Each pass renders one unit (a byte, or one whole UTF-8 character)
 	 * into unit[] and copies it only if it fits with room for the NUL. */
