@@ -640,3 +640,60 @@ TEST(comm_words_every_length_ignores_bytes_after_the_nul)
 		CHECK(w[1] == want[1]);
 	}
 }
+
+/* ---- util_mem_eq, util_escape_used -------------------------------------- */
+
+TEST(mem_eq_every_length_and_position)
+{
+	/* equal buffers at every length up to past the memcmp hand-over, then
+	 * one byte changed at every position: only the change makes a
+	 * difference, wherever it falls among the word loads */
+	unsigned char a[80], b[80];
+
+	for (size_t i = 0; i < sizeof(a); i++)
+		a[i] = b[i] = (unsigned char)(i * 37 + 11);
+	for (size_t n = 0; n <= sizeof(a); n++) {
+		CHECK(util_mem_eq(a, b, n));
+		for (size_t at = 0; at < n; at++) {
+			b[at] ^= 0x40;
+			CHECK(!util_mem_eq(a, b, n));
+			CHECK(util_mem_eq(a, b, at)); /* the prefix before it */
+			b[at] ^= 0x40;
+		}
+	}
+}
+
+TEST(escape_used_says_how_much_fit)
+{
+	static const struct {
+		const char *in;
+		size_t cap;
+		unsigned flags;
+		const char *out; /* what is written */
+		size_t used;     /* of in */
+	} cases[] = {
+		/* plain, fits with its NUL: all of it, by the whole-string path */
+		{ "/etc/passwd", 12, 0, "/etc/passwd", 11 },
+		/* one byte short: cut, and says where */
+		{ "/etc/passwd", 11, 0, "/etc/passw", 10 },
+		/* an escape that does not fit is left out whole */
+		{ "ab\"c", 4, 0, "ab", 2 },
+		{ "ab\"c", 6, 0, "ab\\\"c", 4 },
+		/* a short string takes the padded-word path only when plain */
+		{ "a b", 8, UTIL_ESC_SPACE, "a\\x20b", 3 },
+		{ "abc", 8, 0, "abc", 3 },
+	};
+	char out[64];
+	size_t used = 99;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = strlen(cases[i].in);
+
+		CHECK_EQ_UINT(util_escape_used(out, cases[i].cap, cases[i].in, len, cases[i].flags,
+					       &used), strlen(cases[i].out));
+		CHECK_EQ_UINT(used, cases[i].used);
+		CHECK_EQ_STR(out, cases[i].out);
+	}
+	CHECK_EQ_UINT(util_escape_used(out, 0, "abc", 3, 0, &used), 0);
+	CHECK_EQ_UINT(used, 0);
+}
