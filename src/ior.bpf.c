@@ -185,6 +185,15 @@ struct {
 	__type(value, __u64);
 } wake_marks SEC(".maps");
 
+/* Each CPU's batch of string-less records (ior.h); user space maps it read-only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1); /* one per possible CPU, set by user space */
+	__type(key, __u32);
+	__type(value, struct ior_batch);
+} batches SEC(".maps");
+
 /* slot 0: sys_enter, slot 1: sys_exit (the two programs may interleave) */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -254,8 +263,8 @@ static __always_inline bool task_wanted(__u32 tgid, __u32 tid)
 
 /*
  * Records are submitted without waking the reader, which drains on a timer.
- * About one record in 64 (chosen by the clock's low bits, which costs
- * nothing) looks at its ring's fill level: past wakeup_bytes it wakes the
+ * Each full batch, and about one record with strings in 64 (chosen by the
+ * clock's low bits, which costs nothing), looks at its ring's fill level: past wakeup_bytes it wakes the
  * reader, unless a record already did so since the reader last moved the
  * ring's consumer position. So a reader that is behind is woken once, not
  * for every record, and one that was woken and drained is woken again if
@@ -263,13 +272,11 @@ static __always_inline bool task_wanted(__u32 tgid, __u32 tid)
  * mark instead missed it about one time in three, leaving the reader to
  * its timer while small rings overflowed).
  */
-static __always_inline __u64 wake_flags(void *ring, __u64 now)
+static __always_inline __u64 wake_check(void *ring)
 {
 	__u32 zero = 0;
 	__u64 *mark, cons;
 
-	if (now & 0x3f)
-		return BPF_RB_NO_WAKEUP;
 	if (bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) < wakeup_bytes)
 		return BPF_RB_NO_WAKEUP;
 	mark = bpf_map_lookup_elem(&wake_marks, &zero);
@@ -280,6 +287,13 @@ static __always_inline __u64 wake_flags(void *ring, __u64 now)
 		return BPF_RB_NO_WAKEUP;
 	*mark = cons;
 	return BPF_RB_FORCE_WAKEUP;
+}
+
+static __always_inline __u64 wake_flags(void *ring, __u64 now)
+{
+	if (now & 0x3f)
+		return BPF_RB_NO_WAKEUP;
+	return wake_check(ring);
 }
 
 /* This CPU's event ring; NULL only if user space did not fill its slot. */
@@ -740,12 +754,91 @@ static __always_inline void fill_event(struct ior_rec_event *e, struct task_stru
 	((__u64 *)e->comm)[1] = comm[1];
 }
 
-static __always_inline void count_drop(void)
+static __always_inline void count_drops(__u32 n)
 {
 	struct ior_counters *c = counters_get();
 
 	if (c)
-		c->rb_drops++;
+		c->rb_drops += n;
+}
+
+#define compiler_barrier() asm volatile("" ::: "memory")
+
+/* This CPU's batch. */
+static __always_inline struct ior_batch *batch_get(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&batches, &cpu);
+}
+
+/*
+ * Sends the batch's records as one ring record and empties it. `oldest`
+ * is cleared only after the record is committed: user space, which reads
+ * `oldest` before the rings' positions, either sees a record still held
+ * or finds it in the ring.
+ */
+static __always_inline void batch_flush(struct ior_batch *b, void *ring, __u64 flags)
+{
+	__u32 n = b->hdr.count;
+
+	if (!n)
+		return;
+	if (n > IOR_BATCH)
+		n = IOR_BATCH;
+	b->hdr.type = IOR_REC_BATCH;
+	if (!ring || bpf_ringbuf_output(ring, &b->hdr, sizeof(b->hdr) + n * sizeof(b->ev[0]),
+					flags))
+		count_drops(n);
+	b->hdr.count = 0;
+	compiler_barrier();
+	b->oldest = 0;
+}
+
+/*
+ * A string-less record goes into the CPU's batch (busy keeps ior_flush,
+ * which may interrupt this program on its CPU, away meanwhile); a full
+ * batch goes out at once.
+ */
+static __always_inline void batch_add(struct task_struct *task, struct task_state *st,
+				      struct ior_sc_desc *d, struct exit_info *x, long nr,
+				      long ret, __u64 now, __u64 pid_tgid)
+{
+	struct ior_batch *b = batch_get();
+	__u32 n;
+
+	if (!b) {
+		count_drops(1);
+		return;
+	}
+	b->busy = 1;
+	compiler_barrier();
+	n = b->hdr.count;
+	fill_event(&b->ev[n & (IOR_BATCH - 1)], task, st, d, x, nr, ret, now, pid_tgid);
+	if (!b->oldest || st->enter_ts < b->oldest)
+		b->oldest = st->enter_ts;
+	b->hdr.count = ++n;
+	if (n >= IOR_BATCH) {
+		void *ring = event_ring();
+
+		batch_flush(b, ring, ring ? wake_check(ring) : BPF_RB_NO_WAKEUP);
+	}
+	compiler_barrier();
+	b->busy = 0;
+}
+
+/* Sends what this CPU's batch holds (before a record that must follow it). */
+static __always_inline void batch_send(void *ring)
+{
+	struct ior_batch *b = batch_get();
+
+	if (!b || !b->hdr.count)
+		return;
+	b->busy = 1;
+	compiler_barrier();
+	batch_flush(b, ring, BPF_RB_NO_WAKEUP);
+	compiler_barrier();
+	b->busy = 0;
 }
 
 /*
@@ -803,9 +896,10 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 		off = 2 * IOR_STR_MAX;
 	void *ring = event_ring();
 
+	batch_send(ring);
 	if (!ring || bpf_ringbuf_output(ring, b, sizeof(*e) + off,
 					wake_flags(ring, now)))
-		count_drop();
+		count_drops(1);
 }
 
 /* 1 when t (below 2^63) is not zero, without a branch: the negation is
@@ -966,7 +1060,6 @@ static __always_inline bool agg_update(struct task_struct *task, struct task_sta
 __noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now TASK_PARAM)
 {
 	struct task_struct *task = EXIT_TASK(task_addr);
-	struct ior_rec_event *e;
 	struct exit_info x = {};
 	struct ior_sc_desc *d;
 	__u64 pid_tgid;
@@ -1011,16 +1104,7 @@ __noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now 
 	} else if (agg_mode && agg_update(task, st, d, &x, nr, ret, now, pid_tgid)) {
 		/* aggregated in the kernel: no record */
 	} else {
-		/* fast path: fixed size, written in place */
-		void *ring = event_ring();
-
-		e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
-		if (e) {
-			fill_event(e, task, st, d, &x, nr, ret, now, pid_tgid);
-			bpf_ringbuf_submit(e, wake_flags(ring, now));
-		} else {
-			count_drop();
-		}
+		batch_add(task, st, d, &x, nr, ret, now, pid_tgid);
 	}
 	st->last_exit_ts = now;
 	return 0;
@@ -1064,6 +1148,25 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 	}
 	st->pending = 0;
 	return exit_paired(st, nr, ret, now TASK_ARG(st, task));
+}
+
+/*
+ * Sends this CPU's batch: user space runs it on a CPU whose batch has held
+ * records for a while (BPF_PROG_TEST_RUN on that CPU) and on every CPU at
+ * the end. Returns 1, to be tried again, when it interrupted sys_exit in
+ * the middle of changing the batch.
+ */
+SEC("raw_tp")
+int ior_flush(void *ctx)
+{
+	struct ior_batch *b = batch_get();
+
+	if (!b)
+		return 0;
+	if (b->busy)
+		return 1;
+	batch_flush(b, event_ring(), BPF_RB_NO_WAKEUP);
+	return 0;
 }
 
 SEC("tp_btf/sched_process_fork")

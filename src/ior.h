@@ -25,6 +25,7 @@
 enum ior_rec_type {
 	IOR_REC_EVENT = 1, /* one completed syscall: struct ior_rec_event + strings */
 	IOR_REC_PATH = 2,  /* a file identity's path: struct ior_rec_path + data */
+	IOR_REC_BATCH = 3, /* struct ior_rec_batch + count string-less events */
 };
 
 /* struct ior_sc_desc.kind bits: how to decode one syscall. */
@@ -95,6 +96,31 @@ struct ior_rec_event {
 	char comm[IOR_COMM_LEN];
 };
 _Static_assert(sizeof(struct ior_rec_event) == 104, "ior_rec_event layout");
+
+/*
+ * Calls whose record carries no strings wait in their CPU's batch and
+ * cross the ring IOR_BATCH at a time: one reservation for many records.
+ * A batch goes out when it is full, before a record with strings from its
+ * CPU (the CPU's records stay in the order they were written), and when
+ * user space asks (ior_flush, run on that CPU). `oldest` lets user space
+ * see, through a read-only mapping, what its merge must wait for.
+ */
+#define IOR_BATCH 16
+
+struct ior_rec_batch {
+	__u32 type;
+	__u32 count;
+	/* followed by count struct ior_rec_event with no strings */
+};
+
+struct ior_batch {
+	__u64 oldest; /* smallest entry time (ts) held; 0: empty */
+	__u32 busy;   /* sys_exit is changing the batch: ior_flush waits */
+	__u32 pad;
+	struct ior_rec_batch hdr;
+	struct ior_rec_event ev[IOR_BATCH];
+};
+_Static_assert(sizeof(struct ior_batch) == 24 + IOR_BATCH * 104, "ior_batch layout");
 
 /* struct ior_rec_path.kind */
 enum ior_path_kind {

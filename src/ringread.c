@@ -175,9 +175,10 @@ void ringread_snapshot(struct ringread *r)
 
 struct heap_item {
 	uint64_t key;
-	uint8_t *rec;
+	uint8_t *rec;  /* the ring record */
 	uint32_t size;
 	uint32_t ring;
+	uint32_t nsub; /* records in the batch; 0: not a batch */
 };
 
 static uint64_t key_of(const uint8_t *rec, uint32_t size, size_t key_off)
@@ -187,6 +188,54 @@ static uint64_t key_of(const uint8_t *rec, uint32_t size, size_t key_off)
 	if (size >= key_off + sizeof(key))
 		memcpy(&key, rec + key_off, sizeof(key));
 	return key;
+}
+
+/* The record a merge hands over next from item's ring record. */
+static uint8_t *sub_rec(const struct heap_item *it, const struct ringread *r,
+			const struct ringread_batch *b, uint32_t *size)
+{
+	if (!it->nsub) {
+		*size = it->size;
+		return it->rec;
+	}
+	*size = b->stride;
+	return it->rec + b->hdr + (size_t)r->sub * b->stride;
+}
+
+static void item_key(struct heap_item *it, const struct ringread *r,
+		     const struct ringread_batch *b, size_t key_off)
+{
+	uint32_t size;
+	uint8_t *rec = sub_rec(it, r, b, &size);
+
+	it->key = key_of(rec, size, key_off);
+}
+
+/* Ring i's head below its snapshot into *it; empty batches are passed over. */
+static enum head load_head(struct ringread *r, unsigned i, const struct ringread_batch *b,
+			   size_t key_off, struct heap_item *it)
+{
+	for (;;) {
+		uint8_t *rec;
+		uint32_t size, type = 0;
+		enum head h = head_of(r, r->limit, &rec, &size);
+
+		if (h != HEAD_RECORD)
+			return h;
+		*it = (struct heap_item){ 0, rec, size, i, 0 };
+		if (b && size >= sizeof(type))
+			memcpy(&type, rec, sizeof(type));
+		if (b && type == b->type) {
+			it->nsub = size >= b->hdr ? (size - b->hdr) / b->stride : 0;
+			if (r->sub >= it->nsub) {
+				r->sub = 0;
+				advance(r, size);
+				continue;
+			}
+		}
+		item_key(it, r, b, key_off);
+		return HEAD_RECORD;
+	}
 }
 
 static void sift_down(struct heap_item *h, unsigned n, unsigned i)
@@ -209,48 +258,57 @@ static void sift_down(struct heap_item *h, unsigned n, unsigned i)
 }
 
 long ringread_merge(struct ringread *rings, unsigned n, uint64_t horizon, size_t key_off,
-		    unsigned long max, ringread_fn fn, void *ctx, bool *done)
+		    const struct ringread_batch *batch, unsigned long max, ringread_fn fn,
+		    void *ctx, bool *done)
 {
 	struct heap_item stack_heap[16], *heap = stack_heap;
 	unsigned nh = 0;
 	long taken = 0;
 	int err = 0;
-	uint8_t *rec;
-	uint32_t size;
 
 	*done = false;
 	if (n > 16 && !(heap = malloc(n * sizeof(*heap))))
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
-		enum head h = head_of(&rings[i], rings[i].limit, &rec, &size);
+		enum head h = load_head(&rings[i], i, batch, key_off, &heap[nh]);
 
 		if (h == HEAD_BUSY)
 			goto out;
 		if (h == HEAD_RECORD)
-			heap[nh++] = (struct heap_item){ key_of(rec, size, key_off), rec, size, i };
+			nh++;
 	}
 	for (unsigned i = nh / 2; i-- > 0;)
 		sift_down(heap, nh, i);
 	while (nh) {
 		struct heap_item *top = &heap[0];
 		struct ringread *r = &rings[top->ring];
+		uint32_t size;
+		uint8_t *rec;
 
 		if (top->key >= horizon)
 			break;
 		if (max && (unsigned long)taken == max)
 			goto out;
-		err = fn(ctx, top->rec, top->size);
+		rec = sub_rec(top, r, batch, &size);
+		err = fn(ctx, rec, size);
+		if (top->nsub && ++r->sub < top->nsub) {
+			if (err < 0)
+				goto out;
+			taken++;
+			item_key(top, r, batch, key_off);
+			sift_down(heap, nh, 0);
+			continue;
+		}
+		r->sub = 0;
 		advance(r, top->size);
 		if (err < 0)
 			goto out;
 		taken++;
-		enum head h = head_of(r, r->limit, &rec, &size);
+		enum head h = load_head(r, top->ring, batch, key_off, top);
 
 		if (h == HEAD_BUSY)
 			goto out;
-		if (h == HEAD_RECORD)
-			*top = (struct heap_item){ key_of(rec, size, key_off), rec, size, top->ring };
-		else
+		if (h != HEAD_RECORD)
 			*top = heap[--nh];
 		sift_down(heap, nh, 0);
 	}

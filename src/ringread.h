@@ -31,6 +31,7 @@ struct ringread {
 	unsigned long cons;		   /* the reader's own position */
 	unsigned long released;		   /* the position the kernel was last told */
 	unsigned long limit;		   /* ringread_snapshot: where ringread_merge stops */
+	uint32_t sub;			   /* ringread_merge: next record inside the head batch */
 	void *cons_map;
 	void *prod_map;
 	size_t prod_len;
@@ -85,7 +86,23 @@ long ringread_consume(struct ringread *r, unsigned long max, ringread_fn fn, voi
  * Returns the number of records handed over, or the callback's value.
  */
 void ringread_snapshot(struct ringread *r);
+
+/*
+ * How the producer packs several records into one ring record (a batch):
+ * a record whose first u32 is `type` holds, after a header of `hdr` bytes,
+ * (size - hdr) / stride records of `stride` bytes. ringread_merge hands
+ * them over one by one, each with its own key, as if each had come in the
+ * ring on its own; a merge that stops inside a batch resumes there.
+ */
+struct ringread_batch {
+	uint32_t type;
+	uint32_t hdr;
+	uint32_t stride;
+};
+
+/* batch may be NULL: no record is a batch. */
 long ringread_merge(struct ringread *rings, unsigned n, uint64_t horizon, size_t key_off,
-		    unsigned long max, ringread_fn fn, void *ctx, bool *done);
+		    const struct ringread_batch *batch, unsigned long max, ringread_fn fn,
+		    void *ctx, bool *done);
 
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 
 #include <bpf/bpf.h>
@@ -45,7 +46,11 @@ struct tracer {
 	unsigned nrings;
 	int epfd;                /* every ring's map fd: tracer_fd */
 	bool stopped;            /* detached: no horizon for the merge */
-	uint64_t release_at;     /* path cache rotations a complete pass followed (0: none) */
+	const struct ior_batch *batches; /* each CPU's batch, mapped read-only */
+	size_t batches_len;
+	uint8_t *unsent;         /* this pass: CPUs whose batch could not be sent */
+	uint64_t release_at;     /* path cache rotations to release ... */
+	uint64_t release_clock;  /* ... once every event entered before this is handled */
 	struct pathcache *paths;
 	/* kernel aggregation: paths of file ids its keys name, kept when the
 	 * path cache rotates them out (NULL when the kernel does not aggregate) */
@@ -287,8 +292,17 @@ static int handle_record(void *ctx, void *data, size_t size)
 	if (size < sizeof(type))
 		return 0;
 	memcpy(&type, data, sizeof(type));
-	if (type == IOR_REC_EVENT && size >= sizeof(struct ior_rec_event))
+	if (type == IOR_REC_EVENT && size >= sizeof(struct ior_rec_event)) {
 		err = handle_event(t, data, size);
+	} else if (type == IOR_REC_BATCH && size >= sizeof(struct ior_rec_batch)) {
+		const uint8_t *ev = (const uint8_t *)data + sizeof(struct ior_rec_batch);
+		size_t n = (size - sizeof(struct ior_rec_batch)) / sizeof(struct ior_rec_event);
+
+		err = 0;
+		for (size_t i = 0; i < n && err >= 0; i++)
+			err = handle_event(t, (const void *)(ev + i * sizeof(struct ior_rec_event)),
+					   sizeof(struct ior_rec_event));
+	}
 	else if (type == IOR_REC_PATH && size >= sizeof(struct ior_rec_path))
 		err = handle_path(t, data, size);
 	else
@@ -462,6 +476,25 @@ static int fill_rings(struct tracer *t, int outer)
 	return ret;
 }
 
+/* The CPUs' batches, read-only: user space only reads their `oldest`. */
+static int map_batches(struct tracer *t)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len = t->nrings * sizeof(struct ior_batch);
+	void *m;
+
+	if (page <= 0)
+		return -EINVAL;
+	len = (len + (size_t)page - 1) / (size_t)page * (size_t)page;
+	m = mmap(NULL, len, PROT_READ, MAP_SHARED, bpf_map__fd(t->skel->maps.batches), 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	t->batches = m;
+	t->batches_len = len;
+	t->unsent = calloc(t->nrings, 1);
+	return t->unsent ? 0 : -ENOMEM;
+}
+
 /*
  * After loading, before attaching: every CPU's ring put in the `rings`
  * array (a CPU without its ring would count every record as a drop), and
@@ -488,6 +521,8 @@ static int open_rings(struct tracer *t, uint32_t rb_bytes, char *err, size_t err
 			ret = watch_fd(t, t->ring_fds[i]);
 	}
 	if (!ret)
+		ret = map_batches(t);
+	if (!ret)
 		return 0;
 fail:
 	say(err, errlen, "cannot open the ring buffers: %s", strerror(-ret));
@@ -508,6 +543,8 @@ static int load_object(struct tracer *t, const struct tracer_opts *o, bool fast,
 	}
 	/* the rings' size comes with the first of them, the inner map template */
 	ret = bpf_map__set_max_entries(t->skel->maps.rings, t->nrings);
+	if (!ret)
+		ret = bpf_map__set_max_entries(t->skel->maps.batches, t->nrings);
 	if (!ret)
 		ret = bpf_map__set_inner_map_fd(t->skel->maps.rings, t->ring_fds[0]);
 	if (!ret)
@@ -660,6 +697,9 @@ void tracer_free(struct tracer *t)
 	if (t->stats_fd >= 0)
 		close(t->stats_fd);
 	ringread_close(&t->path_rb);
+	if (t->batches)
+		munmap((void *)t->batches, t->batches_len);
+	free(t->unsent);
 	for (unsigned i = 0; t->rings && i < t->nrings; i++)
 		ringread_close(&t->rings[i]);
 	for (unsigned i = 0; t->ring_fds && i < t->nrings; i++)
@@ -689,34 +729,92 @@ int tracer_fd(const struct tracer *t)
 	return t->epfd;
 }
 
+/* Runs ior_flush on cpu, which sends its batch: 0, 1 (it was busy) or -errno. */
+static int flush_cpu(struct tracer *t, unsigned cpu)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .cpu = cpu, .flags = BPF_F_TEST_RUN_ON_CPU);
+	int err = bpf_prog_test_run_opts(bpf_program__fd(t->skel->progs.ior_flush), &o);
+
+	return err ? err : (int)o.retval;
+}
+
+/* A batch that held records this long is sent at the next pass. */
+#define BATCH_AGE_NS (2ull * 1000000)
+
+static uint64_t batch_oldest(const struct tracer *t, unsigned cpu)
+{
+	return __atomic_load_n(&t->batches[cpu].oldest, __ATOMIC_ACQUIRE);
+}
+
 /*
- * One pass over the rings: the event rings' positions, then every path
- * record (an event in those positions names only paths sent before it),
- * then the events merged by entry time up to the positions and below a
- * horizon read first, which keeps each thread's calls in order across
- * the CPUs' rings (ringread.h). A pass that left nothing below its
- * horizon has handled every event that could name a path table the path
- * cache retired before the previous such pass: those tables can go.
+ * A pass's horizon: the clock, or earlier, the oldest entry time a CPU's
+ * batch still holds (a record in a batch is not in its ring yet, and a
+ * later call of its thread may already be in another ring). Batches that
+ * held records for BATCH_AGE_NS are sent first (every batch, once the
+ * programs are detached), so a CPU that went quiet holds nothing back for
+ * long. A CPU whose batch cannot be sent (offline) holds nothing back.
+ */
+static uint64_t pass_horizon(struct tracer *t, bool *held)
+{
+	uint64_t now = util_now_ns(CLOCK_MONOTONIC), horizon;
+
+	for (unsigned i = 0; i < t->nrings; i++) {
+		uint64_t k = batch_oldest(t, i);
+
+		t->unsent[i] = 0;
+		if (k && (t->stopped || k + BATCH_AGE_NS <= now))
+			t->unsent[i] = flush_cpu(t, i) < 0;
+	}
+	horizon = t->stopped ? UINT64_MAX : util_now_ns(CLOCK_MONOTONIC);
+	*held = false;
+	for (unsigned i = 0; i < t->nrings; i++) {
+		uint64_t k = batch_oldest(t, i);
+
+		if (k && k < horizon && !t->unsent[i]) {
+			horizon = k;
+			*held = true;
+		}
+	}
+	return horizon;
+}
+
+/*
+ * One pass over the rings: the horizon (pass_horizon), the event rings'
+ * positions, then every path record (an event in those positions names
+ * only paths sent before it), then the events merged by entry time up to
+ * the positions and below the horizon, which keeps each thread's calls in
+ * order across the CPUs' rings (ringread.h). The path cache tables
+ * retired by a pass can go once a later pass left nothing below a horizon
+ * past the end of that pass's path records: no event still to come can
+ * name them.
  */
 static long consume_pass(struct tracer *t, unsigned max, bool *done)
 {
-	uint64_t horizon = t->stopped ? UINT64_MAX : util_now_ns(CLOCK_MONOTONIC);
-	uint64_t rotations;
+	static const struct ringread_batch batch = {
+		IOR_REC_BATCH, sizeof(struct ior_rec_batch), sizeof(struct ior_rec_event)
+	};
+	uint64_t horizon, rotations, paths_end;
 	long paths, n;
+	bool held;
 
+	horizon = pass_horizon(t, &held);
 	for (unsigned i = 0; i < t->nrings; i++)
 		ringread_snapshot(&t->rings[i]);
 	paths = ringread_consume(&t->path_rb, 0, handle_record, t);
 	if (paths < 0)
 		return paths;
 	rotations = pathcache_rotations(t->paths);
-	n = ringread_merge(t->rings, t->nrings, horizon, offsetof(struct ior_rec_event, ts), max,
-			   handle_record, t, done);
+	paths_end = util_now_ns(CLOCK_MONOTONIC);
+	n = ringread_merge(t->rings, t->nrings, horizon, offsetof(struct ior_rec_event, ts),
+			   &batch, max, handle_record, t, done);
 	if (n < 0)
 		return n;
-	if (*done) {
+	if (t->stopped && held)
+		*done = false; /* a batch still to send: the final drain goes on */
+	if (*done && horizon >= t->release_clock) {
 		pathcache_release(t->paths, t->release_at);
 		t->release_at = rotations;
+		t->release_clock = paths_end;
 	}
 	return paths + n;
 }

@@ -781,6 +781,68 @@ def test_small_rings_keep_up():
         s.remove()
 
 
+def check_calls(what, got, want, ok=True):
+    """Fails unless ok and the calls got are want, listing both."""
+    check(ok and got == want, "%s:\n    %s\nexpected:\n    %s"
+          % (what, "\n    ".join(map(str, got)), "\n    ".join(map(str, want))))
+
+
+def test_quiet_cpu_delivers():
+    """A call waits in its CPU's batch until the batch fills, or until ior
+    sends the batch of a CPU that went quiet: a command that makes three
+    3-byte writes to its file and then blocks opening a FIFO shows its
+    openat and the three writes on ior -plain's output while it is still
+    blocked (within 10 s; they would wait for the end otherwise), then its
+    close once released: exactly those calls on its file, in order."""
+    s = Scratch("quiet")
+    fifo = os.path.join(s.dir, "fifo")
+    path = os.path.join(s.dir, "quiet.txt")
+    os.mkfifo(fifo)
+    script = ("import os, sys\n"
+              "fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)\n"
+              "for _ in range(3):\n"
+              "    os.write(fd, b'abc')\n"
+              "r = os.open(sys.argv[2], os.O_RDONLY)\n"
+              "os.read(r, 1)\n"
+              "os.close(fd)\n")
+    args = ["-plain", "--", sys.executable, "-c", script, path, fifo]
+    ior = None
+    try:
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            ior = subprocess.Popen([IOR] + args, stdin=subprocess.DEVNULL, stdout=out,
+                                   stderr=err, start_new_session=True)
+            deadline = time.monotonic() + 10
+            shown = 0
+            while time.monotonic() < deadline and ior.poll() is None:
+                out.seek(0)
+                shown = sum(1 for line in out.read().splitlines()
+                            if b" write " in line and path.encode() in line)
+                if shown == 3:
+                    break
+                time.sleep(0.05)
+            check(shown == 3, "%d of the 3 writes shown while the command was blocked" % shown)
+            with open(fifo, "wb") as w:
+                w.write(b"x")
+            check(ior.wait(20) == 0, "ior -plain exited %s" % ior.returncode)
+            out.seek(0)
+            err.seek(0)
+            run = IorRun(args, 0, 0, out.read(), err.read(), 0, 0, [])
+        run.check_lines()
+        run.check_summary()
+        mine = [(r["sc"], r["ret"], r["bytes"]) for r in run.records if r["raw_path"] == path.encode()]
+        fd = mine[0][1] if mine else None
+        want = [("openat", fd, 0)] + [("write", 3, 3)] * 3 + [("close", 0, 0)]
+        check_calls("the command's calls on its file", mine, want, fd is not None and fd >= 0)
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        if ior and ior.poll() is None:
+            ior.kill()
+            ior.wait()
+        s.remove()
+
+
 def test_in_flight_at_start():
     """A call in flight when tracing starts began outside the trace: a process
     blocked in read() on a FIFO before ior attaches, released after, shows
@@ -839,9 +901,7 @@ def test_in_flight_at_start():
         fd = mine[0][2] if mine else None
         want = [("openat", after.encode(), fd, 0), ("write", after.encode(), 6, 6),
                 ("close", after.encode(), 0, 0)]
-        check(mine == want and fd is not None and fd >= 0,
-              "the released reader's calls:\n    %s\nexpected:\n    %s"
-              % ("\n    ".join(map(str, mine)), "\n    ".join(map(str, want))))
+        check_calls("the released reader's calls", mine, want, fd is not None and fd >= 0)
     except TestFailure:
         s.failed = True
         raise
@@ -1076,6 +1136,7 @@ TESTS += [("missing-command", test_missing_command), ("stdin-passthrough", test_
           ("pid-filter", test_pid_filter), ("in-flight-at-start", test_in_flight_at_start),
           ("migrating-thread-order", test_migrating_thread_order),
           ("small-rings-keep-up", test_small_rings_keep_up),
+          ("quiet-cpu-delivers", test_quiet_cpu_delivers),
           ("threads", test_threads),
           ("threads-load", test_threads_load), ("iowork:run", make_iowork_run_test("plain"))]
 TESTS += [("iowork:" + sec, make_section_test(sec)) for sec in IOWORK_SECTIONS]

@@ -221,6 +221,31 @@ static unsigned long put_keyed(struct fake *f, uint32_t id, uint64_t key, uint32
 	return at;
 }
 
+/* A batch: type 3 and a count, then put_keyed's 24-byte records. */
+static const struct ringread_batch test_batch = { 3, 8, 24 };
+
+static unsigned long put_batch(struct fake *f, unsigned n, const uint32_t *id, const uint64_t *key)
+{
+	unsigned long at = f->prod;
+	uint32_t len = 8 + 24 * n, hdr[2] = { len, 0 }, head[2] = { 3, n };
+	uint8_t rec[8 + 24 * 8];
+
+	memset(rec, 0, sizeof(rec));
+	memcpy(rec, head, sizeof(head));
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(rec + 8 + 24 * i + 4, &id[i], sizeof(id[i]));
+		memcpy(rec + 8 + 24 * i + 8, &key[i], sizeof(key[i]));
+		memcpy(rec + 8 + 24 * i + 16, &key[i], sizeof(key[i]));
+	}
+	for (size_t i = 0; i < sizeof(hdr); i++)
+		f->data[(at + i) & (RING - 1)] = ((uint8_t *)hdr)[i];
+	for (size_t i = 0; i < len; i++)
+		f->data[(at + BPF_RINGBUF_HDR_SZ + i) & (RING - 1)] = rec[i];
+	memcpy(f->data + RING, f->data, RING);
+	f->prod += (BPF_RINGBUF_HDR_SZ + len + 7) & ~7ul;
+	return at;
+}
+
 struct order {
 	unsigned n;
 	uint32_t ids[64];
@@ -265,7 +290,7 @@ static long merge(struct ringread r[2], uint64_t horizon, unsigned long max, str
 {
 	ringread_snapshot(&r[0]);
 	ringread_snapshot(&r[1]);
-	return ringread_merge(r, 2, horizon, 8, max, take_id, o, done);
+	return ringread_merge(r, 2, horizon, 8, &test_batch, max, take_id, o, done);
 }
 
 TEST(ringread_merge_orders_by_key_below_the_horizon)
@@ -299,6 +324,47 @@ TEST(ringread_merge_orders_by_key_below_the_horizon)
 	CHECK(done);
 }
 
+TEST(ringread_merge_hands_over_a_batch_record_by_record)
+{
+	struct ringread r[2];
+	struct order o;
+	bool done = false;
+
+	two_rings(r, &o);
+	put_keyed(&fa, 1, 100, 0);
+	put_batch(&fa, 3, (uint32_t[]){ 2, 4, 6 }, (uint64_t[]){ 200, 400, 600 });
+	put_keyed(&fa, 8, 800, 0);
+	put_batch(&fb, 2, (uint32_t[]){ 3, 5 }, (uint64_t[]){ 300, 500 });
+	put_batch(&fb, 0, NULL, NULL); /* an empty batch is passed over */
+	put_keyed(&fb, 7, 700, 0);
+	/* the merge stops inside both batches and resumes there */
+	CHECK_EQ_INT(merge(r, 450, 0, &o, &done), 4);
+	CHECK(done);
+	CHECK_EQ_STR(ids(&o), "1 2 3 4");
+	CHECK_EQ_UINT(fa.cons, 32); /* a batch is consumed once all of it went */
+	CHECK_EQ_UINT(fb.cons, 0);
+	CHECK_EQ_INT(merge(r, 10000, 1, &o, &done), 1);
+	CHECK(!done);
+	CHECK_EQ_STR(ids(&o), "1 2 3 4 5");
+	CHECK_EQ_UINT(fb.cons, 80); /* past the batch and the empty one */
+	/* a refused record inside a batch is consumed, the rest follow */
+	o.refuse_id = 6;
+	CHECK_EQ_INT(merge(r, 10000, 0, &o, &done), -EPIPE);
+	CHECK_EQ_STR(ids(&o), "1 2 3 4 5 6");
+	CHECK_EQ_UINT(fa.cons, 120);
+	CHECK_EQ_INT(merge(r, 10000, 0, &o, &done), 2);
+	CHECK(done);
+	CHECK_EQ_STR(ids(&o), "1 2 3 4 5 6 7 8");
+	CHECK_EQ_UINT(fa.cons, fa.prod);
+	CHECK_EQ_UINT(fb.cons, fb.prod);
+	/* without the batch framing a batch is one record, keyed by its header */
+	two_rings(r, &o);
+	put_batch(&fa, 1, (uint32_t[]){ 9 }, (uint64_t[]){ 900 });
+	ringread_snapshot(&r[0]);
+	ringread_snapshot(&r[1]);
+	CHECK_EQ_INT(ringread_merge(r, 2, UINT64_MAX, 8, NULL, 0, take_id, &o, &done), -E2BIG);
+}
+
 TEST(ringread_merge_stops_at_the_snapshot)
 {
 	struct ringread r[2];
@@ -312,7 +378,7 @@ TEST(ringread_merge_stops_at_the_snapshot)
 	ringread_snapshot(&r[1]);
 	/* committed after the snapshot: not handed over, whatever its key */
 	put_keyed(&fa, 3, 5, 0);
-	CHECK_EQ_INT(ringread_merge(r, 2, 1000, 8, 0, take_id, &o, &done), 2);
+	CHECK_EQ_INT(ringread_merge(r, 2, 1000, 8, NULL, 0, take_id, &o, &done), 2);
 	CHECK(done);
 	CHECK_EQ_STR(ids(&o), "1 2");
 	CHECK_EQ_INT(merge(r, 1000, 0, &o, &done), 1);
@@ -389,7 +455,7 @@ TEST(ringread_merge_many_rings)
 	}
 	for (unsigned i = 0; i < 20; i++)
 		ringread_snapshot(&r[i]);
-	CHECK_EQ_INT(ringread_merge(r, 20, 61, 8, 0, take_id, &o, &done), 60);
+	CHECK_EQ_INT(ringread_merge(r, 20, 61, 8, NULL, 0, take_id, &o, &done), 60);
 	CHECK(done);
 	for (uint32_t k = 1; k <= 60; k++)
 		CHECK_EQ_UINT(o.ids[k - 1], k);
