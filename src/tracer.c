@@ -282,7 +282,10 @@ static int handle_path(struct tracer *t, const struct ior_rec_path *r, size_t si
 	return 0;
 }
 
-/* Ring-buffer callback: 0 goes on; negative stops the consumer. */
+/*
+ * Ring-buffer callback: 0 goes on; negative stops the consumer. Batch
+ * records reach it one event at a time, split by ringread_merge.
+ */
 static int handle_record(void *ctx, void *data, size_t size)
 {
 	struct tracer *t = ctx;
@@ -294,19 +297,11 @@ static int handle_record(void *ctx, void *data, size_t size)
 	memcpy(&type, data, sizeof(type));
 	if (type == IOR_REC_EVENT && size >= sizeof(struct ior_rec_event)) {
 		err = handle_event(t, data, size);
-	} else if (type == IOR_REC_BATCH && size >= sizeof(struct ior_rec_batch)) {
-		const uint8_t *ev = (const uint8_t *)data + sizeof(struct ior_rec_batch);
-		size_t n = (size - sizeof(struct ior_rec_batch)) / sizeof(struct ior_rec_event);
-
-		err = 0;
-		for (size_t i = 0; i < n && err >= 0; i++)
-			err = handle_event(t, (const void *)(ev + i * sizeof(struct ior_rec_event)),
-					   sizeof(struct ior_rec_event));
-	}
-	else if (type == IOR_REC_PATH && size >= sizeof(struct ior_rec_path))
+	} else if (type == IOR_REC_PATH && size >= sizeof(struct ior_rec_path)) {
 		err = handle_path(t, data, size);
-	else
+	} else {
 		err = 0;
+	}
 	if (err < 0) {
 		t->sink_err = err;
 		return err;
@@ -738,7 +733,7 @@ static int flush_cpu(struct tracer *t, unsigned cpu)
 	return err ? err : (int)o.retval;
 }
 
-/* A batch that held records this long is sent at the next pass. */
+/* A batch whose oldest call entered this long ago is sent at the next pass. */
 #define BATCH_AGE_NS (2ull * 1000000)
 
 static uint64_t batch_oldest(const struct tracer *t, unsigned cpu)
@@ -749,9 +744,9 @@ static uint64_t batch_oldest(const struct tracer *t, unsigned cpu)
 /*
  * A pass's horizon: the clock, or earlier, the oldest entry time a CPU's
  * batch still holds (a record in a batch is not in its ring yet, and a
- * later call of its thread may already be in another ring). Batches that
- * held records for BATCH_AGE_NS are sent first (every batch, once the
- * programs are detached), so a CPU that went quiet holds nothing back for
+ * later call of its thread may already be in another ring). Batches whose
+ * oldest call entered BATCH_AGE_NS ago are sent first (every batch, once
+ * the programs are detached), so a CPU that went quiet holds nothing back for
  * long. A CPU whose batch cannot be sent (offline) holds nothing back.
  */
 static uint64_t pass_horizon(struct tracer *t, bool *held)
