@@ -49,6 +49,7 @@ struct tracer {
 	const struct ior_batch *batches; /* each CPU's batch, mapped read-only */
 	size_t batches_len;
 	uint8_t *unsent;         /* this pass: CPUs whose batch could not be sent */
+	uint64_t *asked_at;      /* when ior_flush last ran on each CPU */
 	uint64_t release_at;     /* path cache rotations to release ... */
 	uint64_t release_clock;  /* ... once every event entered before this is handled */
 	struct pathcache *paths;
@@ -487,7 +488,8 @@ static int map_batches(struct tracer *t)
 	t->batches = m;
 	t->batches_len = len;
 	t->unsent = calloc(t->nrings, 1);
-	return t->unsent ? 0 : -ENOMEM;
+	t->asked_at = calloc(t->nrings, sizeof(*t->asked_at));
+	return t->unsent && t->asked_at ? 0 : -ENOMEM;
 }
 
 /*
@@ -695,6 +697,7 @@ void tracer_free(struct tracer *t)
 	if (t->batches)
 		munmap((void *)t->batches, t->batches_len);
 	free(t->unsent);
+	free(t->asked_at);
 	for (unsigned i = 0; t->rings && i < t->nrings; i++)
 		ringread_close(&t->rings[i]);
 	for (unsigned i = 0; t->ring_fds && i < t->nrings; i++)
@@ -733,8 +736,14 @@ static int flush_cpu(struct tracer *t, unsigned cpu)
 	return err ? err : (int)o.retval;
 }
 
-/* A batch whose oldest call entered this long ago is sent at the next pass. */
+/*
+ * A batch whose oldest call entered this long ago is sent at the next pass,
+ * but a CPU is interrupted for it at most once per BATCH_ASK_NS: a CPU
+ * making a few hundred calls a second would otherwise take an interrupt
+ * for nearly every one of them while the reader runs pass after pass.
+ */
 #define BATCH_AGE_NS (2ull * 1000000)
+#define BATCH_ASK_NS (10ull * 1000000)
 
 static uint64_t batch_oldest(const struct tracer *t, unsigned cpu)
 {
@@ -746,7 +755,7 @@ static uint64_t batch_oldest(const struct tracer *t, unsigned cpu)
  * batch still holds (a record in a batch is not in its ring yet, and a
  * later call of its thread may already be in another ring). Batches whose
  * oldest call entered BATCH_AGE_NS ago are sent first (every batch, once
- * the programs are detached), so a CPU that went quiet holds nothing back for
+ * the programs are detached; BATCH_ASK_NS apart on one CPU otherwise), so a CPU that went quiet holds nothing back for
  * long. A CPU whose batch cannot be sent (offline) holds nothing back.
  */
 static uint64_t pass_horizon(struct tracer *t, bool *held)
@@ -757,8 +766,11 @@ static uint64_t pass_horizon(struct tracer *t, bool *held)
 		uint64_t k = batch_oldest(t, i);
 
 		t->unsent[i] = 0;
-		if (k && (t->stopped || k + BATCH_AGE_NS <= now))
+		if (k && (t->stopped || (k + BATCH_AGE_NS <= now &&
+					 t->asked_at[i] + BATCH_ASK_NS <= now))) {
+			t->asked_at[i] = now;
 			t->unsent[i] = flush_cpu(t, i) < 0;
+		}
 	}
 	horizon = t->stopped ? UINT64_MAX : util_now_ns(CLOCK_MONOTONIC);
 	*held = false;
