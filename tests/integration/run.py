@@ -781,6 +781,64 @@ def test_small_rings_keep_up():
         s.remove()
 
 
+def test_losses_counted_exactly():
+    """Losses are counted, never silent: a 400000-call storm under -plain
+    -ringbuf 1 (256 KiB per CPU) while ior is stopped (SIGSTOP until the
+    storm has finished) overflows its ring; the lines ior prints plus the
+    ring-buffer drops it reports are exactly the calls the same storm makes
+    under an unstopped ior, which loses none (calls waiting in a batch
+    count as dropped when the batch finds no room)."""
+    n = 400000
+    s = Scratch("losses")
+    try:
+        res = os.path.join(s.base, "storm.out")
+        args = ["-plain", "-ringbuf", "1", "--", STORM, "-n", str(n), "-p", s.dir, "-o", res]
+        full = run_ior(["-plain", "--", STORM, "-n", str(n), "-p", s.dir, "-o", res], timeout=120)
+        full.check_ran(0)
+        full.check_lines()
+        full.check_summary()
+        check(len(full.records) == full.summary["syscalls"] > n,
+              "%d lines for %s syscalls" % (len(full.records), full.summary["syscalls"]))
+        os.unlink(res)
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            ior = subprocess.Popen([IOR] + args, stdin=subprocess.DEVNULL, stdout=out,
+                                   stderr=err, start_new_session=True)
+            try:
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline and out.tell() == 0 and ior.poll() is None:
+                    out.seek(0, os.SEEK_END)
+                    time.sleep(0.01)
+                os.kill(ior.pid, signal.SIGSTOP)
+                while time.monotonic() < deadline and not (
+                        os.path.exists(res) and open(res).read().startswith("storm:")):
+                    time.sleep(0.05)
+                os.kill(ior.pid, signal.SIGCONT)
+                check(ior.wait(60) == 0, "ior -plain exited %s" % ior.returncode)
+            finally:
+                if ior.poll() is None:
+                    ior.kill()
+                    ior.wait()
+            out.seek(0)
+            err.seek(0)
+            run = IorRun(args, 0, 0, out.read(), err.read(), 0, 0, [])
+        run.check_lines()
+        check(run.summary is not None, "no summary\n%s" % run.stderr_tail())
+        drops = run.summary["ring-buffer drops"]
+        check(drops > n // 4, "only %d ring-buffer drops while ior was stopped" % drops)
+        for label in ("path drops", "unpaired exits", "lost entries", "unknown paths"):
+            check(run.summary[label] == 0, "%s: %s" % (label, run.summary))
+        check(len(run.records) == run.summary["syscalls"],
+              "%d lines for %d syscalls" % (len(run.records), run.summary["syscalls"]))
+        check(len(run.records) + drops == full.summary["syscalls"],
+              "%d lines + %d drops, the storm makes %d calls"
+              % (len(run.records), drops, full.summary["syscalls"]))
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        s.remove()
+
+
 def check_calls(what, got, want, ok=True):
     """Fails unless ok and the calls got are want, listing both."""
     check(ok and got == want, "%s:\n    %s\nexpected:\n    %s"
@@ -1137,6 +1195,7 @@ TESTS += [("missing-command", test_missing_command), ("stdin-passthrough", test_
           ("migrating-thread-order", test_migrating_thread_order),
           ("small-rings-keep-up", test_small_rings_keep_up),
           ("quiet-cpu-delivers", test_quiet_cpu_delivers),
+          ("losses-counted-exactly", test_losses_counted_exactly),
           ("threads", test_threads),
           ("threads-load", test_threads_load), ("iowork:run", make_iowork_run_test("plain"))]
 TESTS += [("iowork:" + sec, make_section_test(sec)) for sec in IOWORK_SECTIONS]
