@@ -50,6 +50,7 @@ struct tracer {
 	size_t batches_len;
 	uint8_t *unsent;         /* this pass: CPUs whose batch could not be sent */
 	uint64_t *asked_at;      /* when ior_flush last ran on each CPU */
+	uint32_t *stranded;      /* after detaching: calls left in a batch that could not be sent */
 	uint64_t release_at;     /* path cache rotations to release ... */
 	uint64_t release_clock;  /* ... once every event entered before this is handled */
 	struct pathcache *paths;
@@ -489,7 +490,8 @@ static int map_batches(struct tracer *t)
 	t->batches_len = len;
 	t->unsent = calloc(t->nrings, 1);
 	t->asked_at = calloc(t->nrings, sizeof(*t->asked_at));
-	return t->unsent && t->asked_at ? 0 : -ENOMEM;
+	t->stranded = calloc(t->nrings, sizeof(*t->stranded));
+	return t->unsent && t->asked_at && t->stranded ? 0 : -ENOMEM;
 }
 
 /*
@@ -698,6 +700,7 @@ void tracer_free(struct tracer *t)
 		munmap((void *)t->batches, t->batches_len);
 	free(t->unsent);
 	free(t->asked_at);
+	free(t->stranded);
 	for (unsigned i = 0; t->rings && i < t->nrings; i++)
 		ringread_close(&t->rings[i]);
 	for (unsigned i = 0; t->ring_fds && i < t->nrings; i++)
@@ -770,6 +773,10 @@ static uint64_t pass_horizon(struct tracer *t, bool *held)
 					 t->asked_at[i] + BATCH_ASK_NS <= now))) {
 			t->asked_at[i] = now;
 			t->unsent[i] = flush_cpu(t, i) < 0;
+			/* at the end, what an offline CPU still holds counts as dropped */
+			if (t->unsent[i] && t->stopped)
+				t->stranded[i] = __atomic_load_n(&t->batches[i].hdr.count,
+								 __ATOMIC_RELAXED);
 		}
 	}
 	horizon = t->stopped ? UINT64_MAX : util_now_ns(CLOCK_MONOTONIC);
@@ -1019,6 +1026,8 @@ void tracer_stats(struct tracer *t, struct tracer_stats *s)
 	s->unknown_paths = t->unknown_paths;
 	s->recursion_misses = prog_misses(t->skel->progs.ior_enter) +
 			      prog_misses(t->skel->progs.ior_exit);
+	for (unsigned i = 0; t->stranded && i < t->nrings; i++)
+		s->rb_drops += t->stranded[i];
 	if (ncpu <= 0)
 		return;
 	per = calloc((size_t)ncpu, sizeof(*per));
