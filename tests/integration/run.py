@@ -801,8 +801,7 @@ def test_losses_counted_exactly():
               "%d lines for %s syscalls" % (len(full.records), full.summary["syscalls"]))
         os.unlink(res)
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            ior = subprocess.Popen([IOR] + args, stdin=subprocess.DEVNULL, stdout=out,
-                                   stderr=err, start_new_session=True)
+            ior = popen_ior(args, out, err)
             try:
                 deadline = time.monotonic() + 60
                 while time.monotonic() < deadline and out.tell() == 0 and ior.poll() is None:
@@ -839,6 +838,97 @@ def test_losses_counted_exactly():
         s.remove()
 
 
+CPU1_ONLINE = "/sys/devices/system/cpu/cpu1/online"
+
+
+# Python lines: open (create, truncate) the file named by sys.argv[N] as fd,
+# then write b'abc' to it three times.
+THREE_WRITES = ("fd = os.open(sys.argv[%d], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)\n"
+                "for _ in range(3):\n"
+                "    os.write(fd, b'abc')\n")
+
+
+def popen_ior(args, out, err):
+    """IOR started with args in its own session, stdout and stderr to files."""
+    return subprocess.Popen([IOR] + args, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                            start_new_session=True)
+
+
+def run_batch_on_cpu1(offline):
+    """ior -plain -- a command pinned to CPU 1 that waits on a FIFO, then
+    opens its file, makes three 3-byte writes, closes it and _exits: ior is
+    stopped (SIGSTOP) from before the FIFO is written until the command has
+    finished, and CPU 1 is taken offline meanwhile when offline. Returns the
+    run and the command's calls on its file."""
+    s = Scratch("cpu1")
+    fifo = os.path.join(s.dir, "fifo")
+    path = os.path.join(s.dir, "cpu1.txt")
+    os.mkfifo(fifo)
+    script = ("import os, sys\n"
+              "os.sched_setaffinity(0, {1})\n"
+              "r = os.open(sys.argv[1], os.O_RDONLY)\n"
+              "os.read(r, 1)\n" + THREE_WRITES % 2 +
+              "os.close(fd)\n"
+              "os._exit(0)\n")
+    args = ["-plain", "--", sys.executable, "-c", script, fifo, path]
+    ior = None
+    try:
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            ior = popen_ior(args, out, err)
+            with open(fifo, "wb") as w:  # returns once the command opened it
+                os.kill(ior.pid, signal.SIGSTOP)
+                w.write(b"x")
+            try:
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and not (
+                        os.path.exists(path) and os.path.getsize(path) == 9):
+                    time.sleep(0.01)
+                time.sleep(0.2)  # its close and _exit
+                if offline:
+                    with open(CPU1_ONLINE, "w") as f:
+                        f.write("0")
+                os.kill(ior.pid, signal.SIGCONT)
+                status = ior.wait(20)
+            finally:
+                if ior.poll() is None:
+                    os.kill(ior.pid, signal.SIGCONT)
+                if offline:
+                    with open(CPU1_ONLINE, "w") as f:
+                        f.write("1")
+            check(status == 0, "ior -plain exited %s" % status)
+            out.seek(0)
+            err.seek(0)
+            run = IorRun(args, 0, 0, out.read(), err.read(), 0, 0, [])
+        run.check_lines()
+        check(run.summary is not None, "no summary\n%s" % run.stderr_tail())
+        return run, [r["sc"] for r in run.records if r["raw_path"] == path.encode()]
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        if ior and ior.poll() is None:
+            ior.kill()
+            ior.wait()
+        s.remove()
+
+
+def test_offline_cpu_batch_counted():
+    """Calls left in the batch of a CPU that went offline cannot be sent
+    (ior_flush cannot run there) and count as ring-buffer drops: with CPU 1
+    offline at the end, the command's openat (sent at once, it has a path
+    string) is printed, and its three writes and close are the 4 drops; with
+    CPU 1 online, all five calls are printed and nothing is dropped."""
+    run, calls = run_batch_on_cpu1(False)
+    check_calls("CPU 1 online: the command's calls on its file", calls,
+                ["openat", "write", "write", "write", "close"])
+    check(run.summary["ring-buffer drops"] == 0, "CPU 1 online: %s" % run.summary)
+    run, calls = run_batch_on_cpu1(True)
+    check_calls("CPU 1 offline: the command's calls on its file", calls, ["openat"])
+    check(run.summary["ring-buffer drops"] == 4,
+          "CPU 1 offline: %d ring-buffer drops, want 4 (three writes and a close): %s"
+          % (run.summary["ring-buffer drops"], run.summary))
+
+
 def check_calls(what, got, want, ok=True):
     """Fails unless ok and the calls got are want, listing both."""
     check(ok and got == want, "%s:\n    %s\nexpected:\n    %s"
@@ -856,10 +946,7 @@ def test_quiet_cpu_delivers():
     fifo = os.path.join(s.dir, "fifo")
     path = os.path.join(s.dir, "quiet.txt")
     os.mkfifo(fifo)
-    script = ("import os, sys\n"
-              "fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)\n"
-              "for _ in range(3):\n"
-              "    os.write(fd, b'abc')\n"
+    script = ("import os, sys\n" + THREE_WRITES % 1 +
               "r = os.open(sys.argv[2], os.O_RDONLY)\n"
               "os.read(r, 1)\n"
               "os.close(fd)\n")
@@ -867,8 +954,7 @@ def test_quiet_cpu_delivers():
     ior = None
     try:
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            ior = subprocess.Popen([IOR] + args, stdin=subprocess.DEVNULL, stdout=out,
-                                   stderr=err, start_new_session=True)
+            ior = popen_ior(args, out, err)
             deadline = time.monotonic() + 10
             shown = 0
             while time.monotonic() < deadline and ior.poll() is None:
@@ -1196,6 +1282,7 @@ TESTS += [("missing-command", test_missing_command), ("stdin-passthrough", test_
           ("small-rings-keep-up", test_small_rings_keep_up),
           ("quiet-cpu-delivers", test_quiet_cpu_delivers),
           ("losses-counted-exactly", test_losses_counted_exactly),
+          ("offline-cpu-batch-counted", test_offline_cpu_batch_counted),
           ("threads", test_threads),
           ("threads-load", test_threads_load), ("iowork:run", make_iowork_run_test("plain"))]
 TESTS += [("iowork:" + sec, make_section_test(sec)) for sec in IOWORK_SECTIONS]
