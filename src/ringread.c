@@ -291,25 +291,26 @@ long ringread_merge(struct ringread *rings, unsigned n, uint64_t horizon, size_t
 			goto out;
 		rec = sub_rec(top, r, batch, &size);
 		err = fn(ctx, rec, size);
-		if (top->nsub && ++r->sub < top->nsub) {
-			if (err < 0)
-				goto out;
-			taken++;
-			item_key(top, r, batch, key_off);
-			sift_down(heap, nh, 0);
-			continue;
+		/* the head ring record stays until its last batched record went */
+		bool more = top->nsub && ++r->sub < top->nsub;
+
+		if (!more) {
+			r->sub = 0;
+			advance(r, top->size);
 		}
-		r->sub = 0;
-		advance(r, top->size);
 		if (err < 0)
 			goto out;
 		taken++;
-		enum head h = load_head(r, top->ring, batch, key_off, top);
+		if (more) {
+			item_key(top, r, batch, key_off);
+		} else {
+			enum head h = load_head(r, top->ring, batch, key_off, top);
 
-		if (h == HEAD_BUSY)
-			goto out;
-		if (h != HEAD_RECORD)
-			*top = heap[--nh];
+			if (h == HEAD_BUSY)
+				goto out;
+			if (h != HEAD_RECORD)
+				*top = heap[--nh];
+		}
 		sift_down(heap, nh, 0);
 	}
 	*done = true;

@@ -63,6 +63,19 @@ void ringread_close(struct ringread *r);
 long ringread_consume(struct ringread *r, unsigned long max, ringread_fn fn, void *ctx);
 
 /*
+ * How the producer packs several records into one ring record (a batch):
+ * a record whose first u32 is `type` holds, after a header of `hdr` bytes,
+ * (size - hdr) / stride records of `stride` bytes. ringread_merge hands
+ * them over one by one, each with its own key, as if each had come in the
+ * ring on its own; a merge that stops inside a batch resumes there.
+ */
+struct ringread_batch {
+	uint32_t type;
+	uint32_t hdr;
+	uint32_t stride;
+};
+
+/*
  * Several rings read as one stream ordered by a key each record carries
  * (a u64 at key_off in its payload; 0 for a record too short to hold
  * one), each ring's own order kept. For a key that a producer takes
@@ -83,24 +96,10 @@ long ringread_consume(struct ringread *r, unsigned long max, ringread_fn fn, voi
  * key is unknown until it is committed); so do max records and a
  * callback's negative return. *done is set when the merge stopped
  * because nothing below the horizon was left in the snapshots.
+ * batch, when not NULL, says which records are batches.
  * Returns the number of records handed over, or the callback's value.
  */
 void ringread_snapshot(struct ringread *r);
-
-/*
- * How the producer packs several records into one ring record (a batch):
- * a record whose first u32 is `type` holds, after a header of `hdr` bytes,
- * (size - hdr) / stride records of `stride` bytes. ringread_merge hands
- * them over one by one, each with its own key, as if each had come in the
- * ring on its own; a merge that stops inside a batch resumes there.
- */
-struct ringread_batch {
-	uint32_t type;
-	uint32_t hdr;
-	uint32_t stride;
-};
-
-/* batch may be NULL: no record is a batch. */
 long ringread_merge(struct ringread *rings, unsigned n, uint64_t horizon, size_t key_off,
 		    const struct ringread_batch *batch, unsigned long max, ringread_fn fn,
 		    void *ctx, bool *done);

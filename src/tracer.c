@@ -48,7 +48,7 @@ struct tracer {
 	bool stopped;            /* detached: no horizon for the merge */
 	const struct ior_batch *batches; /* each CPU's batch, mapped read-only */
 	size_t batches_len;
-	uint8_t *unsent;         /* this pass: CPUs whose batch could not be sent */
+	uint8_t *unsent;         /* CPUs whose batch could not be sent at the last try */
 	uint64_t *asked_at;      /* when ior_flush last ran on each CPU */
 	uint32_t *stranded;      /* after detaching: calls left in a batch that could not be sent */
 	uint64_t release_at;     /* path cache rotations to release ... */
@@ -758,8 +758,10 @@ static uint64_t batch_oldest(const struct tracer *t, unsigned cpu)
  * batch still holds (a record in a batch is not in its ring yet, and a
  * later call of its thread may already be in another ring). Batches whose
  * oldest call entered BATCH_AGE_NS ago are sent first (every batch, once
- * the programs are detached; BATCH_ASK_NS apart on one CPU otherwise), so a CPU that went quiet holds nothing back for
- * long. A CPU whose batch cannot be sent (offline) holds nothing back.
+ * the programs are detached; BATCH_ASK_NS apart on one CPU otherwise), so
+ * a CPU that went quiet holds nothing back for long. A CPU whose batch
+ * could not be sent at the last try (offline) holds nothing back until a
+ * try succeeds.
  */
 static uint64_t pass_horizon(struct tracer *t, bool *held)
 {
@@ -768,7 +770,6 @@ static uint64_t pass_horizon(struct tracer *t, bool *held)
 	for (unsigned i = 0; i < t->nrings; i++) {
 		uint64_t k = batch_oldest(t, i);
 
-		t->unsent[i] = 0;
 		if (k && (t->stopped || (k + BATCH_AGE_NS <= now &&
 					 t->asked_at[i] + BATCH_ASK_NS <= now))) {
 			t->asked_at[i] = now;
