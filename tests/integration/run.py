@@ -781,7 +781,45 @@ def test_small_rings_keep_up():
         s.remove()
 
 
-def test_losses_counted_exactly():
+class LiveIor:
+    """ior started with args in its own session, its stdout and stderr going
+    to temporary files, for a test that acts while it runs; killed on leaving
+    the with block if it still runs."""
+
+    def __init__(self, args):
+        self.args = args
+
+    def __enter__(self):
+        self.out = tempfile.TemporaryFile()
+        self.err = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([IOR] + self.args, stdin=subprocess.DEVNULL, stdout=self.out,
+                                     stderr=self.err, start_new_session=True)
+        self.pid = self.proc.pid
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.out.close()
+        self.err.close()
+
+    def stdout_now(self):
+        self.out.seek(0)
+        return self.out.read()
+
+    def finish(self, timeout=20):
+        """Waits for ior to exit 0; its run, stdout parsed, with a summary."""
+        status = self.proc.wait(timeout)
+        check(status == 0, "ior %s exited %s" % (" ".join(self.args[:1]), status))
+        self.err.seek(0)
+        run = IorRun(self.args, status, 0, self.stdout_now(), self.err.read(), 0, 0, [])
+        run.check_lines()
+        check(run.summary is not None, "no summary\n%s" % run.stderr_tail())
+        return run
+
+
+def losses_counted_exactly(s):
     """Losses are counted, never silent: a 400000-call storm under -plain
     -ringbuf 1 (256 KiB per CPU) while ior is stopped (SIGSTOP until the
     storm has finished) overflows its ring; the lines ior prints plus the
@@ -789,53 +827,34 @@ def test_losses_counted_exactly():
     under an unstopped ior, which loses none (calls waiting in a batch
     count as dropped when the batch finds no room)."""
     n = 400000
-    s = Scratch("losses")
-    try:
-        res = os.path.join(s.base, "storm.out")
-        args = ["-plain", "-ringbuf", "1", "--", STORM, "-n", str(n), "-p", s.dir, "-o", res]
-        full = run_ior(["-plain", "--", STORM, "-n", str(n), "-p", s.dir, "-o", res], timeout=120)
-        full.check_ran(0)
-        full.check_lines()
-        full.check_summary()
-        check(len(full.records) == full.summary["syscalls"] > n,
-              "%d lines for %s syscalls" % (len(full.records), full.summary["syscalls"]))
-        os.unlink(res)
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            ior = popen_ior(args, out, err)
-            try:
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline and out.tell() == 0 and ior.poll() is None:
-                    out.seek(0, os.SEEK_END)
-                    time.sleep(0.01)
-                os.kill(ior.pid, signal.SIGSTOP)
-                while time.monotonic() < deadline and not (
-                        os.path.exists(res) and open(res).read().startswith("storm:")):
-                    time.sleep(0.05)
-                os.kill(ior.pid, signal.SIGCONT)
-                check(ior.wait(60) == 0, "ior -plain exited %s" % ior.returncode)
-            finally:
-                if ior.poll() is None:
-                    ior.kill()
-                    ior.wait()
-            out.seek(0)
-            err.seek(0)
-            run = IorRun(args, 0, 0, out.read(), err.read(), 0, 0, [])
-        run.check_lines()
-        check(run.summary is not None, "no summary\n%s" % run.stderr_tail())
-        drops = run.summary["ring-buffer drops"]
-        check(drops > n // 4, "only %d ring-buffer drops while ior was stopped" % drops)
-        for label in ("path drops", "unpaired exits", "lost entries", "unknown paths"):
-            check(run.summary[label] == 0, "%s: %s" % (label, run.summary))
-        check(len(run.records) == run.summary["syscalls"],
-              "%d lines for %d syscalls" % (len(run.records), run.summary["syscalls"]))
-        check(len(run.records) + drops == full.summary["syscalls"],
-              "%d lines + %d drops, the storm makes %d calls"
-              % (len(run.records), drops, full.summary["syscalls"]))
-    except TestFailure:
-        s.failed = True
-        raise
-    finally:
-        s.remove()
+    res = os.path.join(s.base, "storm.out")
+    full = run_ior(["-plain", "--", STORM, "-n", str(n), "-p", s.dir, "-o", res], timeout=120)
+    full.check_ran(0)
+    full.check_lines()
+    full.check_summary()
+    check(len(full.records) == full.summary["syscalls"] > n,
+          "%d lines for %s syscalls" % (len(full.records), full.summary["syscalls"]))
+    os.unlink(res)
+    with LiveIor(["-plain", "-ringbuf", "1", "--", STORM, "-n", str(n), "-p", s.dir,
+                  "-o", res]) as ior:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not ior.stdout_now() and ior.proc.poll() is None:
+            time.sleep(0.01)
+        os.kill(ior.pid, signal.SIGSTOP)
+        while time.monotonic() < deadline and not (
+                os.path.exists(res) and open(res).read().startswith("storm:")):
+            time.sleep(0.05)
+        os.kill(ior.pid, signal.SIGCONT)
+        run = ior.finish(60)
+    drops = run.summary["ring-buffer drops"]
+    check(drops > n // 4, "only %d ring-buffer drops while ior was stopped" % drops)
+    for label in ("path drops", "unpaired exits", "lost entries", "unknown paths"):
+        check(run.summary[label] == 0, "%s: %s" % (label, run.summary))
+    check(len(run.records) == run.summary["syscalls"],
+          "%d lines for %d syscalls" % (len(run.records), run.summary["syscalls"]))
+    check(len(run.records) + drops == full.summary["syscalls"],
+          "%d lines + %d drops, the storm makes %d calls"
+          % (len(run.records), drops, full.summary["syscalls"]))
 
 
 CPU1_ONLINE = "/sys/devices/system/cpu/cpu1/online"
@@ -848,21 +867,14 @@ THREE_WRITES = ("fd = os.open(sys.argv[%d], os.O_WRONLY | os.O_CREAT | os.O_TRUN
                 "    os.write(fd, b'abc')\n")
 
 
-def popen_ior(args, out, err):
-    """IOR started with args in its own session, stdout and stderr to files."""
-    return subprocess.Popen([IOR] + args, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                            start_new_session=True)
-
-
-def run_batch_on_cpu1(offline):
+def run_batch_on_cpu1(s, offline):
     """ior -plain -- a command pinned to CPU 1 that waits on a FIFO, then
     opens its file, makes three 3-byte writes, closes it and _exits: ior is
     stopped (SIGSTOP) from before the FIFO is written until the command has
     finished, and CPU 1 is taken offline meanwhile when offline. Returns the
     run and the command's calls on its file."""
-    s = Scratch("cpu1")
-    fifo = os.path.join(s.dir, "fifo")
-    path = os.path.join(s.dir, "cpu1.txt")
+    fifo = os.path.join(s.dir, "fifo-%d" % offline)
+    path = os.path.join(s.dir, "cpu1-%d.txt" % offline)
     os.mkfifo(fifo)
     script = ("import os, sys\n"
               "os.sched_setaffinity(0, {1})\n"
@@ -870,59 +882,41 @@ def run_batch_on_cpu1(offline):
               "os.read(r, 1)\n" + THREE_WRITES % 2 +
               "os.close(fd)\n"
               "os._exit(0)\n")
-    args = ["-plain", "--", sys.executable, "-c", script, fifo, path]
-    ior = None
-    try:
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            ior = popen_ior(args, out, err)
-            with open(fifo, "wb") as w:  # returns once the command opened it
-                os.kill(ior.pid, signal.SIGSTOP)
-                w.write(b"x")
-            try:
-                deadline = time.monotonic() + 20
-                while time.monotonic() < deadline and not (
-                        os.path.exists(path) and os.path.getsize(path) == 9):
-                    time.sleep(0.01)
-                time.sleep(0.2)  # its close and _exit
-                if offline:
-                    with open(CPU1_ONLINE, "w") as f:
-                        f.write("0")
+    with LiveIor(["-plain", "--", sys.executable, "-c", script, fifo, path]) as ior:
+        with open(fifo, "wb") as w:  # returns once the command opened it
+            os.kill(ior.pid, signal.SIGSTOP)
+            w.write(b"x")
+        try:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not (
+                    os.path.exists(path) and os.path.getsize(path) == 9):
+                time.sleep(0.01)
+            time.sleep(0.2)  # its close and _exit
+            if offline:
+                with open(CPU1_ONLINE, "w") as f:
+                    f.write("0")
+            os.kill(ior.pid, signal.SIGCONT)
+            run = ior.finish()
+        finally:
+            if ior.proc.poll() is None:
                 os.kill(ior.pid, signal.SIGCONT)
-                status = ior.wait(20)
-            finally:
-                if ior.poll() is None:
-                    os.kill(ior.pid, signal.SIGCONT)
-                if offline:
-                    with open(CPU1_ONLINE, "w") as f:
-                        f.write("1")
-            check(status == 0, "ior -plain exited %s" % status)
-            out.seek(0)
-            err.seek(0)
-            run = IorRun(args, 0, 0, out.read(), err.read(), 0, 0, [])
-        run.check_lines()
-        check(run.summary is not None, "no summary\n%s" % run.stderr_tail())
-        return run, [r["sc"] for r in run.records if r["raw_path"] == path.encode()]
-    except TestFailure:
-        s.failed = True
-        raise
-    finally:
-        if ior and ior.poll() is None:
-            ior.kill()
-            ior.wait()
-        s.remove()
+            if offline:
+                with open(CPU1_ONLINE, "w") as f:
+                    f.write("1")
+    return run, [r["sc"] for r in run.records if r["raw_path"] == path.encode()]
 
 
-def test_offline_cpu_batch_counted():
+def offline_cpu_batch_counted(s):
     """Calls left in the batch of a CPU that went offline cannot be sent
     (ior_flush cannot run there) and count as ring-buffer drops: with CPU 1
     offline at the end, the command's openat (sent at once, it has a path
     string) is printed, and its three writes and close are the 4 drops; with
     CPU 1 online, all five calls are printed and nothing is dropped."""
-    run, calls = run_batch_on_cpu1(False)
+    run, calls = run_batch_on_cpu1(s, False)
     check_calls("CPU 1 online: the command's calls on its file", calls,
                 ["openat", "write", "write", "write", "close"])
     check(run.summary["ring-buffer drops"] == 0, "CPU 1 online: %s" % run.summary)
-    run, calls = run_batch_on_cpu1(True)
+    run, calls = run_batch_on_cpu1(s, True)
     check_calls("CPU 1 offline: the command's calls on its file", calls, ["openat"])
     check(run.summary["ring-buffer drops"] == 4,
           "CPU 1 offline: %d ring-buffer drops, want 4 (three writes and a close): %s"
@@ -935,14 +929,13 @@ def check_calls(what, got, want, ok=True):
           % (what, "\n    ".join(map(str, got)), "\n    ".join(map(str, want))))
 
 
-def test_quiet_cpu_delivers():
+def quiet_cpu_delivers(s):
     """A call waits in its CPU's batch until the batch fills, or until ior
     sends the batch of a CPU that went quiet: a command that makes three
     3-byte writes to its file and then blocks opening a FIFO shows its
     openat and the three writes on ior -plain's output while it is still
     blocked (within 10 s; they would wait for the end otherwise), then its
     close once released: exactly those calls on its file, in order."""
-    s = Scratch("quiet")
     fifo = os.path.join(s.dir, "fifo")
     path = os.path.join(s.dir, "quiet.txt")
     os.mkfifo(fifo)
@@ -950,41 +943,24 @@ def test_quiet_cpu_delivers():
               "r = os.open(sys.argv[2], os.O_RDONLY)\n"
               "os.read(r, 1)\n"
               "os.close(fd)\n")
-    args = ["-plain", "--", sys.executable, "-c", script, path, fifo]
-    ior = None
-    try:
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            ior = popen_ior(args, out, err)
-            deadline = time.monotonic() + 10
-            shown = 0
-            while time.monotonic() < deadline and ior.poll() is None:
-                out.seek(0)
-                shown = sum(1 for line in out.read().splitlines()
-                            if b" write " in line and path.encode() in line)
-                if shown == 3:
-                    break
-                time.sleep(0.05)
-            check(shown == 3, "%d of the 3 writes shown while the command was blocked" % shown)
-            with open(fifo, "wb") as w:
-                w.write(b"x")
-            check(ior.wait(20) == 0, "ior -plain exited %s" % ior.returncode)
-            out.seek(0)
-            err.seek(0)
-            run = IorRun(args, 0, 0, out.read(), err.read(), 0, 0, [])
-        run.check_lines()
-        run.check_summary()
-        mine = [(r["sc"], r["ret"], r["bytes"]) for r in run.records if r["raw_path"] == path.encode()]
-        fd = mine[0][1] if mine else None
-        want = [("openat", fd, 0)] + [("write", 3, 3)] * 3 + [("close", 0, 0)]
-        check_calls("the command's calls on its file", mine, want, fd is not None and fd >= 0)
-    except TestFailure:
-        s.failed = True
-        raise
-    finally:
-        if ior and ior.poll() is None:
-            ior.kill()
-            ior.wait()
-        s.remove()
+    with LiveIor(["-plain", "--", sys.executable, "-c", script, path, fifo]) as ior:
+        deadline = time.monotonic() + 10
+        shown = 0
+        while time.monotonic() < deadline and ior.proc.poll() is None:
+            shown = sum(1 for line in ior.stdout_now().splitlines()
+                        if b" write " in line and path.encode() in line)
+            if shown == 3:
+                break
+            time.sleep(0.05)
+        check(shown == 3, "%d of the 3 writes shown while the command was blocked" % shown)
+        with open(fifo, "wb") as w:
+            w.write(b"x")
+        run = ior.finish()
+    run.check_summary()
+    mine = [(r["sc"], r["ret"], r["bytes"]) for r in run.records if r["raw_path"] == path.encode()]
+    fd = mine[0][1] if mine else None
+    want = [("openat", fd, 0)] + [("write", 3, 3)] * 3 + [("close", 0, 0)]
+    check_calls("the command's calls on its file", mine, want, fd is not None and fd >= 0)
 
 
 def test_in_flight_at_start():
@@ -1280,9 +1256,6 @@ TESTS += [("missing-command", test_missing_command), ("stdin-passthrough", test_
           ("pid-filter", test_pid_filter), ("in-flight-at-start", test_in_flight_at_start),
           ("migrating-thread-order", test_migrating_thread_order),
           ("small-rings-keep-up", test_small_rings_keep_up),
-          ("quiet-cpu-delivers", test_quiet_cpu_delivers),
-          ("losses-counted-exactly", test_losses_counted_exactly),
-          ("offline-cpu-batch-counted", test_offline_cpu_batch_counted),
           ("threads", test_threads),
           ("threads-load", test_threads_load), ("iowork:run", make_iowork_run_test("plain"))]
 TESTS += [("iowork:" + sec, make_section_test(sec)) for sec in IOWORK_SECTIONS]
@@ -1305,6 +1278,12 @@ def scratch_test(tag, body):
         finally:
             s.remove()
     return test
+
+
+# batches of records: sent from a quiet CPU, counted when lost
+TESTS += [("quiet-cpu-delivers", scratch_test("quiet", quiet_cpu_delivers)),
+          ("losses-counted-exactly", scratch_test("losses", losses_counted_exactly)),
+          ("offline-cpu-batch-counted", scratch_test("cpu1", offline_cpu_batch_counted))]
 
 
 def run_with_env(env, fn):
