@@ -290,6 +290,11 @@ long ringread_merge(struct ringread *rings, unsigned n, uint64_t horizon, size_t
 		if (max && (unsigned long)taken == max)
 			goto out;
 		rec = sub_rec(top, r, batch, &size);
+		/* the producer wrote the next records on another CPU: ask for
+		 * them while this one is handled (a prefetch never faults) */
+		__builtin_prefetch(rec + size);
+		__builtin_prefetch(rec + size + 64);
+		__builtin_prefetch(rec + size + 128);
 		err = fn(ctx, rec, size);
 		/* the head ring record stays until its last batched record went */
 		bool more = top->nsub && ++r->sub < top->nsub;

@@ -50,7 +50,7 @@ struct stream_ring {
 	size_t arena_cap;       /* a power of two */
 	size_t arena_mask;      /* arena_cap - 1 */
 	uint64_t arena_head;    /* next free position */
-	uint64_t arena_tail;    /* first position still in use */
+	uint64_t arena_tail;    /* at or before the first position still in use */
 };
 
 static const char *const field_names[STREAM_NFIELDS] = {
@@ -139,13 +139,23 @@ void stream_ring_clear(struct stream_ring *r)
 	r->arena_tail = r->arena_head;
 }
 
+/* Drops the oldest row. arena_tail is left behind (it may only lag the
+ * oldest row's strings): reading that row's position here would stall every
+ * push of a full ring on a cache miss; stream_ring_push catches the tail up
+ * only when the arena looks full. */
 static void drop_oldest(struct stream_ring *r)
 {
 	r->head = r->head + 1 == r->cap ? 0 : r->head + 1;
 	r->n--;
 	r->first_seq++;
 	r->dropped++;
-	r->arena_tail = r->n ? r->rows[r->head].str_pos : r->arena_head;
+}
+
+/* The first position still in use: the oldest row's strings, or pos when
+ * there is no row. */
+static void catch_up_tail(struct stream_ring *r, uint64_t pos)
+{
+	r->arena_tail = r->n ? r->rows[r->head].str_pos : pos;
 }
 
 static uint32_t str_len(const char *s)
@@ -178,10 +188,18 @@ void stream_ring_push(struct stream_ring *r, const struct ior_event *ev)
 	if (need) {
 		if ((pos & r->arena_mask) + need > r->arena_cap)
 			pos += r->arena_cap - (pos & r->arena_mask);
-		while (r->n && pos + need - r->arena_tail > r->arena_cap)
-			drop_oldest(r);
+		if (pos + need - r->arena_tail > r->arena_cap) {
+			catch_up_tail(r, pos);
+			while (r->n && pos + need - r->arena_tail > r->arena_cap) {
+				drop_oldest(r);
+				catch_up_tail(r, pos);
+			}
+		}
 		if (!r->n)
 			r->arena_tail = pos;
+		/* the arena and the rows are written in order: ask for the
+		 * lines a few pushes ahead while this one is written */
+		__builtin_prefetch(r->arena + ((pos + 512) & r->arena_mask), 1);
 		char *dst = r->arena + (pos & r->arena_mask);
 
 		if (l1 != NO_STR) {
@@ -195,7 +213,10 @@ void stream_ring_push(struct stream_ring *r, const struct ior_event *ev)
 		}
 		r->arena_head = pos + need;
 	}
-	row = &r->rows[row_at(r, r->n)];
+	size_t at = row_at(r, r->n);
+
+	row = &r->rows[at];
+	__builtin_prefetch(&r->rows[at + 4 < r->cap ? at + 4 : 0], 1);
 	row->time_ns = ev->time_ns;
 	row->duration_ns = ev->duration_ns;
 	row->gap_ns = ev->gap_ns;
