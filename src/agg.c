@@ -92,13 +92,6 @@ struct agg {
 	uint64_t folded;
 };
 
-static inline uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
-}
-
 /* The hash of a comm of up to 16 bytes from its zero-padded words. */
 static void comm_words_hash(struct key *k)
 {
@@ -128,7 +121,7 @@ static void key_hash(struct key *k)
 
 unsigned agg_bucket(uint64_t v)
 {
-	return v <= 1 ? 0 : 63 - (unsigned)__builtin_clzll(v);
+	return util_log2_bucket(v);
 }
 
 bool agg_entry_is_other(const struct agg_entry *e)
@@ -228,7 +221,7 @@ static inline void hist_inc(struct hist *h, unsigned b, uint64_t n)
 {
 	uint64_t *c = &h->c[b - h->lo];
 
-	*c = sat_add(*c, n);
+	*c = util_sat_add(*c, n);
 }
 
 static void hist_export(const struct hist *h, uint64_t out[AGG_HIST_BUCKETS])
@@ -425,9 +418,9 @@ int agg_add(struct agg *agg, const struct ior_event *ev)
 	if (!e || hist_cover1(&e->hdur, bd) || hist_cover1(&e->hgap, bg))
 		return -ENOMEM;
 	e->count++;
-	e->dur = sat_add(e->dur, ev->duration_ns);
-	e->gap = sat_add(e->gap, ev->gap_ns);
-	e->bytes = sat_add(e->bytes, ev->bytes);
+	e->dur = util_sat_add(e->dur, ev->duration_ns);
+	e->gap = util_sat_add(e->gap, ev->gap_ns);
+	e->bytes = util_sat_add(e->bytes, ev->bytes);
 	if (ev->duration_ns < e->dur_min)
 		e->dur_min = ev->duration_ns;
 	if (ev->duration_ns > e->dur_max)
@@ -504,19 +497,19 @@ int agg_merge_entry(struct agg *agg, const struct agg_entry *src)
 	if (!e || hist_cover_all(&e->hdur, src->hist_dur) ||
 	    hist_cover_all(&e->hgap, src->hist_gap))
 		return -ENOMEM;
-	e->count = sat_add(e->count, src->count);
-	e->dur = sat_add(e->dur, src->dur_ns);
-	e->gap = sat_add(e->gap, src->gap_ns);
-	e->bytes = sat_add(e->bytes, src->bytes);
+	e->count = util_sat_add(e->count, src->count);
+	e->dur = util_sat_add(e->dur, src->dur_ns);
+	e->gap = util_sat_add(e->gap, src->gap_ns);
+	e->bytes = util_sat_add(e->bytes, src->bytes);
 	if (src->dur_min_ns < e->dur_min)
 		e->dur_min = src->dur_min_ns;
 	if (src->dur_max_ns > e->dur_max)
 		e->dur_max = src->dur_max_ns;
 	hist_add_all(&e->hdur, src->hist_dur);
 	hist_add_all(&e->hgap, src->hist_gap);
-	agg->events = sat_add(agg->events, src->count);
+	agg->events = util_sat_add(agg->events, src->count);
 	if (is_other)
-		agg->folded = sat_add(agg->folded, src->count);
+		agg->folded = util_sat_add(agg->folded, src->count);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "flame.h"
+#include "util.h"
 
 struct fnode {
 	uint64_t value;
@@ -44,13 +45,6 @@ struct flame {
 	uint32_t zoom, sel;
 	uint32_t trail;       /* the deepest frame the selection came down from */
 };
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
-}
 
 /* ---- building ------------------------------------------------------------- */
 
@@ -178,7 +172,7 @@ static int add_stack(void *ctx, const char *stack, const unsigned char *kinds, s
 	uint32_t id = FLAME_ROOT;
 	const char *p = stack;
 
-	t->v[FLAME_ROOT].value = sat_add(t->v[FLAME_ROOT].value, value);
+	t->v[FLAME_ROOT].value = util_sat_add(t->v[FLAME_ROOT].value, value);
 	for (size_t i = 0; i < nframes; i++) {
 		const char *semi = strchr(p, ';');
 		size_t len = semi ? (size_t)(semi - p) : strlen(p);
@@ -186,7 +180,7 @@ static int add_stack(void *ctx, const char *stack, const unsigned char *kinds, s
 		id = kid_get(t, id, p, len, kinds[i]);
 		if (id == FLAME_NONE)
 			return -ENOMEM;
-		t->v[id].value = sat_add(t->v[id].value, value);
+		t->v[id].value = util_sat_add(t->v[id].value, value);
 		if (!semi)
 			break;
 		p = semi + 1;
@@ -559,7 +553,7 @@ static int flush_run(struct flame_layout *l, int width, uint64_t total, int dept
 	struct flame_cell c = {
 		.node = first, .last = last, .nmerged = n, .depth = depth, .off = off, .value = sum,
 	};
-	int x1 = col(width, sat_add(off, sum), total);
+	int x1 = col(width, util_sat_add(off, sum), total);
 
 	c.x = col(width, off, total);
 	c.w = x1 - c.x;
@@ -605,7 +599,7 @@ int flame_layout(const struct flame *fl, int width, int min_w, struct flame_layo
 				}
 				run_last = id;
 				run_n++;
-				run_sum = sat_add(run_sum, v);
+				run_sum = util_sat_add(run_sum, v);
 			} else {
 				struct flame_cell kc = {
 					.node = id, .last = id, .depth = c.depth + 1, .off = off,
@@ -620,11 +614,11 @@ int flame_layout(const struct flame *fl, int width, int min_w, struct flame_layo
 				run_n = 0;
 				run_sum = 0;
 				kc.x = col(width, off, total);
-				kc.w = col(width, sat_add(off, v), total) - kc.x;
+				kc.w = col(width, util_sat_add(off, v), total) - kc.x;
 				if (cell_push(out, &kc))
 					goto nomem;
 			}
-			off = sat_add(off, v);
+			off = util_sat_add(off, v);
 		}
 		if (run_first != FLAME_NONE &&
 		    flush_run(out, width, total, c.depth + 1, run_first, run_last, run_n, run_off,

@@ -385,13 +385,6 @@ static uint64_t entry_value(const struct folded *f, const struct agg_entry *e)
 	}
 }
 
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
-}
-
 int folded_add(struct folded *f, const struct agg_entry *e)
 {
 	uint64_t value = entry_value(f, e), h;
@@ -415,8 +408,8 @@ int folded_add(struct folded *f, const struct agg_entry *e)
 	h = util_hash(f->buf, f->len);
 	for (j = h & f->mask; (st = f->slots[j]); j = (j + 1) & f->mask)
 		if (st->hash == h && st->len == f->len && memcmp(st->s, f->buf, f->len) == 0) {
-			st->value = sat_add(st->value, value);
-			f->total = sat_add(f->total, value);
+			st->value = util_sat_add(st->value, value);
+			f->total = util_sat_add(f->total, value);
 			return 0;
 		}
 	if ((f->nstacks + 1) * 2 > f->mask + 1) {
@@ -436,7 +429,7 @@ int folded_add(struct folded *f, const struct agg_entry *e)
 	memcpy(st->s + f->len + 1, f->kinds, f->nframes);
 	f->slots[j] = st;
 	f->nstacks++;
-	f->total = sat_add(f->total, value);
+	f->total = util_sat_add(f->total, value);
 	return 0;
 }
 

@@ -62,7 +62,7 @@ struct stats {
 
 unsigned stats_bucket(uint64_t v)
 {
-	return v <= 1 ? 0 : 63u - (unsigned)__builtin_clzll(v);
+	return util_log2_bucket(v);
 }
 
 uint64_t stats_bucket_lo(unsigned b)
@@ -75,20 +75,13 @@ uint64_t stats_bucket_hi(unsigned b)
 	return b >= 63 ? UINT64_MAX : 1ull << (b + 1);
 }
 
-static inline uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
-}
-
 static inline void vals_add(struct stats_vals *v, uint64_t dur, uint64_t gap, uint64_t bytes,
 			    bool err)
 {
 	v->count++;
-	v->dur_ns = sat_add(v->dur_ns, dur);
-	v->gap_ns = sat_add(v->gap_ns, gap);
-	v->bytes = sat_add(v->bytes, bytes);
+	v->dur_ns = util_sat_add(v->dur_ns, dur);
+	v->gap_ns = util_sat_add(v->gap_ns, gap);
+	v->bytes = util_sat_add(v->bytes, bytes);
 	v->errors += err;
 	if (dur > v->dur_max_ns)
 		v->dur_max_ns = dur;
@@ -96,11 +89,11 @@ static inline void vals_add(struct stats_vals *v, uint64_t dur, uint64_t gap, ui
 
 static void vals_merge(struct stats_vals *v, const struct stats_vals *w)
 {
-	v->count = sat_add(v->count, w->count);
-	v->dur_ns = sat_add(v->dur_ns, w->dur_ns);
-	v->gap_ns = sat_add(v->gap_ns, w->gap_ns);
-	v->bytes = sat_add(v->bytes, w->bytes);
-	v->errors = sat_add(v->errors, w->errors);
+	v->count = util_sat_add(v->count, w->count);
+	v->dur_ns = util_sat_add(v->dur_ns, w->dur_ns);
+	v->gap_ns = util_sat_add(v->gap_ns, w->gap_ns);
+	v->bytes = util_sat_add(v->bytes, w->bytes);
+	v->errors = util_sat_add(v->errors, w->errors);
 	if (w->dur_max_ns > v->dur_max_ns)
 		v->dur_max_ns = w->dur_max_ns;
 }
@@ -308,9 +301,9 @@ static void count_bytes(struct stats *s, int sc, uint64_t bytes, uint64_t sec)
 		break;
 	}
 	if (rd)
-		s->tot.read_bytes = sat_add(s->tot.read_bytes, bytes);
+		s->tot.read_bytes = util_sat_add(s->tot.read_bytes, bytes);
 	if (wr)
-		s->tot.write_bytes = sat_add(s->tot.write_bytes, bytes);
+		s->tot.write_bytes = util_sat_add(s->tot.write_bytes, bytes);
 	if (sec) {
 		size_t i = sec % STATS_TIMELINE;
 
@@ -414,8 +407,8 @@ void stats_add_aggregate(struct stats *s, const struct agg_entry *e)
 		if (!c->v.count || e->dur_min_ns < c->dur_min_ns)
 			c->dur_min_ns = e->dur_min_ns;
 		for (unsigned b = 0; b < STATS_HIST_BUCKETS; b++) {
-			c->hist_dur[b] = sat_add(c->hist_dur[b], e->hist_dur[b]);
-			c->hist_gap[b] = sat_add(c->hist_gap[b], e->hist_gap[b]);
+			c->hist_dur[b] = util_sat_add(c->hist_dur[b], e->hist_dur[b]);
+			c->hist_gap[b] = util_sat_add(c->hist_gap[b], e->hist_gap[b]);
 			if (e->hist_gap[b])
 				gmax = stats_bucket_hi(b) - 1;
 		}
@@ -425,7 +418,7 @@ void stats_add_aggregate(struct stats *s, const struct agg_entry *e)
 		vals_merge(&c->v, &w);
 		count_bytes(s, sc, e->bytes, 0);
 	} else if (!agg_entry_is_other(e)) {
-		s->tot.unknown_sc = sat_add(s->tot.unknown_sc, e->count);
+		s->tot.unknown_sc = util_sat_add(s->tot.unknown_sc, e->count);
 	}
 	if (e->path && !agg_entry_is_other(e)) {
 		size_t len = strlen(e->path);
@@ -433,7 +426,7 @@ void stats_add_aggregate(struct stats *s, const struct agg_entry *e)
 		v = file_row(s, e->path, len, util_hash(e->path, len));
 		if (!v) {
 			v = &s->file_other;
-			s->tot.files_folded = sat_add(s->tot.files_folded, e->count);
+			s->tot.files_folded = util_sat_add(s->tot.files_folded, e->count);
 		}
 		vals_merge(v, &w);
 	} else if (e->path) {
@@ -447,7 +440,7 @@ void stats_add_aggregate(struct stats *s, const struct agg_entry *e)
 	if (!v) {
 		v = &s->proc_other;
 		if (!agg_entry_is_other(e))
-			s->tot.procs_folded = sat_add(s->tot.procs_folded, e->count);
+			s->tot.procs_folded = util_sat_add(s->tot.procs_folded, e->count);
 	}
 	vals_merge(v, &w);
 }
@@ -481,7 +474,7 @@ uint64_t stats_percentile(const uint64_t hist[STATS_HIST_BUCKETS], double p, uin
 	uint64_t total = 0, cum = 0, rank, v;
 
 	for (unsigned b = 0; b < STATS_HIST_BUCKETS; b++)
-		total = sat_add(total, hist[b]);
+		total = util_sat_add(total, hist[b]);
 	if (!total || p <= 0)
 		return 0;
 	if (p > 100)

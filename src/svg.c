@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "svg.h"
+#include "util.h"
 
 #define DEFAULT_TITLE "ior flamegraph"
 #define DEFAULT_WIDTH 1200
@@ -56,13 +57,6 @@ struct draw {
 	size_t pcap;
 	int err;
 };
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
-}
 
 static uint64_t node_hash(const struct node *parent, const char *name, size_t len)
 {
@@ -162,7 +156,7 @@ static int tree_add(void *ctx, const char *stack, const unsigned char *kinds, si
 	struct node *n = t->root;
 	const char *p = stack;
 
-	n->value = sat_add(n->value, value);
+	n->value = util_sat_add(n->value, value);
 	for (size_t i = 0; i < nframes; i++) {
 		const char *semi = strchr(p, ';');
 		size_t len = semi ? (size_t)(semi - p) : strlen(p);
@@ -170,7 +164,7 @@ static int tree_add(void *ctx, const char *stack, const unsigned char *kinds, si
 		n = child_get(t, n, p, len, kinds[i]);
 		if (!n)
 			return -ENOMEM;
-		n->value = sat_add(n->value, value);
+		n->value = util_sat_add(n->value, value);
 		if (!semi)
 			break;
 		p = semi + 1;

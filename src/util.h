@@ -81,6 +81,20 @@ int util_give_to_sudo_user(const char *path);
 /* clock_gettime(clk) in nanoseconds; 0 if the clock cannot be read. */
 uint64_t util_now_ns(clockid_t clk);
 
+/* a + b, or UINT64_MAX when that overflows: counters saturate, never wrap. */
+static inline uint64_t util_sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+/* The log2 histogram bucket of v: 0 for v <= 1, else floor(log2(v)). */
+static inline unsigned util_log2_bucket(uint64_t v)
+{
+	return v <= 1 ? 0 : 63u - (unsigned)__builtin_clzll(v);
+}
+
 /* ---- hashing of strings and keys for ior's hash tables ---------------- */
 
 #define UTIL_MUL1 0x9e3779b97f4a7c15ull
