@@ -4,7 +4,8 @@
  * recording read the way `ior -view FILE.parquet` reads it (pqread, one row
  * at a time) and fed to the dashboard's model the way the dashboard feeds
  * it (tui_feed_event: the statistics, the Stream tab's ring and shared
- * filter, the Flame tab's aggregate), with no terminal.
+ * filter, the Flame tab's aggregate; what the tally summed is added after
+ * every 2048 events, as after each pump), with no terminal.
  *
  *   ingest [-n ROWS] [-r REPS] [-c STREAM_CAP] [-d DIR] [FILE.parquet]
  *
@@ -31,10 +32,12 @@
 #include "pqread.h"
 #include "stormrows.h"
 #include "stream.h"
+#include "tally.h"
 #include "tui_impl.h"
 #include "tui_stream.h"
 
 #define REPS_MAX 99
+#define PUMP_EVENTS 2048 /* the dashboard adds what it summed after each pump of this many */
 
 static volatile uint64_t sink; /* where decoding alone puts what it read */
 
@@ -60,12 +63,13 @@ static int model_new(struct model *m, const char *label, uint32_t stream_cap)
 	m->ui.stats = stats_new(NULL);
 	m->ui.feed.stats = m->ui.stats;
 	m->ui.feed.path_filter = m->src.path_filter;
+	m->ui.feed.tally = tally_new();
 	if (!m->ui.stats)
 		return -ENOMEM;
 	m->ui.stream = tui_stream_new(&m->ui, m->src.stream_cap);
 	m->ui.feed.stream = m->ui.stream;
 	m->flame_tab = tui_tab_flame.init(&m->ui); /* sets ui.feed.flame */
-	return m->ui.stream && m->ui.feed.flame ? 0 : -ENOMEM;
+	return m->ui.stream && m->ui.feed.flame && m->ui.feed.tally ? 0 : -ENOMEM;
 }
 
 static void model_free(struct model *m)
@@ -76,6 +80,7 @@ static void model_free(struct model *m)
 		tui_tab_flame.free(m->flame_tab);
 	tui_stream_free(m->ui.stream, msg, sizeof(msg));
 	stats_free(m->ui.feed.stats);
+	tally_free(m->ui.feed.tally);
 }
 
 /*
@@ -97,10 +102,13 @@ static int read_all(const char *path, struct tui_feed *feed, uint64_t *events, d
 		return 1;
 	}
 	while ((rc = pqread_next(rd, &ev)) == 1) {
-		if (feed)
+		if (feed) {
 			tui_feed_event(feed, &ev);
-		else
+			if (n % PUMP_EVENTS == PUMP_EVENTS - 1)
+				tui_feed_flush(feed);
+		} else {
 			sum += ev.duration_ns; /* a use of the row, so none of it is skipped */
+		}
 		n++;
 	}
 	if (rc < 0) {
@@ -109,6 +117,8 @@ static int read_all(const char *path, struct tui_feed *feed, uint64_t *events, d
 		return 1;
 	}
 	pqread_close(rd);
+	if (feed)
+		tui_feed_flush(feed);
 	*seconds = storm_cpu_seconds() - t0;
 	*events = n;
 	sink = sum;

@@ -12,6 +12,7 @@
 
 #include "agg.h"
 #include "syscalls.h"
+#include "tally.h"
 #include "util.h"
 
 #define HASH_NULL 0x2545f4914f6cdd1dull /* path of an event that names no file */
@@ -385,51 +386,94 @@ static int sc_intern(struct agg *agg, int sc)
 	return agg->sc_name[i] ? (int)i : -ENOMEM;
 }
 
+/* Sets k from an event's or a cell's key fields (comm in 17 bytes, NUL-ended;
+ * path NULL or path_len bytes hashing to hpath). 0 or -ENOMEM. */
+static int key_init(struct agg *agg, struct key *k, int sc, const char *comm, const char *path,
+		    size_t path_len, uint64_t hpath, uint32_t pid, uint32_t tid, int32_t flags,
+		    bool has_flags)
+{
+	unsigned sci = sc >= 0 && sc < IOR_SC_COUNT ? (unsigned)sc : IOR_SC_COUNT;
+
+	if (!agg->sc_name[sci] && sc_intern(agg, sc) < 0)
+		return -ENOMEM;
+	k->comm = comm;
+	k->comm_len = util_comm_words(comm, k->cw);
+	comm_words_hash(k);
+	k->path = path;
+	k->path_len = path ? path_len : 0;
+	k->hpath = path ? hpath : HASH_NULL;
+	k->syscall = agg->sc_name[sci];
+	k->hsc = agg->sc_hash[sci];
+	k->pid = pid;
+	k->tid = tid;
+	k->flags = has_flags ? flags : 0;
+	k->has_flags = has_flags;
+	key_hash(k);
+	return 0;
+}
+
+/* Adds n events with these sums and extremes to e. */
+static void entry_add(struct agg *agg, struct entry *e, bool is_other, uint64_t n, uint64_t dur,
+		      uint64_t gap, uint64_t bytes, uint64_t dur_min, uint64_t dur_max)
+{
+	e->count = util_sat_add(e->count, n);
+	e->dur = util_sat_add(e->dur, dur);
+	e->gap = util_sat_add(e->gap, gap);
+	e->bytes = util_sat_add(e->bytes, bytes);
+	if (dur_min < e->dur_min)
+		e->dur_min = dur_min;
+	if (dur_max > e->dur_max)
+		e->dur_max = dur_max;
+	agg->events = util_sat_add(agg->events, n);
+	if (is_other)
+		agg->folded = util_sat_add(agg->folded, n);
+}
+
 int agg_add(struct agg *agg, const struct ior_event *ev)
 {
-	unsigned sci = ev->sc >= 0 && ev->sc < IOR_SC_COUNT ? (unsigned)ev->sc : IOR_SC_COUNT;
 	unsigned bd = agg_bucket(ev->duration_ns), bg = agg_bucket(ev->gap_ns);
+	uint64_t hpath = 0;
+	size_t path_len = ev->path ? ior_event_path_key(ev, &hpath) : 0;
 	struct key k;
 	struct entry *e;
 	bool is_other;
 
-	if (!agg->sc_name[sci] && sc_intern(agg, ev->sc) < 0)
+	if (path_len > UINT32_MAX)
+		return -ENAMETOOLONG;
+	if (key_init(agg, &k, ev->sc, ev->comm, ev->path, path_len, hpath, ev->pid, ev->tid,
+		     ev->flags, ev->has_flags))
 		return -ENOMEM;
-	k.comm = ev->comm;
-	k.comm_len = util_comm_words(ev->comm, k.cw);
-	comm_words_hash(&k);
-	k.path = ev->path;
-	k.path_len = 0;
-	k.hpath = HASH_NULL;
-	if (ev->path) {
-		k.path_len = ior_event_path_key(ev, &k.hpath);
-		if (k.path_len > UINT32_MAX)
-			return -ENAMETOOLONG;
-	}
-	k.syscall = agg->sc_name[sci];
-	k.hsc = agg->sc_hash[sci];
-	k.pid = ev->pid;
-	k.tid = ev->tid;
-	k.flags = ev->has_flags ? ev->flags : 0;
-	k.has_flags = ev->has_flags;
-	key_hash(&k);
-
 	e = entry_get(agg, &k, &is_other);
 	if (!e || hist_cover1(&e->hdur, bd) || hist_cover1(&e->hgap, bg))
 		return -ENOMEM;
-	e->count++;
-	e->dur = util_sat_add(e->dur, ev->duration_ns);
-	e->gap = util_sat_add(e->gap, ev->gap_ns);
-	e->bytes = util_sat_add(e->bytes, ev->bytes);
-	if (ev->duration_ns < e->dur_min)
-		e->dur_min = ev->duration_ns;
-	if (ev->duration_ns > e->dur_max)
-		e->dur_max = ev->duration_ns;
+	entry_add(agg, e, is_other, 1, ev->duration_ns, ev->gap_ns, ev->bytes, ev->duration_ns,
+		  ev->duration_ns);
 	hist_inc(&e->hdur, bd, 1);
 	hist_inc(&e->hgap, bg, 1);
-	agg->events++;
-	if (is_other)
-		agg->folded++;
+	return 0;
+}
+
+int agg_add_cell(struct agg *agg, const struct ior_cell *c)
+{
+	struct key k;
+	struct entry *e;
+	bool is_other;
+
+	if (!c->count)
+		return 0;
+	if (key_init(agg, &k, c->sc, c->comm, c->path, c->path_len, c->path_hash, c->pid, c->tid,
+		     c->flags, c->has_flags))
+		return -ENOMEM;
+	e = entry_get(agg, &k, &is_other);
+	if (!e || hist_cover(&e->hdur, c->dur_lo, c->dur_hi) ||
+	    hist_cover(&e->hgap, c->gap_lo, c->gap_hi))
+		return -ENOMEM;
+	entry_add(agg, e, is_other, c->count, c->dur_ns, c->gap_ns, c->bytes, c->dur_min_ns,
+		  c->dur_max_ns);
+	for (unsigned b = c->dur_lo; b <= c->dur_hi; b++)
+		hist_inc(&e->hdur, b, c->hist_dur[b]);
+	for (unsigned b = c->gap_lo; b <= c->gap_hi; b++)
+		hist_inc(&e->hgap, b, c->hist_gap[b]);
 	return 0;
 }
 
@@ -497,19 +541,10 @@ int agg_merge_entry(struct agg *agg, const struct agg_entry *src)
 	if (!e || hist_cover_all(&e->hdur, src->hist_dur) ||
 	    hist_cover_all(&e->hgap, src->hist_gap))
 		return -ENOMEM;
-	e->count = util_sat_add(e->count, src->count);
-	e->dur = util_sat_add(e->dur, src->dur_ns);
-	e->gap = util_sat_add(e->gap, src->gap_ns);
-	e->bytes = util_sat_add(e->bytes, src->bytes);
-	if (src->dur_min_ns < e->dur_min)
-		e->dur_min = src->dur_min_ns;
-	if (src->dur_max_ns > e->dur_max)
-		e->dur_max = src->dur_max_ns;
+	entry_add(agg, e, is_other, src->count, src->dur_ns, src->gap_ns, src->bytes, src->dur_min_ns,
+		  src->dur_max_ns);
 	hist_add_all(&e->hdur, src->hist_dur);
 	hist_add_all(&e->hgap, src->hist_gap);
-	agg->events = util_sat_add(agg->events, src->count);
-	if (is_other)
-		agg->folded = util_sat_add(agg->folded, src->count);
 	return 0;
 }
 

@@ -17,6 +17,8 @@
 #include "event.h"
 
 #define AGG_HIST_BUCKETS 64
+
+struct ior_cell; /* tally.h: events of one key, summed */
 #define AGG_DEFAULT_CAP 1000000
 /* Key strings of the entry that takes events past the cap. */
 #define AGG_OTHER "[other]"
@@ -63,6 +65,9 @@ void agg_free(struct agg *agg);
  * Sums saturate at UINT64_MAX instead of wrapping.
  */
 int agg_add(struct agg *agg, const struct ior_event *ev);
+/* Adds the events of one cell (tally.h): what agg_add of each would add.
+ * Returns 0 or -ENOMEM (the cell is then not counted). */
+int agg_add_cell(struct agg *agg, const struct ior_cell *c);
 /* ior_event_fn wrapper around agg_add; ctx is the struct agg. */
 int agg_event(void *agg, const struct ior_event *ev);
 

@@ -18,6 +18,7 @@
 #include "stats.h"
 #include "util.h"
 #include "syscalls.h"
+#include "tally.h"
 
 #define NAMES_CAP_BYTES (64u << 20) /* file names held, in total, before "[other]" */
 
@@ -241,8 +242,9 @@ static struct stats_vals *file_row(struct stats *s, const char *path, size_t len
 }
 
 /* The row of pid, created if there is room; NULL: use "[other]". comm: a
- * task name in 17 readable bytes (NUL-ended; bytes after the NUL ignored). */
-static struct stats_vals *proc_row(struct stats *s, uint32_t pid, const char *comm)
+ * task name in 17 readable bytes (NUL-ended; bytes after the NUL ignored),
+ * the row's name when it is made, and after that when rename is set. */
+static struct stats_vals *proc_row(struct stats *s, uint32_t pid, const char *comm, bool rename)
 {
 	uint32_t h = hash_u32(pid);
 	uint64_t cw[2];
@@ -257,7 +259,7 @@ static struct stats_vals *proc_row(struct stats *s, uint32_t pid, const char *co
 
 			if (r->pid == pid) {
 				/* compared as the words util_comm_words gives */
-				if (comm[0] && (util_load64((unsigned char *)r->comm) != cw[0] ||
+				if (rename && comm[0] && (util_load64((unsigned char *)r->comm) != cw[0] ||
 						util_load64((unsigned char *)r->comm + 8) != cw[1]))
 					memcpy(r->comm, cw, 16);
 				return &r->v;
@@ -280,40 +282,34 @@ static struct stats_vals *proc_row(struct stats *s, uint32_t pid, const char *co
 	return &r->v;
 }
 
-static void count_bytes(struct stats *s, int sc, uint64_t bytes, uint64_t sec)
-{
-	bool rd = false, wr = false;
+enum { RW_READ = 1, RW_WRITE = 2 };
 
-	if (!bytes || sc < 0 || sc >= IOR_SC_COUNT)
-		return;
+/* Whether bytes of syscall sc count as read, written or both. */
+static unsigned rw_of(int sc)
+{
+	if (sc < 0 || sc >= IOR_SC_COUNT)
+		return 0;
 	switch (ior_syscalls[sc].family) {
 	case IOR_FAM_READ:
 	case IOR_FAM_ATTR:
-		rd = true;
-		break;
+		return RW_READ;
 	case IOR_FAM_WRITE:
-		wr = true;
-		break;
+		return RW_WRITE;
 	case IOR_FAM_COPY:
-		rd = wr = true;
-		break;
+		return RW_READ | RW_WRITE;
 	default:
-		break;
+		return 0;
 	}
-	if (rd)
-		s->tot.read_bytes = util_sat_add(s->tot.read_bytes, bytes);
-	if (wr)
-		s->tot.write_bytes = util_sat_add(s->tot.write_bytes, bytes);
-	if (sec) {
-		size_t i = sec % STATS_TIMELINE;
+}
 
-		if (s->tl_sec[i] == sec) {
-			if (rd)
-				s->tl[STATS_SERIES_READ][i] += bytes;
-			if (wr)
-				s->tl[STATS_SERIES_WRITE][i] += bytes;
-		}
-	}
+static void count_bytes(struct stats *s, int sc, uint64_t bytes)
+{
+	unsigned rw = bytes ? rw_of(sc) : 0;
+
+	if (rw & RW_READ)
+		s->tot.read_bytes = util_sat_add(s->tot.read_bytes, bytes);
+	if (rw & RW_WRITE)
+		s->tot.write_bytes = util_sat_add(s->tot.write_bytes, bytes);
 }
 
 /* Moves the timeline bucket of sec to sec if sec is newer; 0 when sec is too old. */
@@ -331,51 +327,81 @@ static uint64_t timeline_slot(struct stats *s, uint64_t sec)
 	return sec;
 }
 
-void stats_add_event(struct stats *s, const struct ior_event *ev)
+void stats_add_times(struct stats *s, const struct ior_event *ev)
 {
-	bool err = ev->ret < 0;
-	uint64_t sec = 0;
+	uint64_t sec;
+
+	if (!ev->time_ns)
+		return;
+	if (!s->tot.first_ns || ev->time_ns < s->tot.first_ns)
+		s->tot.first_ns = ev->time_ns;
+	if (ev->time_ns > s->tot.last_ns)
+		s->tot.last_ns = ev->time_ns;
+	sec = timeline_slot(s, ev->time_ns / 1000000000u);
+	if (!sec)
+		return;
+	size_t i = sec % STATS_TIMELINE;
+	unsigned rw = ev->bytes ? rw_of(ev->sc) : 0;
+
+	s->tl[STATS_SERIES_EVENTS][i]++;
+	if (rw & RW_READ)
+		s->tl[STATS_SERIES_READ][i] += ev->bytes;
+	if (rw & RW_WRITE)
+		s->tl[STATS_SERIES_WRITE][i] += ev->bytes;
+}
+
+void stats_add_cell(struct stats *s, const struct ior_cell *c)
+{
+	struct stats_vals w = {
+		.count = c->count,
+		.dur_ns = c->dur_ns,
+		.gap_ns = c->gap_ns,
+		.bytes = c->bytes,
+		.errors = c->errors,
+		.dur_max_ns = c->dur_max_ns,
+	};
 	struct stats_vals *v;
 
-	vals_add(&s->tot.v, ev->duration_ns, ev->gap_ns, ev->bytes, err);
-	if (ev->time_ns) {
-		if (!s->tot.first_ns || ev->time_ns < s->tot.first_ns)
-			s->tot.first_ns = ev->time_ns;
-		if (ev->time_ns > s->tot.last_ns)
-			s->tot.last_ns = ev->time_ns;
-		sec = timeline_slot(s, ev->time_ns / 1000000000u);
-		if (sec)
-			s->tl[STATS_SERIES_EVENTS][sec % STATS_TIMELINE]++;
-	}
-	if (ev->sc >= 0 && ev->sc < IOR_SC_COUNT) {
-		struct stats_sc *c = &s->sc[ev->sc];
+	if (!c->count)
+		return;
+	vals_merge(&s->tot.v, &w);
+	if (c->sc >= 0 && c->sc < IOR_SC_COUNT) {
+		struct stats_sc *x = &s->sc[c->sc];
 
-		if (!c->v.count || ev->duration_ns < c->dur_min_ns)
-			c->dur_min_ns = ev->duration_ns;
-		if (ev->gap_ns > c->gap_max_ns)
-			c->gap_max_ns = ev->gap_ns;
-		vals_add(&c->v, ev->duration_ns, ev->gap_ns, ev->bytes, err);
-		c->hist_dur[stats_bucket(ev->duration_ns)]++;
-		c->hist_gap[stats_bucket(ev->gap_ns)]++;
+		if (!x->v.count || c->dur_min_ns < x->dur_min_ns)
+			x->dur_min_ns = c->dur_min_ns;
+		if (c->gap_max_ns > x->gap_max_ns)
+			x->gap_max_ns = c->gap_max_ns;
+		vals_merge(&x->v, &w);
+		for (unsigned b = c->dur_lo; b <= c->dur_hi; b++)
+			x->hist_dur[b] += c->hist_dur[b];
+		for (unsigned b = c->gap_lo; b <= c->gap_hi; b++)
+			x->hist_gap[b] += c->hist_gap[b];
+		count_bytes(s, c->sc, c->bytes);
 	}
-	count_bytes(s, ev->sc, ev->bytes, sec);
-	if (ev->path) {
-		uint64_t h;
-		size_t len = ior_event_path_key(ev, &h);
-
-		v = file_row(s, ev->path, len, h);
+	if (c->path) {
+		v = file_row(s, c->path, c->path_len, c->path_hash);
 		if (!v) {
 			v = &s->file_other;
-			s->tot.files_folded++;
+			s->tot.files_folded = util_sat_add(s->tot.files_folded, c->count);
 		}
-		vals_add(v, ev->duration_ns, ev->gap_ns, ev->bytes, err);
+		vals_merge(v, &w);
 	}
-	v = proc_row(s, ev->pid, ev->comm);
+	v = proc_row(s, c->pid, c->comm, c->latest_comm);
 	if (!v) {
 		v = &s->proc_other;
-		s->tot.procs_folded++;
+		s->tot.procs_folded = util_sat_add(s->tot.procs_folded, c->count);
 	}
-	vals_add(v, ev->duration_ns, ev->gap_ns, ev->bytes, err);
+	vals_merge(v, &w);
+}
+
+void stats_add_event(struct stats *s, const struct ior_event *ev)
+{
+	struct ior_cell c;
+
+	stats_add_times(s, ev);
+	ior_cell_of_event(&c, ev);
+	stats_add_cell(s, &c);
 }
 
 int stats_event_fn(void *ctx, const struct ior_event *ev)
@@ -416,7 +442,7 @@ void stats_add_aggregate(struct stats *s, const struct agg_entry *e)
 		if (gmax > c->gap_max_ns)
 			c->gap_max_ns = gmax;
 		vals_merge(&c->v, &w);
-		count_bytes(s, sc, e->bytes, 0);
+		count_bytes(s, sc, e->bytes);
 	} else if (!agg_entry_is_other(e)) {
 		s->tot.unknown_sc = util_sat_add(s->tot.unknown_sc, e->count);
 	}
@@ -436,7 +462,7 @@ void stats_add_aggregate(struct stats *s, const struct agg_entry *e)
 
 	if (e->comm)
 		strncpy(comm, e->comm, sizeof(comm) - 1);
-	v = agg_entry_is_other(e) ? NULL : proc_row(s, e->pid, comm);
+	v = agg_entry_is_other(e) ? NULL : proc_row(s, e->pid, comm, true);
 	if (!v) {
 		v = &s->proc_other;
 		if (!agg_entry_is_other(e))

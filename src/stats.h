@@ -27,6 +27,7 @@
 #define STATS_OTHER "[other]"
 
 struct agg_entry; /* agg.h: one aggregated key of a .ior.zst file */
+struct ior_cell;  /* tally.h: events of one key, summed */
 
 /* The values every row of every table has. */
 struct stats_vals {
@@ -79,6 +80,14 @@ void stats_reset(struct stats *s);
  * counts in the totals, per syscall and in the "[other]" rows.
  */
 void stats_add_event(struct stats *s, const struct ior_event *ev);
+/*
+ * stats_add_event in two halves, for events summed by key (tally.h): the
+ * event's times (first and last time, the timeline) one event at a time,
+ * and everything else one cell at a time. Adding every event's times and
+ * every cell of them counts exactly what stats_add_event counts.
+ */
+void stats_add_times(struct stats *s, const struct ior_event *ev);
+void stats_add_cell(struct stats *s, const struct ior_cell *c);
 /* ior_event_fn adapter: ctx is the struct stats; always returns 0. */
 int stats_event_fn(void *ctx, const struct ior_event *ev);
 

@@ -22,6 +22,7 @@
 
 #include "agg.h"
 #include "syscalls.h"
+#include "tally.h"
 #include "tui_impl.h"
 #include "tui_stream.h"
 #include "util.h"
@@ -48,19 +49,49 @@ static bool path_matches(const struct ior_event *ev, const char *filter)
 	return (ev->path && strstr(ev->path, filter)) || (ev->path2 && strstr(ev->path2, filter));
 }
 
+static void feed_cell(void *feedp, const struct ior_cell *c)
+{
+	struct tui_feed *feed = feedp;
+
+	stats_add_cell(feed->stats, c);
+	tui_flame_cell(feed->flame, c);
+}
+
+void tui_feed_flush(struct tui_feed *feed)
+{
+	if (feed->tally)
+		tally_flush(feed->tally, feed_cell, feed);
+}
+
 int tui_feed_event(void *feedp, const struct ior_event *ev)
 {
 	struct tui_feed *feed = feedp;
+	int summed = -1;
 
 	if (feed->path_filter && !path_matches(ev, feed->path_filter)) {
 		feed->filtered++;
 		return 0;
 	}
-	stats_add_event(feed->stats, ev);
+	if (feed->tally) {
+		summed = tally_add(feed->tally, ev);
+		if (summed == -ENOSPC) {
+			tui_feed_flush(feed);
+			summed = tally_add(feed->tally, ev);
+		}
+	}
+	if (summed == 0)
+		stats_add_times(feed->stats, ev);
+	else
+		stats_add_event(feed->stats, ev);
 	/* the ring, the shared filter, the recorder; then the flame, which follows the filter */
 	bool passes = feed->stream ? tui_stream_feed(feed->stream, ev) : true;
 
-	tui_flame_event(feed->flame, ev, passes);
+	if (summed == 0) {
+		if (passes)
+			tui_flame_passing(feed->flame, ev);
+	} else {
+		tui_flame_event(feed->flame, ev, passes);
+	}
 	feed->events++;
 	return 0;
 }
@@ -629,6 +660,7 @@ static int pump(struct tui *ui, bool *changed)
 		return 0;
 	do {
 		n = src->pump(src->ctx, &ui->feed, PUMP_CHUNK);
+		tui_feed_flush(&ui->feed); /* what tabs draw is complete between pumps */
 		if (n < 0)
 			return n;
 		if (n == 0) {
@@ -743,6 +775,7 @@ int tui_run(struct tui_source *src, char *err, size_t errlen)
 	}
 	ui.feed.stats = ui.stats;
 	ui.feed.path_filter = src->path_filter;
+	ui.feed.tally = tally_new(); /* NULL: events go straight in */
 	setlocale(LC_ALL, "");
 	ui.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (!getenv("ESCDELAY"))
@@ -753,6 +786,7 @@ int tui_run(struct tui_source *src, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot use this terminal (TERM=%s); set TERM or use -plain",
 			 getenv("TERM") ? getenv("TERM") : "");
 		stats_free(ui.stats);
+		tally_free(ui.feed.tally);
 		return -ENOTTY;
 	}
 	term_active = 1;
@@ -792,5 +826,6 @@ int tui_run(struct tui_source *src, char *err, size_t errlen)
 			fprintf(stderr, "ior: %s\n", msg);
 	}
 	stats_free(ui.feed.stats);
+	tally_free(ui.feed.tally);
 	return ret;
 }

@@ -25,6 +25,9 @@ struct tui_feed;
  * pump callback was given). Applies the -path filter. Always returns 0.
  */
 int tui_feed_event(void *feed, const struct ior_event *ev);
+/* Adds what the feed summed since the last flush to the model: after a
+ * source's pump, before anything reads the model. */
+void tui_feed_flush(struct tui_feed *feed);
 /* Delivers one aggregated entry (a .ior.zst file's unit). */
 void tui_feed_aggregate(struct tui_feed *feed, const struct agg_entry *e);
 

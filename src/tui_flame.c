@@ -92,6 +92,18 @@ void tui_flame_event(struct tui_flame_data *d, const struct ior_event *ev, bool 
 		agg_add(d->filtered, ev);
 }
 
+void tui_flame_cell(struct tui_flame_data *d, const struct ior_cell *c)
+{
+	if (d && d->all)
+		agg_add_cell(d->all, c);
+}
+
+void tui_flame_passing(struct tui_flame_data *d, const struct ior_event *ev)
+{
+	if (d && d->filtered)
+		agg_add(d->filtered, ev);
+}
+
 void tui_flame_aggregate(struct tui_flame_data *d, const struct agg_entry *e)
 {
 	if (d && d->all)

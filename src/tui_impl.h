@@ -85,6 +85,10 @@ struct tui_feed {
 	uint64_t filtered;         /* events the -path filter dropped */
 	struct tui_flame_data *flame; /* the Flame tab's copy of what the model keeps; NULL: none */
 	struct tui_stream *stream; /* tui_stream.h: the ring, the shared filter, the recorder */
+	/* events summed by key until tui_feed_flush (the end of every pump),
+	 * then added to stats and the Flame tab's aggregate; NULL: each event
+	 * goes straight in */
+	struct tally *tally;
 };
 
 struct tui {
@@ -239,8 +243,14 @@ extern const struct tui_help tui_table_help[];
 /* ---- tui_flame.c: what the Flame tab keeps of the feed (each accepts NULL) -- */
 
 struct tui_flame_data;
+struct ior_cell;
 /* ev goes into everything the tab keeps; passes: it also passes the shared filter */
 void tui_flame_event(struct tui_flame_data *d, const struct ior_event *ev, bool passes);
+/* The same in two parts, for a feed that sums events (tally.h): the cell goes
+ * into everything the tab keeps; an event that passes the shared filter into
+ * what passes it. */
+void tui_flame_cell(struct tui_flame_data *d, const struct ior_cell *c);
+void tui_flame_passing(struct tui_flame_data *d, const struct ior_event *ev);
 /* The shared filter changed: rebuild what passes from the ring, or drop it. */
 void tui_flame_filter_changed(struct tui_flame_data *d, struct tui *ui, bool filtering);
 void tui_flame_aggregate(struct tui_flame_data *d, const struct agg_entry *e);
