@@ -580,13 +580,25 @@ static void int_stats(const struct column *col, bool is64, struct chunk *ch)
 
 	if (col->nvals == 0)
 		return;
-	for (uint32_t v = 0; v < col->nvals; v++) {
-		int64_t x = is64 ? col->i64[v] : col->i32[v];
+	/* one loop per width, without a branch per value */
+	if (is64) {
+		for (uint32_t v = 0; v < col->nvals; v++) {
+			int64_t x = col->i64[v];
 
-		if (x < min)
-			min = x;
-		if (x > max)
-			max = x;
+			min = x < min ? x : min;
+			max = x > max ? x : max;
+		}
+	} else {
+		int32_t lo = INT32_MAX, hi = INT32_MIN;
+
+		for (uint32_t v = 0; v < col->nvals; v++) {
+			int32_t x = col->i32[v];
+
+			lo = x < lo ? x : lo;
+			hi = x > hi ? x : hi;
+		}
+		min = lo;
+		max = hi;
 	}
 	for (int k = 0; k < 8; k++) {
 		ch->min[k] = (uint8_t)((uint64_t)min >> (8 * k));
