@@ -50,33 +50,59 @@ static void values_of_event(struct ior_cell *c, const struct ior_event *ev)
 	c->hist_gap[bg] = 1;
 }
 
-static void key_of_event(struct ior_cell *c, const struct ior_event *ev, uint64_t cw[2])
-{
-	c->pid = ev->pid;
-	c->tid = ev->tid;
-	c->sc = ev->sc;
-	c->has_flags = ev->has_flags;
-	c->flags = ev->has_flags ? ev->flags : 0;
-	c->latest_comm = true;
-	util_comm_words(ev->comm, cw);
-	memcpy(c->comm, cw, 16);
-	c->comm[16] = '\0';
-	c->path = NULL;
-	c->path_len = 0;
-	c->path_hash = 0;
-	if (ev->path) {
-		size_t len = ior_event_path_key(ev, &c->path_hash);
+/* An event's key, as cells compare it. */
+struct tkey {
+	uint64_t cw[2];      /* comm as util_comm_words gives it */
+	uint64_t path_hash;
+	const char *path;
+	uint32_t path_len;
+	uint32_t pid;
+	uint32_t tid;
+	int sc;
+	int32_t flags;       /* 0 unless has_flags */
+	bool has_flags;
+};
 
-		c->path = ev->path;
-		c->path_len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+static void key_of(struct tkey *k, const struct ior_event *ev)
+{
+	util_comm_words(ev->comm, k->cw);
+	k->path = ev->path;
+	k->path_len = 0;
+	k->path_hash = 0;
+	if (ev->path) {
+		size_t len = ior_event_path_key(ev, &k->path_hash);
+
+		k->path_len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	}
+	k->pid = ev->pid;
+	k->tid = ev->tid;
+	k->sc = ev->sc;
+	k->has_flags = ev->has_flags;
+	k->flags = ev->has_flags ? ev->flags : 0;
+}
+
+/* Sets c's key from k (c->path is k's, not a copy). */
+static void cell_key(struct ior_cell *c, const struct tkey *k)
+{
+	c->pid = k->pid;
+	c->tid = k->tid;
+	c->sc = k->sc;
+	c->has_flags = k->has_flags;
+	c->flags = k->flags;
+	c->latest_comm = true;
+	memcpy(c->comm, k->cw, 16);
+	c->comm[16] = '\0';
+	c->path = k->path;
+	c->path_len = k->path_len;
+	c->path_hash = k->path_hash;
 }
 
 void ior_cell_of_event(struct ior_cell *c, const struct ior_event *ev)
 {
-	uint64_t cw[2];
+	struct tkey k;
 
-	key_of_event(c, ev, cw);
+	key_of(&k, ev);
+	cell_key(c, &k);
 	values_of_event(c, ev);
 }
 
@@ -98,22 +124,22 @@ size_t tally_count(const struct tally *t)
 	return t->n;
 }
 
-static uint64_t key_hash(const struct ior_cell *k, const uint64_t cw[2])
+static uint64_t key_hash(const struct tkey *k)
 {
-	uint64_t a = cw[0] ^ ((uint64_t)k->pid << 32 | k->tid);
-	uint64_t b = cw[1] ^ (k->path ? k->path_hash : UTIL_MUL3);
+	uint64_t a = k->cw[0] ^ ((uint64_t)k->pid << 32 | k->tid);
+	uint64_t b = k->cw[1] ^ (k->path ? k->path_hash : UTIL_MUL3);
 	uint64_t c = (uint64_t)(uint32_t)k->sc << 33 ^ (uint64_t)k->has_flags << 32 ^
 		     (uint32_t)k->flags;
 
 	return util_mum(util_mum(a ^ UTIL_MUL1, b ^ UTIL_MUL2), c ^ UTIL_MUL3);
 }
 
-static bool key_matches(const struct tally *t, const struct tcell *x, const struct ior_cell *k,
-			uint64_t hash, const uint64_t cw[2])
+static bool key_matches(const struct tally *t, const struct tcell *x, const struct tkey *k,
+			uint64_t hash)
 {
 	if (x->hash != hash || x->c.pid != k->pid || x->c.tid != k->tid || x->c.sc != k->sc ||
-	    x->c.has_flags != k->has_flags || x->c.flags != k->flags || x->cw[0] != cw[0] ||
-	    x->cw[1] != cw[1])
+	    x->c.has_flags != k->has_flags || x->c.flags != k->flags || x->cw[0] != k->cw[0] ||
+	    x->cw[1] != k->cw[1])
 		return false;
 	if (!k->path || x->path_off == NO_PATH)
 		return !k->path && x->path_off == NO_PATH;
@@ -146,16 +172,16 @@ static size_t keep_path(struct tally *t, const char *path, size_t len)
 
 int tally_add(struct tally *t, const struct ior_event *ev)
 {
-	struct ior_cell k;
-	uint64_t cw[2], hash;
+	struct tkey k;
+	uint64_t hash;
 	size_t at;
 
-	key_of_event(&k, ev, cw);
-	hash = key_hash(&k, cw);
+	key_of(&k, ev);
+	hash = key_hash(&k);
 	for (at = hash & (SLOTS - 1); t->slots[at]; at = (at + 1) & (SLOTS - 1)) {
 		struct tcell *x = &t->cells[t->slots[at] - 1];
 
-		if (!key_matches(t, x, &k, hash, cw))
+		if (!key_matches(t, x, &k, hash))
 			continue;
 		struct ior_cell *c = &x->c;
 		unsigned bd = util_log2_bucket(ev->duration_ns), bg = util_log2_bucket(ev->gap_ns);
@@ -192,11 +218,11 @@ int tally_add(struct tally *t, const struct ior_event *ev)
 	x->path_off = NO_PATH;
 	if (k.path && (x->path_off = keep_path(t, k.path, k.path_len)) == NO_PATH)
 		return -ENOMEM;
-	x->c = k;
+	cell_key(&x->c, &k);
 	x->c.path = NULL; /* pointed into ev; set again from paths at the flush */
 	x->hash = hash;
-	x->cw[0] = cw[0];
-	x->cw[1] = cw[1];
+	x->cw[0] = k.cw[0];
+	x->cw[1] = k.cw[1];
 	x->last = ++t->seq;
 	values_of_event(&x->c, ev);
 	t->slots[at] = (uint8_t)++t->n;
