@@ -59,6 +59,10 @@ struct stats {
 
 	uint64_t tl_sec[STATS_TIMELINE];
 	uint64_t tl[3][STATS_TIMELINE]; /* by enum stats_series */
+	/* the second of the latest event that counted, in ns [tl_lo, tl_hi), and
+	 * its bucket: the next events of that second skip the division */
+	uint64_t tl_lo, tl_hi;
+	size_t tl_i;
 };
 
 unsigned stats_bucket(uint64_t v)
@@ -329,7 +333,7 @@ static uint64_t timeline_slot(struct stats *s, uint64_t sec)
 
 void stats_add_times(struct stats *s, const struct ior_event *ev)
 {
-	uint64_t sec;
+	size_t i;
 
 	if (!ev->time_ns)
 		return;
@@ -337,10 +341,18 @@ void stats_add_times(struct stats *s, const struct ior_event *ev)
 		s->tot.first_ns = ev->time_ns;
 	if (ev->time_ns > s->tot.last_ns)
 		s->tot.last_ns = ev->time_ns;
-	sec = timeline_slot(s, ev->time_ns / 1000000000u);
-	if (!sec)
-		return;
-	size_t i = sec % STATS_TIMELINE;
+	if (ev->time_ns - s->tl_lo < s->tl_hi - s->tl_lo) {
+		i = s->tl_i; /* the bucket still holds that second: only a newer one moves it */
+	} else {
+		uint64_t sec = timeline_slot(s, ev->time_ns / 1000000000u);
+
+		if (!sec)
+			return;
+		i = sec % STATS_TIMELINE;
+		s->tl_lo = sec * 1000000000u;
+		s->tl_hi = s->tl_lo + 1000000000u;
+		s->tl_i = i;
+	}
 	unsigned rw = ev->bytes ? rw_of(ev->sc) : 0;
 
 	s->tl[STATS_SERIES_EVENTS][i]++;

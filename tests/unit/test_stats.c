@@ -401,13 +401,15 @@ TEST(stats_timeline)
 	stats_add_event(s, &ev);
 	ev.time_ns = 1003ull * 1000000000ull;
 	stats_add_event(s, &ev);
+	ev.time_ns = 1002ull * 1000000000ull - 1; /* back to second 1001, its last ns */
+	stats_add_event(s, &ev);
 	stats_timeline(s, STATS_SERIES_EVENTS, 1004, out, 4);
 	CHECK_EQ_UINT(out[0], 1);
-	CHECK_EQ_UINT(out[1], 2);
+	CHECK_EQ_UINT(out[1], 3);
 	CHECK_EQ_UINT(out[2], 0);
 	CHECK_EQ_UINT(out[3], 1);
 	stats_timeline(s, STATS_SERIES_WRITE, 1004, out, 4);
-	CHECK_EQ_UINT(out[1], 20);
+	CHECK_EQ_UINT(out[1], 30);
 	stats_timeline(s, STATS_SERIES_READ, 1004, out, 4);
 	CHECK_EQ_UINT(out[1], 0);
 	/* far later: the old seconds are gone, and a too-old event is ignored */
@@ -419,7 +421,7 @@ TEST(stats_timeline)
 	CHECK_EQ_UINT(out[1], 1);
 	stats_timeline(s, STATS_SERIES_EVENTS, 1004, out, 4);
 	CHECK_EQ_UINT(out[0], 0);
-	CHECK_EQ_UINT(out[1], 2);
+	CHECK_EQ_UINT(out[1], 3);
 	CHECK_EQ_UINT(stats_totals(s)->first_ns, 1000ull * 1000000000ull);
 	stats_free(s);
 }
