@@ -20,6 +20,7 @@ struct tcell {
 	uint64_t cw[2];   /* comm as util_comm_words gives it */
 	uint64_t last;    /* sequence number of the cell's latest event */
 	size_t path_off;  /* in paths; NO_PATH: none */
+	uint8_t pid_at;   /* its pid's slot in mark_latest_names */
 };
 
 struct tally {
@@ -229,20 +230,40 @@ int tally_add(struct tally *t, const struct ior_event *ev)
 	return 0;
 }
 
+/*
+ * Sets latest_comm on the cells whose task name is the one their process's
+ * latest event carried: per pid (a table of SLOTS slots, as there are at
+ * most TALLY_CELLS pids), the cell with the latest event; a cell of that pid
+ * with the same name is the latest name too.
+ */
+static void mark_latest_names(struct tally *t)
+{
+	uint8_t latest[SLOTS] = { 0 }; /* cell index + 1 */
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct tcell *x = &t->cells[i];
+		size_t at = (size_t)(((uint64_t)x->c.pid * UTIL_MUL1) >> 57) & (SLOTS - 1);
+
+		while (latest[at] && t->cells[latest[at] - 1].c.pid != x->c.pid)
+			at = (at + 1) & (SLOTS - 1);
+		if (!latest[at] || t->cells[latest[at] - 1].last < x->last)
+			latest[at] = (uint8_t)(i + 1);
+		x->pid_at = (uint8_t)at;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		struct tcell *x = &t->cells[i];
+		const struct tcell *y = &t->cells[latest[x->pid_at] - 1];
+
+		x->c.latest_comm = y->cw[0] == x->cw[0] && y->cw[1] == x->cw[1];
+	}
+}
+
 void tally_flush(struct tally *t, void (*fn)(void *ctx, const struct ior_cell *c), void *ctx)
 {
+	mark_latest_names(t);
 	for (size_t i = 0; i < t->n; i++) {
 		struct tcell *x = &t->cells[i];
 
-		/* another name of the same process seen later leaves its name last */
-		x->c.latest_comm = true;
-		for (size_t j = 0; j < t->n && x->c.latest_comm; j++) {
-			const struct tcell *y = &t->cells[j];
-
-			if (y->c.pid == x->c.pid && y->last > x->last &&
-			    (y->cw[0] != x->cw[0] || y->cw[1] != x->cw[1]))
-				x->c.latest_comm = false;
-		}
 		x->c.path = x->path_off == NO_PATH ? NULL : t->paths + x->path_off;
 		fn(ctx, &x->c);
 	}
