@@ -14,13 +14,15 @@
 #define SLOTS (2 * TALLY_CELLS)
 #define NO_PATH SIZE_MAX
 
+/* What an event's lookup and count touch comes first: the histograms, at
+ * the end of the cell, take a line or two of their 1 KiB. */
 struct tcell {
-	struct ior_cell c;
 	uint64_t hash;
 	uint64_t cw[2];   /* comm as util_comm_words gives it */
 	uint64_t last;    /* sequence number of the cell's latest event */
 	size_t path_off;  /* in paths; NO_PATH: none */
 	uint8_t pid_at;   /* its pid's slot in mark_latest_names */
+	struct ior_cell c;
 };
 
 struct tally {
