@@ -72,7 +72,15 @@ struct slot {
 	__u32 pad;
 	__u64 start; /* task->start_time of the owner */
 	struct task_state st;
+	__u8 tail[16];
 };
+/*
+ * Whole cache lines, in a page-aligned (mmapable) array: two threads on two
+ * CPUs never write one line. At 240 bytes, a slot's last line held the next
+ * tid's first fields, and consecutive tids (a program's threads) made both
+ * CPUs pull that line back and forth on every call.
+ */
+_Static_assert(sizeof(struct slot) % 64 == 0, "a slot is whole cache lines");
 
 struct file_key {
 	__u64 dentry;
@@ -128,6 +136,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE); /* values from a page boundary */
 	__uint(max_entries, NSLOTS);
 	__type(key, __u32);
 	__type(value, struct slot);

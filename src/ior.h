@@ -119,8 +119,11 @@ struct ior_batch {
 	__u32 pad;
 	struct ior_rec_batch hdr;
 	struct ior_rec_event ev[IOR_BATCH];
+	/* whole cache lines: the next CPU's batch starts on a line of its own */
+	__u8 tail[(64 - (24 + IOR_BATCH * 104) % 64) % 64];
 };
-_Static_assert(sizeof(struct ior_batch) == 24 + IOR_BATCH * 104, "ior_batch layout");
+_Static_assert(sizeof(struct ior_batch) == (24 + IOR_BATCH * 104 + 63) / 64 * 64,
+	       "ior_batch layout");
 
 /* struct ior_rec_path.kind */
 enum ior_path_kind {
