@@ -275,11 +275,12 @@ static __always_inline bool task_wanted(__u32 tgid, __u32 tid)
  * Each full batch, and about one record with strings in 64 (chosen by the
  * clock's low bits, which costs nothing), looks at its ring's fill level:
  * past wakeup_bytes it wakes the reader, unless a record already did so
- * since the reader last moved the ring's consumer position. So a reader that is behind is woken once, not
- * for every record, and one that was woken and drained is woken again if
- * the ring is past the mark once more (a test for a narrow window above the
- * mark instead missed it about one time in three, leaving the reader to
- * its timer while small rings overflowed).
+ * since the reader last moved the ring's consumer position. So a reader
+ * that is behind is woken once, not for every record, and one that was
+ * woken and drained is woken again if the ring is past the mark once more
+ * (a test for a narrow window above the mark instead missed it about one
+ * time in three, leaving the reader to its timer while small rings
+ * overflowed).
  */
 static __always_inline __u64 wake_check(void *ring)
 {

@@ -80,18 +80,6 @@ uint64_t stats_bucket_hi(unsigned b)
 	return b >= 63 ? UINT64_MAX : 1ull << (b + 1);
 }
 
-static inline void vals_add(struct stats_vals *v, uint64_t dur, uint64_t gap, uint64_t bytes,
-			    bool err)
-{
-	v->count++;
-	v->dur_ns = util_sat_add(v->dur_ns, dur);
-	v->gap_ns = util_sat_add(v->gap_ns, gap);
-	v->bytes = util_sat_add(v->bytes, bytes);
-	v->errors += err;
-	if (dur > v->dur_max_ns)
-		v->dur_max_ns = dur;
-}
-
 static void vals_merge(struct stats_vals *v, const struct stats_vals *w)
 {
 	v->count = util_sat_add(v->count, w->count);

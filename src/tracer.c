@@ -780,7 +780,7 @@ static uint64_t pass_horizon(struct tracer *t, bool *held)
 								 __ATOMIC_RELAXED);
 		}
 	}
-	horizon = t->stopped ? UINT64_MAX : util_now_ns(CLOCK_MONOTONIC);
+	horizon = t->stopped ? UINT64_MAX : now;
 	*held = false;
 	for (unsigned i = 0; i < t->nrings; i++) {
 		uint64_t k = batch_oldest(t, i);

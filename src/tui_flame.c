@@ -83,25 +83,25 @@ static const struct tui_help flame_help[] = {
 
 /* ---- the feed's copy ------------------------------------------------------ */
 
+void tui_flame_passing(struct tui_flame_data *d, const struct ior_event *ev)
+{
+	if (d && d->filtered)
+		agg_add(d->filtered, ev);
+}
+
 void tui_flame_event(struct tui_flame_data *d, const struct ior_event *ev, bool passes)
 {
 	if (!d || !d->all)
 		return;
 	agg_add(d->all, ev);
-	if (d->filtered && passes)
-		agg_add(d->filtered, ev);
+	if (passes)
+		tui_flame_passing(d, ev);
 }
 
 void tui_flame_cell(struct tui_flame_data *d, const struct ior_cell *c)
 {
 	if (d && d->all)
 		agg_add_cell(d->all, c);
-}
-
-void tui_flame_passing(struct tui_flame_data *d, const struct ior_event *ev)
-{
-	if (d && d->filtered)
-		agg_add(d->filtered, ev);
 }
 
 void tui_flame_aggregate(struct tui_flame_data *d, const struct agg_entry *e)
@@ -112,7 +112,7 @@ void tui_flame_aggregate(struct tui_flame_data *d, const struct agg_entry *e)
 
 static int add_passing(void *d, const struct ior_event *ev)
 {
-	agg_add(((struct tui_flame_data *)d)->filtered, ev);
+	tui_flame_passing(d, ev);
 	return 0;
 }
 
