@@ -4,8 +4,9 @@
  * their encoding into zstd-compressed v1 data pages (strings as a PLAIN
  * dictionary page plus RLE_DICTIONARY pages, falling back to PLAIN when the
  * dictionary grows past DICT_BYTES; integers DELTA_BINARY_PACKED; NULLs as
- * RLE definition levels), and the footer: a Thrift compact FileMetaData that
- * lists every row group, with column statistics and key-value metadata.
+ * RLE definition levels; pages zstd would not shrink as raw zstd frames),
+ * and the footer: a Thrift compact FileMetaData that lists every row group,
+ * with column statistics and key-value metadata.
  *
  * File layout. The file is always
  *     PAR1 | sealed row groups | open row group | footer | length | PAR1
@@ -69,6 +70,17 @@
 #define STAT_MAX 256              /* longer string min/max are not written */
 #define STR_MAX (1u << 20)        /* longest string value accepted */
 #define ZSTD_LEVEL 1
+/*
+ * A data page of at least ZSTD_RAW_MIN bytes that zstd shrinks by less than
+ * 1/ZSTD_GAIN (delta-packed times and durations: about 0.2%) makes its
+ * column's next ZSTD_SKIP data pages go out as zstd frames of raw blocks
+ * before zstd is tried again: trying costs more than all the rest of such a
+ * page's encoding. Smaller pages cost little either way and say little of
+ * the pages after them (a first page of one repeated path, then many).
+ */
+#define ZSTD_RAW_MIN 4096
+#define ZSTD_GAIN 32
+#define ZSTD_SKIP 15
 
 /* Parquet enums (parquet.thrift). */
 enum { TYPE_INT32 = 1, TYPE_INT64 = 2, TYPE_BYTE_ARRAY = 6 };
@@ -166,6 +178,10 @@ struct column {
 	uint32_t stored_rows, stored_vals;
 	uint64_t stored_usize;
 	unsigned stored_enc;       /* bit per Encoding they use */
+	/* Integers: the least and greatest of values [0, ranged). */
+	int64_t vmin, vmax;
+	uint32_t ranged;
+	uint8_t zraw;              /* data pages left to store raw (ZSTD_SKIP) */
 };
 
 /* What the footer says of one column chunk, gathered while encoding it. */
@@ -192,6 +208,7 @@ struct parquet_writer {
 	int err;                  /* first error, sticky */
 	uint64_t rows;            /* accepted by add */
 	uint64_t memo_misses;     /* memoised values that went to the dictionary */
+	uint64_t raw_pages;       /* data pages stored as raw zstd blocks */
 	uint64_t data_end;        /* end of the sealed row groups on disk */
 	uint64_t file_size;
 	struct bytebuf out;       /* sealed row groups not yet written */
@@ -529,27 +546,43 @@ put_memo(struct parquet_writer *w, enum column_id c, const char *p, size_t len, 
 
 /* ---- encoding a row group ---------------------------------------------- */
 
-/* Compresses w->page and appends it with its header to w->out. */
-static void page_emit(struct parquet_writer *w, struct bytebuf *dst, struct chunk *ch, int type,
-		      uint32_t nvalues, int encoding)
+/*
+ * Compresses w->page (a page of column col) and appends it with its header
+ * to dst. A data page of a column whose pages zstd barely shrinks is stored
+ * raw (ZSTD_GAIN, ZSTD_SKIP).
+ */
+static void page_emit(struct parquet_writer *w, struct column *col, struct bytebuf *dst,
+		      struct chunk *ch, int type, uint32_t nvalues, int encoding)
 {
 	static const uint8_t empty[1];
 	size_t bound = ZSTD_compressBound(w->page.len);
+	bool raw = type == PAGE_DATA && col->zraw;
 	struct thrift t;
 	size_t z;
 
 	if (w->err)
 		return;
+	if (pqenc_zstd_raw_bound(w->page.len) > bound)
+		bound = pqenc_zstd_raw_bound(w->page.len);
 	w->zpage.len = 0;
 	if (!bytebuf_room(&w->zpage, bound)) {
 		fail(w, -ENOMEM);
 		return;
 	}
-	z = ZSTD_compressCCtx(w->zc, w->zpage.data, bound, w->page.len ? w->page.data : empty,
-			      w->page.len, ZSTD_LEVEL);
-	if (ZSTD_isError(z)) {
-		fail(w, -ENOMEM); /* dst holds the bound: only memory can fail */
-		return;
+	if (raw) {
+		col->zraw--;
+		z = pqenc_zstd_raw(w->zpage.data, w->page.data, w->page.len);
+		w->raw_pages++;
+	} else {
+		z = ZSTD_compressCCtx(w->zc, w->zpage.data, bound,
+				      w->page.len ? w->page.data : empty, w->page.len, ZSTD_LEVEL);
+		if (ZSTD_isError(z)) {
+			fail(w, -ENOMEM); /* dst holds the bound: only memory can fail */
+			return;
+		}
+		if (type == PAGE_DATA && w->page.len >= ZSTD_RAW_MIN &&
+		    z * ZSTD_GAIN > w->page.len * (ZSTD_GAIN - 1))
+			col->zraw = ZSTD_SKIP;
 	}
 	w->hdr.len = 0;
 	thrift_begin(&t, &w->hdr);
@@ -574,15 +607,21 @@ static void page_emit(struct parquet_writer *w, struct bytebuf *dst, struct chun
 		fail(w, -ENOMEM);
 }
 
-static void int_stats(const struct column *col, bool is64, struct chunk *ch)
+/*
+ * Extends an integer column's range over its values since the last call:
+ * each value is looked at once, right after its page was encoded (still in
+ * the cache), and a flush or a seal only looks at the values after them.
+ */
+static void int_range(struct column *col, bool is64)
 {
-	int64_t min = INT64_MAX, max = INT64_MIN;
+	int64_t min = col->ranged ? col->vmin : INT64_MAX;
+	int64_t max = col->ranged ? col->vmax : INT64_MIN;
 
-	if (col->nvals == 0)
+	if (col->ranged == col->nvals)
 		return;
 	/* one loop per width, without a branch per value */
 	if (is64) {
-		for (uint32_t v = 0; v < col->nvals; v++) {
+		for (uint32_t v = col->ranged; v < col->nvals; v++) {
 			int64_t x = col->i64[v];
 
 			min = x < min ? x : min;
@@ -591,18 +630,28 @@ static void int_stats(const struct column *col, bool is64, struct chunk *ch)
 	} else {
 		int32_t lo = INT32_MAX, hi = INT32_MIN;
 
-		for (uint32_t v = 0; v < col->nvals; v++) {
+		for (uint32_t v = col->ranged; v < col->nvals; v++) {
 			int32_t x = col->i32[v];
 
 			lo = x < lo ? x : lo;
 			hi = x > hi ? x : hi;
 		}
-		min = lo;
-		max = hi;
+		min = lo < min ? lo : min;
+		max = hi > max ? hi : max;
 	}
+	col->vmin = min;
+	col->vmax = max;
+	col->ranged = col->nvals;
+}
+
+static void int_stats(struct column *col, bool is64, struct chunk *ch)
+{
+	int_range(col, is64);
+	if (col->nvals == 0)
+		return;
 	for (int k = 0; k < 8; k++) {
-		ch->min[k] = (uint8_t)((uint64_t)min >> (8 * k));
-		ch->max[k] = (uint8_t)((uint64_t)max >> (8 * k));
+		ch->min[k] = (uint8_t)((uint64_t)col->vmin >> (8 * k));
+		ch->max[k] = (uint8_t)((uint64_t)col->vmax >> (8 * k));
 	}
 	ch->minmax = true;
 }
@@ -655,7 +704,7 @@ static void dictionary_page(struct parquet_writer *w, enum column_id c, struct c
 		bytebuf_le32(&w->page, s->ent[e].len);
 		bytebuf_put(&w->page, s->bytes.data + s->ent[e].off, s->ent[e].len);
 	}
-	page_emit(w, &w->out, ch, PAGE_DICTIONARY, s->nent, ENC_PLAIN);
+	page_emit(w, &w->col[c], &w->out, ch, PAGE_DICTIONARY, s->nent, ENC_PLAIN);
 }
 
 /* Rows [r, end) of a PLAIN string column that fit one page, starting at
@@ -690,7 +739,7 @@ static void pages_encode(struct parquet_writer *w, enum column_id c, struct byte
 			 bool dict, unsigned index_width)
 {
 	const struct column_def *d = &column_defs[c];
-	const struct column *col = &w->col[c];
+	struct column *col = &w->col[c];
 
 	while (r < end && !w->err) {
 		uint32_t n = end - r < PAGE_ROWS ? end - r : PAGE_ROWS;
@@ -739,7 +788,7 @@ static void pages_encode(struct parquet_writer *w, enum column_id c, struct byte
 		}
 		if (w->page.err)
 			fail(w, -ENOMEM);
-		page_emit(w, dst, ch, PAGE_DATA, n, encoding);
+		page_emit(w, col, dst, ch, PAGE_DATA, n, encoding);
 		*v += nv;
 		r += n;
 	}
@@ -785,13 +834,15 @@ static void pages_store(struct parquet_writer *w)
 		col->stored_rows = end;
 		col->stored_usize += acc.usize;
 		col->stored_enc |= acc.encodings;
+		if (column_defs[c].type != TYPE_BYTE_ARRAY)
+			int_range(col, column_defs[c].type == TYPE_INT64);
 	}
 }
 
 static void chunk_encode(struct parquet_writer *w, enum column_id c, struct chunk *ch)
 {
 	const struct column_def *d = &column_defs[c];
-	const struct column *col = &w->col[c];
+	struct column *col = &w->col[c];
 	bool dict = d->type == TYPE_BYTE_ARRAY && !col->s.plain && col->nvals > 0;
 	uint32_t r = 0, v = 0; /* the first row and value not in a page yet */
 	size_t pos = 0;        /* PLAIN strings: first byte of the page's values */
@@ -903,6 +954,7 @@ static void group_close(struct parquet_writer *w)
 	w->open_meta.len = 0;
 	for (int c = 0; c < NCOLS; c++) {
 		w->col[c].nvals = 0;
+		w->col[c].ranged = 0;
 		strcol_reset(&w->col[c].s);
 		stored_clear(&w->col[c]);
 	}
@@ -1327,6 +1379,11 @@ int parquet_writer_close(struct parquet_writer *w)
 uint64_t parquet_writer_memo_misses(const struct parquet_writer *w)
 {
 	return w ? w->memo_misses : 0;
+}
+
+uint64_t parquet_writer_raw_pages(const struct parquet_writer *w)
+{
+	return w ? w->raw_pages : 0;
 }
 
 uint64_t parquet_writer_rows(const struct parquet_writer *w)

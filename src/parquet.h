@@ -99,6 +99,10 @@ uint64_t parquet_writer_rows(const struct parquet_writer *w);
  */
 uint64_t parquet_writer_memo_misses(const struct parquet_writer *w);
 
+/* Data pages written as a zstd frame of raw blocks, not compressed: those
+ * of columns zstd barely shrinks (delta-packed times and durations). */
+uint64_t parquet_writer_raw_pages(const struct parquet_writer *w);
+
 /*
  * The string mapping of the file's STRING columns (comm, path, path2; the
  * syscall names are ASCII): bytes that form valid UTF-8 are kept as they are,

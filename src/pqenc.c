@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Bit packing, the RLE/bit-packed hybrid and DELTA_BINARY_PACKED. */
+/* Bit packing, the RLE/bit-packed hybrid, DELTA_BINARY_PACKED, raw zstd frames. */
+#include <string.h>
+
 #include "pqenc.h"
 
 #define RLE_MIN_RUN 8       /* shorter runs are cheaper bit-packed */
@@ -178,4 +180,36 @@ void pqenc_delta_i64(struct bytebuf *out, const int64_t *v, size_t n)
 void pqenc_delta_i32(struct bytebuf *out, const int32_t *v, size_t n)
 {
 	delta_encode(out, v, n, 32);
+}
+
+#define ZSTD_RAW_BLOCK (128u << 10) /* the largest block the format allows */
+
+size_t pqenc_zstd_raw_bound(size_t n)
+{
+	return 9 + 3 * (n / ZSTD_RAW_BLOCK + 1) + n;
+}
+
+size_t pqenc_zstd_raw(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	/* magic 0xFD2FB528; descriptor: 4-byte content size, single segment */
+	static const uint8_t head[5] = { 0x28, 0xb5, 0x2f, 0xfd, 0xa0 };
+	size_t at = sizeof(head), done = 0;
+
+	memcpy(dst, head, sizeof(head));
+	for (int k = 0; k < 4; k++)
+		dst[at++] = (uint8_t)(n >> (8 * k));
+	do {
+		size_t len = n - done < ZSTD_RAW_BLOCK ? n - done : ZSTD_RAW_BLOCK;
+		/* last-block bit, block type 0 (raw) in bits 1-2, size above */
+		uint32_t bh = (uint32_t)len << 3 | (done + len == n);
+
+		dst[at++] = (uint8_t)bh;
+		dst[at++] = (uint8_t)(bh >> 8);
+		dst[at++] = (uint8_t)(bh >> 16);
+		if (len)
+			memcpy(dst + at, src + done, len);
+		at += len;
+		done += len;
+	} while (done < n);
+	return at;
 }

@@ -3,7 +3,8 @@
  * The Parquet value encodings ior's writer uses (Encodings.md of the
  * Parquet format): LSB-first bit packing, the RLE/bit-packed hybrid (for
  * definition levels and dictionary indices) and DELTA_BINARY_PACKED (for
- * integer columns). Each appends to a bytebuf; errors are the bytebuf's
+ * integer columns), and a zstd frame of raw blocks for pages not worth
+ * compressing. Each appends to a bytebuf; errors are the bytebuf's
  * sticky -ENOMEM. Nothing here allocates besides the bytebuf or keeps state.
  */
 #ifndef IOR_PQENC_H
@@ -46,5 +47,15 @@ void pqenc_rle(struct bytebuf *out, const uint32_t *v, size_t n, unsigned w);
  */
 void pqenc_delta_i64(struct bytebuf *out, const int64_t *v, size_t n);
 void pqenc_delta_i32(struct bytebuf *out, const int32_t *v, size_t n);
+
+/*
+ * src[0..n) as one zstd frame that stores it raw, for pages zstd would not
+ * shrink: magic, a single-segment frame header with the content size in 4
+ * bytes (n < 2^32), then raw blocks of at most 128 KiB (one, empty, for
+ * n = 0), each behind a 3-byte header. Any zstd decoder reads it back.
+ * dst has room for pqenc_zstd_raw_bound(n) bytes; returns the frame's length.
+ */
+size_t pqenc_zstd_raw_bound(size_t n);
+size_t pqenc_zstd_raw(uint8_t *dst, const uint8_t *src, size_t n);
 
 #endif /* IOR_PQENC_H */

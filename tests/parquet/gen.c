@@ -6,7 +6,8 @@
  *                                           many flushes and row groups,
  *                                           key-value pairs
  *   gen bulk FILE ROWS.jsonl META.json      > PARQUET_ROWS_PER_GROUP rows: page
- *                                           splits, dictionary fallback
+ *                                           splits, dictionary fallback,
+ *                                           raw zstd pages
  *   gen empty FILE ROWS.jsonl META.json     no rows at all
  *   gen crash FILE ROWS.jsonl META.json     flushes, adds rows it never
  *                                           flushes, then SIGKILLs itself;
@@ -312,17 +313,24 @@ static void hostile(void)
 }
 
 /* Unique paths (the dictionary falls back to PLAIN), some long, across more
- * than PARQUET_ROWS_PER_GROUP rows. */
+ * than PARQUET_ROWS_PER_GROUP rows; random times, durations and gaps (pages
+ * zstd cannot shrink, stored raw), the extremes of each row group's times
+ * and durations inside its pages, and flushes inside pages. */
 static void bulk(void)
 {
 	char path[64];
 	char *long_path = filled(1000, 'L');
-	uint64_t t = 1710000000000000000ull;
+	uint64_t t = 1710000000000000000ull, x = 0x2545f4914f6cdd1dull;
 	struct ior_event ev;
 
 	for (uint32_t i = 0; i < PARQUET_ROWS_PER_GROUP + 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
 		snprintf(path, sizeof(path), "/bulk/dir%u/file-%07u", i % 17, i);
-		ev = event(t += 1000 + i % 2000, i % 2 ? IOR_SC_read : IOR_SC_write, "bulk",
+		t += 1000;
+		ev = event(t + (x & 0xfffff) - (i % 70001 == 7 ? 1000000000 : 0),
+			   i % 2 ? IOR_SC_read : IOR_SC_write, "bulk",
 			   i % 50000 == 7 ? long_path : path);
 		ev.pid = 1000 + i % 5;
 		ev.tid = ev.pid + i % 3;
@@ -330,9 +338,11 @@ static void bulk(void)
 		ev.fd = 3;
 		ev.ret = 4096;
 		ev.bytes = 4096;
-		ev.duration_ns = 500 + i % 2500;
-		ev.gap_ns = 300 + i % 1700;
+		ev.duration_ns = (x >> 20) & 0x3fffffff;
+		ev.gap_ns = i % 90001 == 5 ? 0 : x >> 34;
 		add(&ev);
+		if (i == 100000 || i == PARQUET_ROWS_PER_GROUP + 5000)
+			flush();
 	}
 	free(long_path);
 }
@@ -406,6 +416,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "bulk")) {
 		bulk();
 		flush();
+		/* the readers must meet raw zstd frames: 3 columns, pages 2-4 */
+		if (parquet_writer_raw_pages(writer) < 9)
+			die("bulk: too few raw pages", -EPROTO);
 		meta_json(argv[4], NULL, 0);
 	} else if (!strcmp(mode, "empty")) {
 		meta_json(argv[4], NULL, 0);

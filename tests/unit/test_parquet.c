@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "bytebuf.h"
 #include "harness.h"
@@ -451,6 +452,40 @@ TEST(parquet_needs_escape_every_position)
 	/* the ASCII bytes next to the ones that need escaping do not */
 	CHECK(!parquet_needs_escape("\x7f[]]]]]]]]]]]]\x01\x7f", 17));
 	CHECK(!parquet_needs_escape("/tmp/a,b \"q\"\n\t0123456789", 24));
+}
+
+/*
+ * Raw zstd frames: libzstd decodes them to the input bytes, for no bytes,
+ * one block, exactly one full block (128 KiB), one byte more and several;
+ * the frame is the 9-byte header, 3 bytes per block and the bytes, within
+ * the bound.
+ */
+TEST(parquet_zstd_raw_frames)
+{
+	static const size_t sizes[] = { 0, 1, 1000, 131071, 131072, 131073, 400000 };
+	static uint8_t src[400000], frame[400000 + 64], back[400000 + 1];
+	uint64_t x = 88172645463325252ull;
+
+	for (size_t i = 0; i < sizeof(src); i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		src[i] = (uint8_t)x;
+	}
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t n = sizes[k], blocks = n ? (n + 131071) / 131072 : 1;
+		size_t len = pqenc_zstd_raw(frame, src, n);
+		size_t got;
+
+		CHECK_EQ_UINT(len, 9 + 3 * blocks + n);
+		CHECK(len <= pqenc_zstd_raw_bound(n));
+		CHECK_EQ_UINT(ZSTD_getFrameContentSize(frame, len), n);
+		CHECK_EQ_UINT(ZSTD_findFrameCompressedSize(frame, len), len);
+		got = ZSTD_decompress(back, sizeof(back), frame, len);
+		CHECK(!ZSTD_isError(got));
+		CHECK_EQ_UINT(got, n);
+		CHECK_EQ_MEM(back, src, n);
+	}
 }
 
 /* ---- the writer's file ------------------------------------------------------ */
