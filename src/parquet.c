@@ -178,9 +178,7 @@ struct column {
 	uint32_t stored_rows, stored_vals;
 	uint64_t stored_usize;
 	unsigned stored_enc;       /* bit per Encoding they use */
-	/* Integers: the least and greatest of values [0, ranged). */
-	int64_t vmin, vmax;
-	uint32_t ranged;
+	struct pqenc_range stored_range; /* integers: of the stored values */
 	uint8_t zraw;              /* data pages left to store raw (ZSTD_SKIP) */
 };
 
@@ -607,51 +605,15 @@ static void page_emit(struct parquet_writer *w, struct column *col, struct byteb
 		fail(w, -ENOMEM);
 }
 
-/*
- * Extends an integer column's range over its values since the last call:
- * each value is looked at once, right after its page was encoded (still in
- * the cache), and a flush or a seal only looks at the values after them.
- */
-static void int_range(struct column *col, bool is64)
+/* The statistics of an integer column: the range of its values (empty if
+ * it has none). */
+static void int_stats(const struct pqenc_range *range, struct chunk *ch)
 {
-	int64_t min = col->ranged ? col->vmin : INT64_MAX;
-	int64_t max = col->ranged ? col->vmax : INT64_MIN;
-
-	if (col->ranged == col->nvals)
-		return;
-	/* one loop per width, without a branch per value */
-	if (is64) {
-		for (uint32_t v = col->ranged; v < col->nvals; v++) {
-			int64_t x = col->i64[v];
-
-			min = x < min ? x : min;
-			max = x > max ? x : max;
-		}
-	} else {
-		int32_t lo = INT32_MAX, hi = INT32_MIN;
-
-		for (uint32_t v = col->ranged; v < col->nvals; v++) {
-			int32_t x = col->i32[v];
-
-			lo = x < lo ? x : lo;
-			hi = x > hi ? x : hi;
-		}
-		min = lo < min ? lo : min;
-		max = hi > max ? hi : max;
-	}
-	col->vmin = min;
-	col->vmax = max;
-	col->ranged = col->nvals;
-}
-
-static void int_stats(struct column *col, bool is64, struct chunk *ch)
-{
-	int_range(col, is64);
-	if (col->nvals == 0)
+	if (range->min > range->max)
 		return;
 	for (int k = 0; k < 8; k++) {
-		ch->min[k] = (uint8_t)((uint64_t)col->vmin >> (8 * k));
-		ch->max[k] = (uint8_t)((uint64_t)col->vmax >> (8 * k));
+		ch->min[k] = (uint8_t)((uint64_t)range->min >> (8 * k));
+		ch->max[k] = (uint8_t)((uint64_t)range->max >> (8 * k));
 	}
 	ch->minmax = true;
 }
@@ -732,11 +694,12 @@ static uint32_t plain_page_rows(const struct column *col, uint32_t r, uint32_t e
 /*
  * Encodes rows [r, end) of column c (their values from *v, PLAIN strings
  * from byte *pos) as data pages onto dst, adding up in ch; dictionary
- * indices take index_width bits.
+ * indices take index_width bits. An integer column's range is extended
+ * over the values.
  */
 static void pages_encode(struct parquet_writer *w, enum column_id c, struct bytebuf *dst,
 			 struct chunk *ch, uint32_t r, uint32_t end, uint32_t *v, size_t *pos,
-			 bool dict, unsigned index_width)
+			 bool dict, unsigned index_width, struct pqenc_range *range)
 {
 	const struct column_def *d = &column_defs[c];
 	struct column *col = &w->col[c];
@@ -781,10 +744,10 @@ static void pages_encode(struct parquet_writer *w, enum column_id c, struct byte
 			bytebuf_put(&w->page, col->s.bytes.data + start, *pos - start);
 		} else if (d->type == TYPE_INT64) {
 			encoding = ENC_DELTA_BINARY_PACKED;
-			pqenc_delta_i64(&w->page, col->i64 + *v, nv);
+			pqenc_delta_i64(&w->page, col->i64 + *v, nv, range);
 		} else {
 			encoding = ENC_DELTA_BINARY_PACKED;
-			pqenc_delta_i32(&w->page, col->i32 + *v, nv);
+			pqenc_delta_i32(&w->page, col->i32 + *v, nv, range);
 		}
 		if (w->page.err)
 			fail(w, -ENOMEM);
@@ -809,6 +772,7 @@ static bool stores_pages(const struct parquet_writer *w, enum column_id c)
 
 static void stored_clear(struct column *col)
 {
+	col->stored_range = (struct pqenc_range){ INT64_MAX, INT64_MIN };
 	col->stored.len = 0;
 	col->stored_rows = col->stored_vals = 0;
 	col->stored_usize = 0;
@@ -830,12 +794,10 @@ static void pages_store(struct parquet_writer *w)
 			continue;
 		pages_encode(w, (enum column_id)c, &col->stored, &acc, col->stored_rows, end,
 			     &col->stored_vals, &pos, column_defs[c].type == TYPE_BYTE_ARRAY,
-			     index_width_of(col));
+			     index_width_of(col), &col->stored_range);
 		col->stored_rows = end;
 		col->stored_usize += acc.usize;
 		col->stored_enc |= acc.encodings;
-		if (column_defs[c].type != TYPE_BYTE_ARRAY)
-			int_range(col, column_defs[c].type == TYPE_INT64);
 	}
 }
 
@@ -846,6 +808,7 @@ static void chunk_encode(struct parquet_writer *w, enum column_id c, struct chun
 	bool dict = d->type == TYPE_BYTE_ARRAY && !col->s.plain && col->nvals > 0;
 	uint32_t r = 0, v = 0; /* the first row and value not in a page yet */
 	size_t pos = 0;        /* PLAIN strings: first byte of the page's values */
+	struct pqenc_range range = col->stored_range; /* integers */
 
 	memset(ch, 0, sizeof(*ch));
 	ch->nulls = w->nbuf - col->nvals;
@@ -853,8 +816,6 @@ static void chunk_encode(struct parquet_writer *w, enum column_id c, struct chun
 		ch->encodings |= 1u << ENC_RLE; /* definition levels */
 	if (d->type == TYPE_BYTE_ARRAY)
 		str_stats(col, ch);
-	else
-		int_stats(col, d->type == TYPE_INT64, ch);
 	if (dict) {
 		ch->dict_off = w->data_end + w->out.len;
 		dictionary_page(w, c, ch);
@@ -870,7 +831,10 @@ static void chunk_encode(struct parquet_writer *w, enum column_id c, struct chun
 		r = col->stored_rows;
 		v = col->stored_vals;
 	}
-	pages_encode(w, c, &w->out, ch, r, w->nbuf, &v, &pos, dict, index_width_of(col));
+	pages_encode(w, c, &w->out, ch, r, w->nbuf, &v, &pos, dict, index_width_of(col),
+		     d->type == TYPE_BYTE_ARRAY ? NULL : &range);
+	if (d->type != TYPE_BYTE_ARRAY)
+		int_stats(&range, ch);
 }
 
 /* Appends the Thrift RowGroup of the encoded chunks to meta. */
@@ -954,7 +918,6 @@ static void group_close(struct parquet_writer *w)
 	w->open_meta.len = 0;
 	for (int c = 0; c < NCOLS; c++) {
 		w->col[c].nvals = 0;
-		w->col[c].ranged = 0;
 		strcol_reset(&w->col[c].s);
 		stored_clear(&w->col[c]);
 	}
@@ -1175,6 +1138,7 @@ static int writer_alloc(struct parquet_writer *w)
 
 		col->s.last = UINT32_MAX;
 		memo_clear(&col->s);
+		stored_clear(col);
 		if (d->optional && !(col->def = malloc(rows)))
 			return -ENOMEM;
 		if (d->type == TYPE_INT32 && !(col->i32 = malloc(rows * sizeof(int32_t))))

@@ -93,38 +93,70 @@ void pqenc_rle(struct bytebuf *out, const uint32_t *v, size_t n, unsigned w)
 }
 
 /*
- * One block of nd (1..128) deltas, already wrapped to width bits, whose
- * minimum as a signed number of that width is min. Subtracting min (with
- * wrap-around) leaves every delta a non-negative number below 2^width; a
- * miniblock's width is that of the OR of its values, found in the same pass.
- * Unused values of the last miniblock that holds deltas are zero.
+ * Packs the 32 values (d[i] - sub) & mask, each below 2^w (w 1..64), into
+ * dst: 4 * w bytes, least significant bit first, and up to 8 bytes after
+ * them may be written over. Up to 56 bits a value, without a branch: the
+ * pending bits (fewer than 8 after each step) take the value above them,
+ * all 8 bytes are stored, and the pointer moves past the whole ones.
  */
-static void delta_block(struct bytebuf *out, uint64_t *d, size_t nd, unsigned width, int64_t min)
+static void pack_miniblock(uint8_t *dst, const uint64_t *d, uint64_t sub, uint64_t mask,
+			   unsigned w)
+{
+	uint64_t acc = 0;
+	unsigned have = 0;
+
+	if (w > 56) {
+		uint64_t v[MINIBLOCK];
+
+		for (size_t i = 0; i < MINIBLOCK; i++)
+			v[i] = (d[i] - sub) & mask;
+		pqenc_bitpack(dst, v, MINIBLOCK, w);
+		return;
+	}
+	for (size_t i = 0; i < MINIBLOCK; i++) {
+		unsigned bytes;
+
+		acc |= ((d[i] - sub) & mask) << have;
+		have += w;
+		memcpy(dst, &acc, sizeof(acc)); /* little-endian */
+		bytes = have >> 3;
+		dst += bytes;
+		acc >>= 8 * bytes;
+		have &= 7;
+	}
+}
+
+/*
+ * One block of nd (1..128) deltas, wrapped to width bits, whose minimum as a
+ * signed number of that width is min and whose miniblocks' maxima are
+ * max[]: subtracting min (with wrap-around) leaves every delta a
+ * non-negative number below 2^width, and a miniblock's bit width is that of
+ * its maximum less min. Unused values of the last miniblock that holds
+ * deltas are written as zero.
+ */
+static void delta_block(struct bytebuf *out, uint64_t *d, size_t nd, unsigned width, int64_t min,
+			const int64_t *max)
 {
 	uint64_t mask = width == 64 ? ~0ull : (1ull << width) - 1;
 	uint8_t widths[PQENC_DELTA_MINIBLOCKS] = { 0 };
-	size_t nmini = (nd + MINIBLOCK - 1) / MINIBLOCK;
+	size_t nmini = (nd + MINIBLOCK - 1) / MINIBLOCK, bytes = 0;
 
 	for (size_t i = nd; i < nmini * MINIBLOCK; i++)
 		d[i] = (uint64_t)min;
 	for (size_t m = 0; m < nmini; m++) {
-		uint64_t any = 0;
-
-		for (size_t i = m * MINIBLOCK; i < (m + 1) * MINIBLOCK; i++) {
-			d[i] = (d[i] - (uint64_t)min) & mask;
-			any |= d[i];
-		}
-		widths[m] = (uint8_t)pqenc_bit_width(any);
+		widths[m] = (uint8_t)pqenc_bit_width(((uint64_t)max[m] - (uint64_t)min) & mask);
+		bytes += (size_t)MINIBLOCK * widths[m] / 8;
 	}
 	bytebuf_uleb(out, bytebuf_zigzag(min));
 	bytebuf_put(out, widths, sizeof(widths));
+	/* the packer's stores may run 8 bytes past the last miniblock */
+	if (!bytebuf_room(out, bytes + 8))
+		return;
 	for (size_t m = 0; m < nmini; m++) {
-		size_t bytes = (size_t)MINIBLOCK * widths[m] / 8;
-
-		if (!bytebuf_room(out, bytes))
-			return;
-		pqenc_bitpack(out->data + out->len, d + m * MINIBLOCK, MINIBLOCK, widths[m]);
-		out->len += bytes;
+		if (widths[m])
+			pack_miniblock(out->data + out->len, d + m * MINIBLOCK, (uint64_t)min, mask,
+				       widths[m]);
+		out->len += (size_t)MINIBLOCK * widths[m] / 8;
 	}
 }
 
@@ -138,48 +170,72 @@ static void delta_header(struct bytebuf *out, size_t n, int64_t first)
 
 /*
  * DELTA_BINARY_PACKED of n values of width bits (64: v is int64_t[], 32:
- * int32_t[]). Inlined into each caller, where width is a constant.
+ * int32_t[]), extending range over them. One pass over the values finds
+ * each block's deltas, their minimum and each miniblock's maximum, and the
+ * values' own least and greatest. Inlined into each caller, where width is
+ * a constant.
  */
 static inline __attribute__((always_inline)) void delta_encode(struct bytebuf *out,
 								const void *v, size_t n,
-								unsigned width)
+								unsigned width,
+								struct pqenc_range *range)
 {
 	const int64_t *v64 = v;
 	const int32_t *v32 = v;
 	uint64_t d[PQENC_DELTA_BLOCK];
+	int64_t lo, hi;
 
-	delta_header(out, n, n ? (width == 64 ? v64[0] : v32[0]) : 0);
+	if (!n) {
+		delta_header(out, 0, 0);
+		return;
+	}
+	lo = hi = width == 64 ? v64[0] : v32[0];
+	delta_header(out, n, lo);
 	for (size_t i = 1; i < n;) {
 		size_t nd = n - i < PQENC_DELTA_BLOCK ? n - i : PQENC_DELTA_BLOCK;
-		int64_t min = INT64_MAX;
+		int64_t min = INT64_MAX, max[PQENC_DELTA_MINIBLOCKS];
 
-		for (size_t k = 0; k < nd; k++) {
-			uint64_t x;
-			int64_t sx;
+		for (size_t m = 0; m * MINIBLOCK < nd; m++) {
+			size_t end = nd < (m + 1) * MINIBLOCK ? nd : (m + 1) * MINIBLOCK;
+			int64_t mx = INT64_MIN;
 
-			if (width == 64) {
-				x = (uint64_t)v64[i + k] - (uint64_t)v64[i + k - 1];
-				sx = (int64_t)x;
-			} else {
-				x = (uint32_t)v32[i + k] - (uint32_t)v32[i + k - 1];
-				sx = (int32_t)(uint32_t)x;
+			for (size_t k = m * MINIBLOCK; k < end; k++) {
+				int64_t val = width == 64 ? v64[i + k] : v32[i + k];
+				uint64_t x;
+				int64_t sx;
+
+				if (width == 64) {
+					x = (uint64_t)v64[i + k] - (uint64_t)v64[i + k - 1];
+					sx = (int64_t)x;
+				} else {
+					x = (uint32_t)v32[i + k] - (uint32_t)v32[i + k - 1];
+					sx = (int32_t)(uint32_t)x;
+				}
+				d[k] = x;
+				min = sx < min ? sx : min;
+				mx = sx > mx ? sx : mx;
+				lo = val < lo ? val : lo;
+				hi = val > hi ? val : hi;
 			}
-			d[k] = x;
-			min = sx < min ? sx : min;
+			max[m] = mx;
 		}
-		delta_block(out, d, nd, width, min);
+		delta_block(out, d, nd, width, min, max);
 		i += nd;
+	}
+	if (range) {
+		range->min = lo < range->min ? lo : range->min;
+		range->max = hi > range->max ? hi : range->max;
 	}
 }
 
-void pqenc_delta_i64(struct bytebuf *out, const int64_t *v, size_t n)
+void pqenc_delta_i64(struct bytebuf *out, const int64_t *v, size_t n, struct pqenc_range *range)
 {
-	delta_encode(out, v, n, 64);
+	delta_encode(out, v, n, 64, range);
 }
 
-void pqenc_delta_i32(struct bytebuf *out, const int32_t *v, size_t n)
+void pqenc_delta_i32(struct bytebuf *out, const int32_t *v, size_t n, struct pqenc_range *range)
 {
-	delta_encode(out, v, n, 32);
+	delta_encode(out, v, n, 32, range);
 }
 
 #define ZSTD_RAW_BLOCK (128u << 10) /* the largest block the format allows */

@@ -39,14 +39,20 @@ void pqenc_bitpack(uint8_t *dst, const uint64_t *v, size_t n, unsigned w);
  */
 void pqenc_rle(struct bytebuf *out, const uint32_t *v, size_t n, unsigned w);
 
+/* The least and greatest of some values; empty: { INT64_MAX, INT64_MIN }. */
+struct pqenc_range {
+	int64_t min, max;
+};
+
 /*
  * DELTA_BINARY_PACKED of n values: header (block size 128, 4 miniblocks,
  * n, first value), then per block of up to 128 deltas the minimum delta, four
  * miniblock bit widths and the miniblocks that hold deltas. Arithmetic wraps
- * in the type's width (32 or 64 bits), so every input round-trips.
+ * in the type's width (32 or 64 bits), so every input round-trips. range
+ * (unless NULL) is extended over the values, found in the same pass.
  */
-void pqenc_delta_i64(struct bytebuf *out, const int64_t *v, size_t n);
-void pqenc_delta_i32(struct bytebuf *out, const int32_t *v, size_t n);
+void pqenc_delta_i64(struct bytebuf *out, const int64_t *v, size_t n, struct pqenc_range *range);
+void pqenc_delta_i32(struct bytebuf *out, const int32_t *v, size_t n, struct pqenc_range *range);
 
 /*
  * src[0..n) as one zstd frame that stores it raw, for pages zstd would not

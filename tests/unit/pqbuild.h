@@ -331,12 +331,12 @@ static inline void pqb_chunk(struct bytebuf *out, const struct pqb_opts *o, cons
 			for (uint32_t i = 0; i32 && i < nv; i++)
 				i32[i] = (int32_t)iv[i];
 			if (i32)
-				pqenc_delta_i32(&vals, i32, nv);
+				pqenc_delta_i32(&vals, i32, nv, NULL);
 			free(i32);
 		} else if (nv && !str && enc == 5) {
-			pqenc_delta_i64(&vals, iv, nv);
+			pqenc_delta_i64(&vals, iv, nv, NULL);
 		} else if (!nv && enc == 5 && !str) {
-			pqenc_delta_i64(&vals, iv, 0);
+			pqenc_delta_i64(&vals, iv, 0, NULL);
 		}
 		pqb_page(out, o, o->v2 ? 3 : 0, &levels, &vals, m, m - nv,
 			 dict ? (enc == 2 ? 2 : 8) : enc, &ch->csize, &ch->usize);

@@ -329,17 +329,17 @@ TEST(parquet_delta_spec_examples)
 	static const int64_t one[] = { 42 };
 	struct bytebuf b = { 0 };
 
-	pqenc_delta_i64(&b, ramp, 5);     /* min delta 1, width 0: no data */
+	pqenc_delta_i64(&b, ramp, 5, NULL);     /* min delta 1, width 0: no data */
 	CHECK_BYTES(&b, 0x80, 0x01, 0x04, 0x05, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00);
 	b.len = 0;
-	pqenc_delta_i64(&b, vee, 8);      /* min -2; 0,0,0,3,3,3,3 in 2 bits */
+	pqenc_delta_i64(&b, vee, 8, NULL);      /* min -2; 0,0,0,3,3,3,3 in 2 bits */
 	CHECK_BYTES(&b, 0x80, 0x01, 0x04, 0x08, 0x0e, 0x03, 0x02, 0x00, 0x00, 0x00,
 		    0xc0, 0x3f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00);
 	b.len = 0;
-	pqenc_delta_i64(&b, one, 1);      /* a header and no block */
+	pqenc_delta_i64(&b, one, 1, NULL);      /* a header and no block */
 	CHECK_BYTES(&b, 0x80, 0x01, 0x04, 0x01, 0x54);
 	b.len = 0;
-	pqenc_delta_i64(&b, NULL, 0);
+	pqenc_delta_i64(&b, NULL, 0, NULL);
 	CHECK_BYTES(&b, 0x80, 0x01, 0x04, 0x00, 0x00);
 	bytebuf_free(&b);
 }
@@ -353,16 +353,16 @@ TEST(parquet_delta_blocks_and_wrap)
 
 	for (int i = 0; i < 200; i++)
 		v[i] = 3 * i;
-	pqenc_delta_i64(&b, v, 200);      /* 128 + 71 deltas: two blocks */
+	pqenc_delta_i64(&b, v, 200, NULL);      /* 128 + 71 deltas: two blocks */
 	CHECK_BYTES(&b, 0x80, 0x01, 0x04, 0xc8, 0x01, 0x00,
 		    0x06, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00);
 	b.len = 0;
-	pqenc_delta_i64(&b, ext, 2);      /* MAX - MIN wraps to -1 */
+	pqenc_delta_i64(&b, ext, 2, NULL);      /* MAX - MIN wraps to -1 */
 	CHECK_BYTES(&b, 0x80, 0x01, 0x04, 0x02,
 		    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
 		    0x01, 0x00, 0x00, 0x00, 0x00);
 	b.len = 0;
-	pqenc_delta_i32(&b, ext32, 4);    /* wraps in 32 bits: width 32, not 33 */
+	pqenc_delta_i32(&b, ext32, 4, NULL);    /* wraps in 32 bits: width 32, not 33 */
 	CHECK_EQ_UINT(b.len, 5 + 5 + 4 + 32 * 4);
 	CHECK_EQ_MEM(b.data, "\x80\x01\x04\x04\x00\xff\xff\xff\xff\x0f\x20\x00\x00\x00", 14);
 	bytebuf_free(&b);
@@ -374,27 +374,39 @@ TEST(parquet_delta_round_trips)
 	static int32_t v32[1000];
 	struct bytebuf b = { 0 };
 
-	for (int round = 0; round < 40; round++) {
+	for (int round = 0; round < 50; round++) {
 		size_t n = (size_t)(rng() % 1000);
+		/* the range starts with one value of its own */
+		struct pqenc_range r64 = { 5, 5 }, r32 = { 5, 5 }, want64 = { 5, 5 }, want32 = { 5, 5 };
 
 		for (size_t i = 0; i < n; i++) {
-			switch (round % 4) {
+			switch (round % 5) {
 			case 0: v[i] = (int64_t)rng(); break;
 			case 1: v[i] = (int64_t)(rng() % 3000) - 1500; break;
 			case 2: v[i] = i % 2 ? INT64_MIN : INT64_MAX; break;
-			default: v[i] = 1700000000000000000 + (int64_t)i * 1000 + (int64_t)(rng() % 999); break;
+			case 3: v[i] = 1700000000000000000 + (int64_t)i * 1000 + (int64_t)(rng() % 999); break;
+			/* every bit width from miniblock to miniblock */
+			default: v[i] = (int64_t)(rng() >> (i / 32 * 7 % 64)); break;
 			}
 			v32[i] = (int32_t)v[i];
+			want64.min = v[i] < want64.min ? v[i] : want64.min;
+			want64.max = v[i] > want64.max ? v[i] : want64.max;
+			want32.min = v32[i] < want32.min ? v32[i] : want32.min;
+			want32.max = v32[i] > want32.max ? v32[i] : want32.max;
 		}
 		b.len = 0;
-		pqenc_delta_i64(&b, v, n);
+		pqenc_delta_i64(&b, v, n, &r64);
 		CHECK_EQ_INT(delta_decode(b.data, b.data + b.len, got, 64), (long)n);
 		CHECK_EQ_MEM(got, v, n * sizeof(*v));
+		CHECK_EQ_INT(r64.min, want64.min);
+		CHECK_EQ_INT(r64.max, want64.max);
 		b.len = 0;
-		pqenc_delta_i32(&b, v32, n);
+		pqenc_delta_i32(&b, v32, n, &r32);
 		CHECK_EQ_INT(delta_decode(b.data, b.data + b.len, got, 32), (long)n);
 		for (size_t i = 0; i < n; i++)
 			CHECK_EQ_INT(got[i], v32[i]);
+		CHECK_EQ_INT(r32.min, want32.min);
+		CHECK_EQ_INT(r32.max, want32.max);
 	}
 	CHECK(!b.err);
 	bytebuf_free(&b);
