@@ -160,6 +160,7 @@ struct strcol {
 	uint32_t last;            /* entry of the previous value, or UINT32_MAX */
 	struct bytebuf bytes;
 	struct memo memo[MEMO_SLOTS];
+	unsigned memo_last;       /* the slot the previous value used */
 };
 
 /* Values of one column for the rows of the open row group. NULLs are only
@@ -224,6 +225,9 @@ struct parquet_writer {
 	struct bytebuf esc;       /* an escaped string */
 	uint32_t *levels;         /* PAGE_ROWS definition levels */
 	ZSTD_CCtx *zc;
+	/* the syscall column's dictionary entry of each syscall in the open
+	 * row group, UINT32_MAX for none yet: a lookup by number */
+	uint32_t sc_index[IOR_SC_COUNT];
 	struct parquet_kv *kv;    /* one allocation: array, then the strings */
 	size_t nkv;
 	bool kv_dirty;            /* kv changed since the last footer */
@@ -394,6 +398,7 @@ static void memo_clear(struct strcol *s)
 {
 	for (unsigned i = 0; i < MEMO_SLOTS; i++)
 		s->memo[i].index = UINT32_MAX;
+	s->memo_last = 0;
 }
 
 static void strcol_reset(struct strcol *s)
@@ -527,9 +532,16 @@ put_memo(struct parquet_writer *w, enum column_id c, const char *p, size_t len, 
 	 uint64_t key2, bool exact, const uint64_t *hash)
 {
 	struct strcol *s = &w->col[c].s;
-	struct memo *m = &s->memo[memo_slot(key, key2)];
+	unsigned slot = s->memo_last;
+	struct memo *m = &s->memo[slot];
 	uint32_t index;
 
+	/* a run of one value: its slot without hashing the keys again */
+	if (m->key != key || m->key2 != key2) {
+		slot = memo_slot(key, key2);
+		m = &s->memo[slot];
+	}
+	s->memo_last = slot;
 	if (!s->plain && m->index != UINT32_MAX && m->key == key && m->key2 == key2 &&
 	    m->len == len &&
 	    (exact || util_mem_eq(s->bytes.data + s->ent[m->index].off, p, len))) {
@@ -540,6 +552,24 @@ put_memo(struct parquet_writer *w, enum column_id c, const char *p, size_t len, 
 	index = put_str(w, c, p, len, hash);
 	if (index != UINT32_MAX && !s->plain)
 		*m = (struct memo){ key, key2, (uint32_t)len, index };
+}
+
+/* Appends syscall sc's name to the syscall column. */
+static void put_syscall(struct parquet_writer *w, int sc)
+{
+	const struct strcol *s = &w->col[COL_SYSCALL].s;
+	uint32_t index = w->sc_index[sc];
+	const char *name;
+
+	if (index != UINT32_MAX && !s->plain) {
+		put_index(w, COL_SYSCALL, index);
+		return;
+	}
+	w->memo_misses++;
+	name = ior_syscalls[sc].name;
+	index = put_str(w, COL_SYSCALL, name, strlen(name), NULL);
+	if (index != UINT32_MAX && !s->plain)
+		w->sc_index[sc] = index;
 }
 
 /* ---- encoding a row group ---------------------------------------------- */
@@ -921,6 +951,7 @@ static void group_close(struct parquet_writer *w)
 		strcol_reset(&w->col[c].s);
 		stored_clear(&w->col[c]);
 	}
+	memset(w->sc_index, 0xff, sizeof(w->sc_index));
 }
 
 /* Seals the open row group in memory: encoded onto out, listed in groups. */
@@ -1132,6 +1163,7 @@ static int writer_alloc(struct parquet_writer *w)
 	w->levels = malloc(PAGE_ROWS * sizeof(*w->levels));
 	if (!w->zc || !w->levels)
 		return -ENOMEM;
+	memset(w->sc_index, 0xff, sizeof(w->sc_index));
 	for (int c = 0; c < NCOLS; c++) {
 		const struct column_def *d = &column_defs[c];
 		struct column *col = &w->col[c];
@@ -1194,8 +1226,6 @@ static size_t string_bytes(const struct parquet_writer *w)
 
 int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev)
 {
-	const char *name;
-
 	if (!w || !ev || ev->sc < 0 || ev->sc >= IOR_SC_COUNT)
 		return -EINVAL;
 	size_t path_len = 0;
@@ -1211,13 +1241,12 @@ int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
-	name = ior_syscalls[ev->sc].name;
 	put_i64(w, COL_TIME, (int64_t)ev->time_ns);
 	put_i32(w, COL_PID, (int32_t)ev->pid);
 	put_i32(w, COL_TID, (int32_t)ev->tid);
 	comm_len = util_comm_words(ev->comm, cw);
 	put_memo(w, COL_COMM, ev->comm, comm_len, cw[0], cw[1], true, NULL);
-	put_memo(w, COL_SYSCALL, name, strlen(name), (uint64_t)ev->sc, 0, true, NULL);
+	put_syscall(w, ev->sc);
 	if (ev->has_fd)
 		put_i32(w, COL_FD, ev->fd);
 	else
