@@ -744,13 +744,22 @@ static void pages_encode(struct parquet_writer *w, enum column_id c, struct byte
 		w->page.len = 0;
 		if (col->def) {
 			size_t at = w->page.len;
+			uint8_t first = col->def[r];
 			uint32_t len;
 
-			nv = 0;
-			for (uint32_t i = 0; i < n; i++)
-				nv += w->levels[i] = col->def[r + i];
 			bytebuf_le32(&w->page, 0);
-			pqenc_rle(&w->page, w->levels, n, 1);
+			if (!memchr(col->def + r, !first, n)) {
+				/* all values or all NULLs: one RLE run, as pqenc_rle
+				 * writes it, without copying the levels */
+				nv = first ? n : 0;
+				bytebuf_uleb(&w->page, (uint64_t)n << 1);
+				bytebuf_byte(&w->page, first);
+			} else {
+				nv = 0;
+				for (uint32_t i = 0; i < n; i++)
+					nv += w->levels[i] = col->def[r + i];
+				pqenc_rle(&w->page, w->levels, n, 1);
+			}
 			len = (uint32_t)(w->page.len - at - 4);
 			if (!w->page.err)
 				for (int k = 0; k < 4; k++)
