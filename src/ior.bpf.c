@@ -218,26 +218,12 @@ struct {
 	__type(value, struct event_buf);
 } event_scratch SEC(".maps");
 
-/* Set by user space before load: aggregate fd-based calls (agg_vals' size). */
-const volatile __u32 agg_mode;
-/* Slots of agg_vals handed out so far (may pass agg_mode when full). */
-__u32 agg_next_slot;
-
-/* Set by user space; .bss so filters and probes change without reloading. */
-struct ior_sc_desc descs[IOR_MAX_SYSCALLS];
-__u32 self_tgid;
-__u32 filter_pid;
-__u32 filter_tid;
-__u32 filter_comm_on;
-char filter_comm[IOR_COMM_LEN];
-__u32 follow_mode;
-/* Bumped by user space whenever a filter changes: cached verdicts expire. */
+/* What user space reads and writes (ior.h); cfg is constant once loaded. */
+struct ior_shared shared;
+const volatile struct ior_cfg cfg = { .slot_mask = NSLOTS - 1 };
+/* Bumped by user space whenever a filter changes: cached verdicts expire.
+ * (.data, alone there) */
 __u32 filter_gen = 1;
-__u64 wakeup_bytes;      /* an event ring's fill that wakes the reader */
-__u64 path_wakeup_bytes; /* the path ring's */
-/* Bumped when paths may have changed (rename, unlink, ...): re-send them. */
-__u32 path_gen;
-__u32 next_file_id;
 
 static __always_inline struct ior_counters *counters_get(void)
 {
@@ -248,20 +234,20 @@ static __always_inline struct ior_counters *counters_get(void)
 
 static __always_inline bool task_wanted(__u32 tgid, __u32 tid)
 {
-	if (tgid == self_tgid)
+	if (tgid == shared.self_tgid)
 		return false;
-	if (filter_pid && tgid != filter_pid)
+	if (shared.filter_pid && tgid != shared.filter_pid)
 		return false;
-	if (filter_tid && tid != filter_tid)
+	if (shared.filter_tid && tid != shared.filter_tid)
 		return false;
-	if (follow_mode && !bpf_map_lookup_elem(&follow, &tgid))
+	if (shared.follow_mode && !bpf_map_lookup_elem(&follow, &tgid))
 		return false;
-	if (filter_comm_on) {
+	if (shared.filter_comm_on) {
 		char comm[IOR_COMM_LEN];
 
 		bpf_get_current_comm(comm, sizeof(comm));
 		for (int i = 0; i < IOR_COMM_LEN; i++) {
-			if (comm[i] != filter_comm[i])
+			if (comm[i] != shared.filter_comm[i])
 				return false;
 			if (!comm[i])
 				break;
@@ -287,7 +273,7 @@ static __always_inline __u64 wake_check(void *ring)
 	__u32 zero = 0;
 	__u64 *mark, cons;
 
-	if (bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) < wakeup_bytes)
+	if (bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) < shared.wakeup_bytes)
 		return BPF_RB_NO_WAKEUP;
 	mark = bpf_map_lookup_elem(&wake_marks, &zero);
 	if (!mark)
@@ -405,7 +391,7 @@ __noinline __u32 file_id_of(__u64 dentry_addr, __u64 mnt_addr, __u32 slot)
 	struct file_key key = { .dentry = dentry_addr, .mnt = mnt_addr };
 	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
 	__u64 ino = BPF_CORE_READ(inode, i_ino);
-	__u32 gen = path_gen;
+	__u32 gen = shared.path_gen;
 	struct file_seen *s;
 	struct path_buf *pb;
 	__u32 len = 0, id;
@@ -419,9 +405,9 @@ __noinline __u32 file_id_of(__u64 dentry_addr, __u64 mnt_addr, __u32 slot)
 	pb = bpf_map_lookup_elem(&path_scratch, &slot);
 	if (!pb)
 		return 0;
-	id = __sync_fetch_and_add(&next_file_id, 1) + 1;
+	id = __sync_fetch_and_add(&shared.next_file_id, 1) + 1;
 	if (!id)
-		id = __sync_fetch_and_add(&next_file_id, 1) + 1;
+		id = __sync_fetch_and_add(&shared.next_file_id, 1) + 1;
 	pb->hdr.type = IOR_REC_PATH;
 	pb->hdr.id = id;
 	pb->hdr.kind = IOR_PATH_NAMES;
@@ -456,9 +442,9 @@ __noinline __u32 file_id_of(__u64 dentry_addr, __u64 mnt_addr, __u32 slot)
 	pb->hdr.len = len;
 	/* a path that fills the ring past the mark wakes the reader */
 	__u64 avail = bpf_ringbuf_query(&path_rb, BPF_RB_AVAIL_DATA);
-	__u64 wake = avail >= path_wakeup_bytes && avail < path_wakeup_bytes + sizeof(*pb)
-			     ? BPF_RB_FORCE_WAKEUP
-			     : BPF_RB_NO_WAKEUP;
+	__u64 mark = shared.path_wakeup_bytes;
+	__u64 wake = avail >= mark && avail < mark + sizeof(*pb) ? BPF_RB_FORCE_WAKEUP
+								  : BPF_RB_NO_WAKEUP;
 
 	if (bpf_ringbuf_output(&path_rb, pb, sizeof(pb->hdr) + len, wake)) {
 		struct ior_counters *c = counters_get();
@@ -565,14 +551,14 @@ static __always_inline __u32 fd_id(struct task_struct *task, struct task_state *
 	if (!fd_file(task, st, fd, &t))
 		return 0;
 	if (cache && st->cfd == fd && st->cfile == t.file && st->cdentry == t.dentry &&
-	    st->cgen == path_gen && st->cid)
+	    st->cgen == shared.path_gen && st->cid)
 		return st->cid;
 	id = file_id_of(t.dentry, t.mnt, slot);
 	if (cache && id) {
 		st->cfd = fd;
 		st->cfile = t.file;
 		st->cdentry = t.dentry;
-		st->cgen = path_gen;
+		st->cgen = shared.path_gen;
 		st->cid = id;
 	}
 	return id;
@@ -588,12 +574,9 @@ static __always_inline __u32 cwd_id(struct task_struct *task, __u32 slot)
 	return file_id_of((__u64)pwd.dentry, (__u64)pwd.mnt, slot);
 }
 
-/* Set by user space before load: the size of `slots` minus one. */
-const volatile __u32 slot_mask = NSLOTS - 1;
-
 static __always_inline struct slot *slot_of(__u32 tid)
 {
-	__u32 idx = tid & slot_mask;
+	__u32 idx = tid & cfg.slot_mask;
 
 	return bpf_map_lookup_elem(&slots, &idx);
 }
@@ -632,7 +615,7 @@ int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
 
 	if (id < 0 || id >= IOR_MAX_SYSCALLS)
 		return 0;
-	d = &descs[id];
+	d = &shared.descs[id];
 	if (!(d->kind & IOR_K_TRACED))
 		return 0;
 	/*
@@ -962,8 +945,8 @@ static __always_inline long agg_slot_new(struct ior_agg_key *k)
 
 	if (found)
 		return *found;
-	slot = __sync_fetch_and_add(&agg_next_slot, 1);
-	if (slot >= agg_mode || bpf_map_update_elem(&agg_slots, k, &slot, BPF_NOEXIST))
+	slot = __sync_fetch_and_add(&shared.agg_next_slot, 1);
+	if (slot >= cfg.agg_mode || bpf_map_update_elem(&agg_slots, k, &slot, BPF_NOEXIST))
 		return -1;
 	return slot;
 }
@@ -1076,7 +1059,7 @@ __noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now 
 
 	if (!st || nr >= IOR_MAX_SYSCALLS)
 		return 0;
-	d = &descs[nr];
+	d = &shared.descs[nr];
 	pid_tgid = (__u64)task->tgid << 32 | (__u32)task->pid;
 	if (d->kind & IOR_K_CLOSE)
 		st->cid = 0;
@@ -1111,7 +1094,7 @@ __noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now 
 
 	if (d->path < 6 || d->path2 < 6 || (d->kind & IOR_K_CWD_RESULT)) {
 		emit_with_strings(task, st, d, &x, nr, ret, now, pid_tgid);
-	} else if (agg_mode && agg_update(task, st, d, &x, nr, ret, now, pid_tgid)) {
+	} else if (cfg.agg_mode && agg_update(task, st, d, &x, nr, ret, now, pid_tgid)) {
 		/* aggregated in the kernel: no record */
 	} else {
 		batch_add(task, st, d, &x, nr, ret, now, pid_tgid);
@@ -1131,9 +1114,9 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 
 	if (nr < 0 || nr >= IOR_MAX_SYSCALLS)
 		return 0;
-	d = &descs[nr];
+	d = &shared.descs[nr];
 	if ((d->kind & IOR_K_BUMP) && ret == 0)
-		__sync_fetch_and_add(&path_gen, 1);
+		__sync_fetch_and_add(&shared.path_gen, 1);
 	if (!(d->kind & IOR_K_TRACED))
 		return 0;
 	task = bpf_get_current_task_btf();
@@ -1185,7 +1168,7 @@ int BPF_PROG(ior_fork, struct task_struct *parent, struct task_struct *child)
 	__u32 ptgid, ctgid;
 	__u8 one = 1;
 
-	if (!follow_mode)
+	if (!shared.follow_mode)
 		return 0;
 	ptgid = BPF_CORE_READ(parent, tgid);
 	ctgid = BPF_CORE_READ(child, tgid);
@@ -1234,7 +1217,7 @@ int BPF_PROG(ior_task_exit, struct task_struct *task)
 		s->start = 0;
 		__sync_lock_test_and_set(&s->tid, 0);
 	}
-	if (follow_mode && BPF_CORE_READ(task, signal, live.counter) == 0) {
+	if (shared.follow_mode && BPF_CORE_READ(task, signal, live.counter) == 0) {
 		__u32 tgid = BPF_CORE_READ(task, tgid);
 
 		bpf_map_delete_elem(&follow, &tgid);

@@ -193,4 +193,35 @@ struct ior_counters {
 	__u64 str_faults;     /* user string argument could not be read */
 };
 
+/*
+ * What user space and the BPF programs share through .bss and .rodata, one
+ * struct each (the variables `shared` and `cfg`): ior's fast and portable
+ * BPF builds share one skeleton layout, and the compiler lays separate
+ * global variables out in the order the code first uses them, which differs
+ * between the builds. BPF-only globals belong here too, for the same reason.
+ */
+struct ior_shared {
+	/* Set by user space; filters and probes change without reloading. */
+	struct ior_sc_desc descs[IOR_MAX_SYSCALLS];
+	__u32 self_tgid;
+	__u32 filter_pid;
+	__u32 filter_tid;
+	__u32 filter_comm_on;
+	char filter_comm[IOR_COMM_LEN];
+	__u32 follow_mode;
+	__u64 wakeup_bytes;      /* an event ring's fill that wakes the reader */
+	__u64 path_wakeup_bytes; /* the path ring's */
+	/* Bumped when paths may have changed (rename, unlink, ...): re-send them. */
+	__u32 path_gen;
+	__u32 next_file_id;
+	/* Slots of agg_vals handed out so far (may pass agg_mode when full). */
+	__u32 agg_next_slot;
+};
+
+/* Set by user space before load. */
+struct ior_cfg {
+	__u32 agg_mode;  /* aggregate fd-based calls: agg_vals' size (0: off) */
+	__u32 slot_mask; /* the size of `slots` minus one */
+};
+
 #endif /* IOR_H */

@@ -277,7 +277,7 @@ static int handle_path(struct tracer *t, const struct ior_rec_path *r, size_t si
 	if (rotated < 0)
 		return rotated;
 	if (rotated) {
-		__atomic_fetch_add(&t->skel->bss->path_gen, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&t->skel->bss->shared.path_gen, 1, __ATOMIC_RELAXED);
 		if (t->pinned)
 			return pin_agg_paths(t);
 	}
@@ -318,24 +318,37 @@ static void configure(struct tracer *t, const struct tracer_opts *o)
 	for (int i = 0; i < IOR_SC_COUNT; i++) {
 		const struct ior_syscall *sc = &ior_syscalls[i];
 
-		bss->descs[sc->nr] = sc->desc;
-		bss->descs[sc->nr].kind |= IOR_K_TRACED;
+		bss->shared.descs[sc->nr] = sc->desc;
+		bss->shared.descs[sc->nr].kind |= IOR_K_TRACED;
 	}
-	bss->self_tgid = (uint32_t)getpid();
-	bss->filter_pid = o->pid;
-	bss->filter_tid = o->tid;
+	bss->shared.self_tgid = (uint32_t)getpid();
+	bss->shared.filter_pid = o->pid;
+	bss->shared.filter_tid = o->tid;
 	if (o->comm && o->comm[0]) {
-		strncpy(bss->filter_comm, o->comm, sizeof(bss->filter_comm) - 1);
-		bss->filter_comm_on = 1;
+		strncpy(bss->shared.filter_comm, o->comm, sizeof(bss->shared.filter_comm) - 1);
+		bss->shared.filter_comm_on = 1;
 	}
-	bss->follow_mode = o->follow;
+	bss->shared.follow_mode = o->follow;
 }
 
 /*
  * Opens ior's BPF object, the fast build (bpf_rdonly_cast, Linux 6.2+) or
  * the portable one, into the ior_bpf skeleton: both come from the same
- * source and differ only in code, so they share one skeleton layout.
+ * source and differ only in code, so they share one skeleton layout. Each
+ * global data section holds one variable (ior.h), which the compiler cannot
+ * lay out differently in the two builds; these checks fail the build if a
+ * section gains another.
  */
+#define SAME_SECTION(sec, var)                                                        \
+	_Static_assert(sizeof(struct ior_bpf__##sec) == sizeof(struct ior_fast_bpf__##sec) && \
+			       sizeof(struct ior_bpf__##sec) ==                           \
+				       sizeof(((struct ior_bpf__##sec *)0)->var),         \
+		       "the BPF builds' ." #sec " holds " #var " alone")
+SAME_SECTION(bss, shared);
+SAME_SECTION(rodata, cfg);
+SAME_SECTION(data, filter_gen);
+#undef SAME_SECTION
+
 static struct ior_bpf *open_object(bool fast)
 {
 	struct ior_bpf *obj = calloc(1, sizeof(*obj));
@@ -561,17 +574,17 @@ static int load_object(struct tracer *t, const struct tracer_opts *o, bool fast,
 			say(err, errlen, "cannot size the aggregation maps: %s", strerror(-ret));
 			return ret;
 		}
-		t->skel->rodata->agg_mode = (uint32_t)agg_entries;
+		t->skel->rodata->cfg.agg_mode = (uint32_t)agg_entries;
 	}
 	ret = bpf_map__set_max_entries(t->skel->maps.slots, (uint32_t)slots);
 	if (ret) {
 		say(err, errlen, "cannot size the thread slots: %s", strerror(-ret));
 		return ret;
 	}
-	t->skel->rodata->slot_mask = (uint32_t)slots - 1;
+	t->skel->rodata->cfg.slot_mask = (uint32_t)slots - 1;
 	configure(t, o);
-	t->skel->bss->wakeup_bytes = ring_bytes(rb_bytes, t->nrings) / 4;
-	t->skel->bss->path_wakeup_bytes = path_ring_bytes(rb_bytes) / 4;
+	t->skel->bss->shared.wakeup_bytes = ring_bytes(rb_bytes, t->nrings) / 4;
+	t->skel->bss->shared.path_wakeup_bytes = path_ring_bytes(rb_bytes) / 4;
 	ret = ior_bpf__load(t->skel);
 	if (ret)
 		say(err, errlen, "the kernel refused ior's BPF programs (%s); ior needs Linux 5.17 or "
@@ -1052,8 +1065,8 @@ void tracer_set_scope(struct tracer *t, uint32_t pid, uint32_t tid)
 {
 	struct ior_bpf__bss *bss = t->skel->bss;
 
-	bss->filter_pid = pid;
-	bss->filter_tid = tid;
+	bss->shared.filter_pid = pid;
+	bss->shared.filter_tid = tid;
 	__atomic_fetch_add(&t->skel->data->filter_gen, 1, __ATOMIC_RELEASE);
 }
 
@@ -1063,7 +1076,7 @@ void tracer_set_probe(struct tracer *t, int sc, bool on)
 
 	if (sc < 0 || sc >= IOR_SC_COUNT)
 		return;
-	d = &t->skel->bss->descs[ior_syscalls[sc].nr];
+	d = &t->skel->bss->shared.descs[ior_syscalls[sc].nr];
 	if (on)
 		__atomic_fetch_or(&d->kind, IOR_K_TRACED, __ATOMIC_RELAXED);
 	else
@@ -1074,5 +1087,5 @@ bool tracer_probe_enabled(const struct tracer *t, int sc)
 {
 	if (sc < 0 || sc >= IOR_SC_COUNT)
 		return false;
-	return t->skel->bss->descs[ior_syscalls[sc].nr].kind & IOR_K_TRACED;
+	return t->skel->bss->shared.descs[ior_syscalls[sc].nr].kind & IOR_K_TRACED;
 }
