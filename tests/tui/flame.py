@@ -133,8 +133,11 @@ def bg_at(p, pattern):
 
 
 def start(p, args=""):
+    """Starts the synthetic flamegraph; returns the first screen that shows its title and
+    its status line (the title is drawn first: a capture may come in between)."""
     p.run("clear; %s --testflames %s; echo ior-exit=$?" % (IOR, args))
-    return p.wait_text(re.compile(r"metric: .* total: "))
+    return p.wait(lambda s: re.search(r"metric: .* total: ", s)
+                  and any(STATUS.match(l) for l in s.split("\n")), 5, "the flamegraph's title and status line")
 
 
 # ---- the synthetic flamegraph at 80x24 -----------------------------------------------
