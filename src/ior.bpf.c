@@ -601,18 +601,28 @@ static __always_inline struct slot *slot_of(__u32 tid)
 	return bpf_map_lookup_elem(&slots, &idx);
 }
 
-/* The state of task if it has one: its slot, else its task storage. */
-static __always_inline struct task_state *state_get(struct task_struct *task)
+/*
+ * The state of task if it has one: its slot, else its task storage. *slot1
+ * (unless NULL) is set to the slot's index plus one, or 0 for task storage.
+ */
+static __always_inline struct task_state *state_get(struct task_struct *task, __u32 *slot1)
 {
-	struct slot *s = slot_of(task->pid);
+	__u32 tid = task->pid;
+	struct slot *s = slot_of(tid);
 
-	if (s && s->tid == (__u32)task->pid && s->start == task->start_time)
+	if (s && s->tid == tid && s->start == task->start_time) {
+		if (slot1)
+			*slot1 = (tid & cfg.slot_mask) + 1;
 		return &s->st;
+	}
+	if (slot1)
+		*slot1 = 0;
 	return bpf_task_storage_get(&task_states, task, 0, 0);
 }
 
-/* A fresh state for task: a free slot claimed, else task storage. */
-static __always_inline struct task_state *state_new(struct task_struct *task)
+/* A fresh state for task: a free slot claimed, else task storage (*slot1 as
+ * for state_get). */
+static __always_inline struct task_state *state_new(struct task_struct *task, __u32 *slot1)
 {
 	__u32 tid = task->pid;
 	struct slot *s = slot_of(tid);
@@ -620,25 +630,27 @@ static __always_inline struct task_state *state_new(struct task_struct *task)
 	if (s && tid && __sync_val_compare_and_swap(&s->tid, 0, tid) == 0) {
 		s->start = task->start_time;
 		__builtin_memset(&s->st, 0, sizeof(s->st));
+		if (slot1)
+			*slot1 = (tid & cfg.slot_mask) + 1;
 		return &s->st;
 	}
+	if (slot1)
+		*slot1 = 0;
 	return bpf_task_storage_get(&task_states, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
 #ifdef IOR_FAST
-/* Remembers, for this CPU's next sys_exit, where task's state is (cpu_slot). */
+/* Remembers, for this CPU's next sys_exit, where task's state is: slot1 as
+ * state_get sets it (cpu_slot). */
 static __always_inline void cpu_slot_note(struct task_struct *task, struct task_state *st,
-					  struct pt_regs *regs)
+					  struct pt_regs *regs, __u32 slot1)
 {
 	__u32 zero = 0, *at = bpf_map_lookup_elem(&cpu_slot, &zero);
-	__u32 tid = task->pid;
-	struct slot *s = slot_of(tid);
 
-	if (!at)
-		return;
 	st->task_addr = as_number(st, task);
 	st->regs_addr = as_number(st, regs);
-	*at = s && s->tid == tid && s->start == task->start_time ? (tid & cfg.slot_mask) + 1 : 0;
+	if (at)
+		*at = slot1;
 }
 
 /* The state of the thread exiting call nr with registers regs, found through
@@ -665,6 +677,7 @@ int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
 	struct task_struct *task;
 	struct task_state *st;
 	struct ior_sc_desc *d;
+	__u32 slot1 = 0;
 	__u64 pid_tgid;
 
 	if (id < 0 || id >= IOR_MAX_SYSCALLS)
@@ -678,13 +691,13 @@ int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
 	 * no storage). A followed process stays followed while it lives.
 	 */
 	task = bpf_get_current_task_btf();
-	st = state_get(task);
+	st = state_get(task, &slot1);
 	if (!st || st->wanted_gen != filter_gen) {
 		pid_tgid = bpf_get_current_pid_tgid();
 		if (!task_wanted(pid_tgid >> 32, (__u32)pid_tgid))
 			return 0;
 		if (!st)
-			st = state_new(task);
+			st = state_new(task, &slot1);
 		if (!st) {
 			struct ior_counters *c = counters_get();
 
@@ -715,7 +728,7 @@ int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
 		st->file_id2 = fd_id(task, st, (int)st->args[d->fd2], 0, false);
 	st->pending = id + 1;
 #ifdef IOR_FAST
-	cpu_slot_note(task, st, regs);
+	cpu_slot_note(task, st, regs, slot1);
 #endif
 	st->enter_ts = bpf_ktime_get_ns();
 	return 0;
@@ -1185,7 +1198,7 @@ int BPF_PROG(ior_exit, struct pt_regs *regs, long ret)
 	}
 #endif
 	task = bpf_get_current_task_btf();
-	st = state_get(task);
+	st = state_get(task, NULL);
 	if (!st || st->pending != nr + 1) {
 		/*
 		 * No entry pending for this exit. A thread without state, or
@@ -1255,7 +1268,7 @@ int BPF_PROG(ior_exec, struct task_struct *task, pid_t old_pid)
 
 	if (old_pid == task->pid || !from || from->tid != (__u32)old_pid)
 		return 0;
-	to = state_new(task);
+	to = state_new(task, NULL);
 	if (to)
 		__builtin_memcpy(to, &from->st, sizeof(*to));
 	from->start = 0;
@@ -1266,7 +1279,7 @@ int BPF_PROG(ior_exec, struct task_struct *task, pid_t old_pid)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(ior_task_exit, struct task_struct *task)
 {
-	struct task_state *st = state_get(task);
+	struct task_state *st = state_get(task, NULL);
 	struct slot *s;
 
 	if (st && st->pending) {
