@@ -594,9 +594,15 @@ static __always_inline __u32 cwd_id(struct task_struct *task, __u32 slot)
 	return file_id_of((__u64)pwd.dentry, (__u64)pwd.mnt, slot);
 }
 
+/* The index of tid's slot in `slots`. */
+static __always_inline __u32 slot_idx(__u32 tid)
+{
+	return tid & cfg.slot_mask;
+}
+
 static __always_inline struct slot *slot_of(__u32 tid)
 {
-	__u32 idx = tid & cfg.slot_mask;
+	__u32 idx = slot_idx(tid);
 
 	return bpf_map_lookup_elem(&slots, &idx);
 }
@@ -612,7 +618,7 @@ static __always_inline struct task_state *state_get(struct task_struct *task, __
 
 	if (s && s->tid == tid && s->start == task->start_time) {
 		if (slot1)
-			*slot1 = (tid & cfg.slot_mask) + 1;
+			*slot1 = slot_idx(tid) + 1;
 		return &s->st;
 	}
 	if (slot1)
@@ -631,7 +637,7 @@ static __always_inline struct task_state *state_new(struct task_struct *task, __
 		s->start = task->start_time;
 		__builtin_memset(&s->st, 0, sizeof(s->st));
 		if (slot1)
-			*slot1 = (tid & cfg.slot_mask) + 1;
+			*slot1 = slot_idx(tid) + 1;
 		return &s->st;
 	}
 	if (slot1)
