@@ -161,8 +161,9 @@ stop_pid() {
 # TIMES[cfg,threads]: the storm's loop times in seconds, one per round.
 # LOST[cfg,threads]:  ior's lost events summed over the rounds.
 # RSS[cfg,threads]:   ior's peak resident set (kB), the largest of the rounds.
+# CPU[cfg,threads]:   ior's own CPU per traced syscall (ns), one per round.
 # FAILED[cfg]:        why a configuration stopped being run.
-declare -A TIMES=() LOST=() RSS=() LASTSUM=() FAILED=()
+declare -A TIMES=() LOST=() RSS=() CPU=() LASTSUM=() FAILED=()
 
 # storm_time FILE: the loop time from a storm result line.
 storm_time() {
@@ -193,8 +194,18 @@ add_result() { # cfg threads seconds
 	TIMES[$1,$2]="${TIMES[$1,$2]:-} $3"
 }
 
-add_ior() { # cfg threads summary-line rss-kB
+# ior_cpu_ns FILE: ior's own CPU per traced syscall (ns), from the line after
+# its summary ("ior: own CPU ... (N ns a syscall)"), or nothing.
+ior_cpu_ns() {
+	local line
+	line=$(grep -E '^ior: own CPU ' "$1" 2>/dev/null | tail -n1) || return 0
+	[[ $line =~ \(([0-9]+)\ ns\ a\ syscall\) ]] && echo "${BASH_REMATCH[1]}"
+	return 0
+}
+
+add_ior() { # cfg threads summary-line rss-kB [cpu-ns]
 	local lost
+	[ -z "${5:-}" ] || CPU[$1,$2]="${CPU[$1,$2]:-} $5"
 	lost=$(ior_lost "$3")
 	LOST[$1,$2]=$((${LOST[$1,$2]:-0} + lost))
 	LASTSUM[$1,$2]=$3
@@ -276,7 +287,7 @@ run_ior_plain() {
 	[ -n "$sum" ] || { fail_cfg ior-plain "ior printed no summary line: $(head -c 400 "$err")"; return; }
 	check_ior_saw ior-plain "$1" "$sum"
 	add_result ior-plain "$1" "$t"
-	add_ior ior-plain "$1" "$sum" "${rss:--}"
+	add_ior ior-plain "$1" "$sum" "${rss:--}" "$(ior_cpu_ns "$err")"
 }
 
 # run_ior_under CFG THREADS MODE-ARGS...: `ior MODE-ARGS -- storm`, timed by the storm.
@@ -301,7 +312,7 @@ run_ior_under() {
 	[ -n "$sum" ] || { fail_cfg "$cfg" "ior printed no summary line (exit $rc): $(head -c 400 "$err")"; return; }
 	check_ior_saw "$cfg" "$threads" "$sum"
 	add_result "$cfg" "$threads" "$t"
-	add_ior "$cfg" "$threads" "$sum" "$rss"
+	add_ior "$cfg" "$threads" "$sum" "$rss" "$(ior_cpu_ns "$err")"
 }
 
 STRACE_N=$((N / STRACE_DIV))
@@ -415,7 +426,7 @@ run_ior_dash() {
 	[ -n "$DASH_SUM" ] || { fail_cfg ior-dash "the dashboard printed no summary line: $(head -c 400 "$WORK/dash.err")"; return; }
 	check_ior_saw ior-dash "$1" "$DASH_SUM"
 	add_result ior-dash "$1" "$t"
-	add_ior ior-dash "$1" "$DASH_SUM" "${DASH_HWM:--}"
+	add_ior ior-dash "$1" "$DASH_SUM" "${DASH_HWM:--}" "$(ior_cpu_ns "$WORK/dash.err")"
 }
 
 # ---- which configurations can run -------------------------------------------
@@ -508,8 +519,8 @@ ratio() { # a b
 
 echo
 echo "ior syscall-storm benchmark: $N syscalls per thread, median of $ROUNDS rounds, $((SECONDS - START)) s"
-printf '%-13s %7s %10s %10s %8s %8s %13s %8s %10s\n' \
-	configuration threads "median s" "x untraced" "x floor" "x clock" "events/s" lost "ior RSS"
+printf '%-13s %7s %10s %10s %8s %8s %13s %8s %10s %10s\n' \
+	configuration threads "median s" "x untraced" "x floor" "x clock" "events/s" lost "ior RSS" "ior CPU"
 for cfg in untraced floor clock ior-plain ior-cmd ior-flame ior-parquet ior-dash strace bpftrace; do
 	for t in "${THREADS[@]}"; do
 		label=$cfg
@@ -530,14 +541,17 @@ for cfg in untraced floor clock ior-plain ior-cmd ior-flame ior-parquet ior-dash
 		rate=$(awk -v m="$med" -v n=$((N * t)) 'BEGIN { if (m > 0) printf "%.0f", n / m; else printf "-" }')
 		lost=-
 		rss=-
+		cpu=-
 		case $cfg in ior-*)
 			lost=${LOST[$cfg,$t]:--}
 			[ -n "${RSS[$cfg,$t]:-}" ] && rss="$((RSS[$cfg,$t] / 1024)) MiB"
+			# shellcheck disable=SC2086
+			[ -n "${CPU[$cfg,$t]:-}" ] && cpu="$(median ${CPU[$cfg,$t]} | awk '{ printf "%.0f", $1 }') ns"
 			;;
 		esac
-		printf '%-13s %7s %10s %10s %8s %8s %13s %8s %10s\n' \
+		printf '%-13s %7s %10s %10s %8s %8s %13s %8s %10s %10s\n' \
 			"$label" "$t" "$med" "$(ratio "$med" "$un")" "$(ratio "$med" "$fl")" \
-			"$(ratio "$med" "$ck")" "$rate" "$lost" "$rss"
+			"$(ratio "$med" "$ck")" "$rate" "$lost" "$rss" "$cpu"
 	done
 done
 for cfg in "${!FAILED[@]}"; do
@@ -548,6 +562,7 @@ done
 echo "lost: ior's summary counters of events lost, summed over all rounds (drops, unpaired exits, lost entries, died in call, recursion misses)."
 echo "floor+clock: the floor's hooks reading the clock at entry and exit (bench/floor -clock), the least any per-call latency tracer pays; x clock is the ratio to it."
 echo "ior RSS: ior's peak resident set, the largest of the rounds."
+echo "ior CPU: ior's own CPU time (user + system, all its threads) per traced syscall while tracing, median of the rounds; its BPF programs run on the storm's threads and are in the storm's time instead."
 # Round by round against the floor measured in the same round: the machine's
 # speed drifts between rounds, and this shows how far.
 if [ -n "${TIMES[floor,${THREADS[0]}]:-}" ]; then

@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -70,6 +71,7 @@ struct run {
 	int signals;      /* stop requests received */
 	int out_fd;       /* stdout, watched for a closed reader (-plain); -1: not */
 	uint64_t start_ns;
+	double start_cpu; /* ior's CPU seconds when tracing began */
 	const struct sink *sink;
 };
 
@@ -212,6 +214,18 @@ static bool handle_signals(struct run *r)
 	return stop;
 }
 
+/* The CPU time ior's threads have used so far, in seconds. */
+static int own_cpu(double *user, double *sys)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return -errno;
+	*user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+	*sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	return 0;
+}
+
 static void print_summary(struct run *r, const struct tracer_stats *stats)
 {
 	const struct tracer_stats s = *stats;
@@ -225,6 +239,19 @@ static void print_summary(struct run *r, const struct tracer_stats *stats)
 		s.events, secs, secs > 0 ? (double)s.events / secs : 0.0, s.rb_drops, s.path_drops,
 		s.unpaired_exits, s.lost_enters, s.died_in_call, s.str_faults, s.recursion_misses,
 		s.unknown_paths);
+	/* every thread of ior, the sinks' last writes included; COMMAND's
+	 * time and the BPF programs' (run by the traced threads) not */
+	double user, sys;
+
+	if (own_cpu(&user, &sys) == 0) {
+		double traced = user + sys - r->start_cpu;
+
+		fprintf(stderr, "ior: own CPU %.3f s: %.3f s to start, %.3f s tracing", user + sys,
+			r->start_cpu, traced);
+		if (s.events)
+			fprintf(stderr, " (%.0f ns a syscall)", traced * 1e9 / (double)s.events);
+		fprintf(stderr, "; user %.3f s, system %.3f s\n", user, sys);
+	}
 }
 
 static int run_loop(struct run *r, uint64_t duration_ns)
@@ -289,6 +316,7 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 	char err[512];
 	struct run r = { .sigfd = -1, .epfd = -1, .child_status = -1, .out_fd = -1, .sink = sink };
 	int status_pipe[2] = { -1, -1 };
+	double user, sys;
 	struct tracer_stats stats;
 	sigset_t mask, orig_mask;
 	struct stat st;
@@ -341,6 +369,8 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 	}
 
 	r.start_ns = util_now_ns(CLOCK_MONOTONIC);
+	if (own_cpu(&user, &sys) == 0)
+		r.start_cpu = user + sys;
 	if (c->cmd) {
 		if (pipe2(status_pipe, O_CLOEXEC)) {
 			fprintf(stderr, "ior: cannot start '%s': %s\n", c->cmd[0], strerror(errno));

@@ -531,6 +531,31 @@ def test_duration():
     run.check_summary()
 
 
+OWN_CPU_RE = re.compile(r"^ior: own CPU (\d+\.\d{3}) s: (\d+\.\d{3}) s to start, (\d+\.\d{3}) s tracing"
+                        r" \((\d+) ns a syscall\); user (\d+\.\d{3}) s, system (\d+\.\d{3}) s$")
+
+
+def test_own_cpu():
+    # COMMAND burns a second of CPU with hardly a syscall: ior's own figure
+    # (RUSAGE_SELF) must not include it, as a children's figure would
+    burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 1: pass\n"
+    run = run_ior(["-plain", "--", sys.executable, "-c", burn], timeout=60)
+    run.check_ran(0)
+    run.check_summary()
+    lines = [x for x in run.stderr.splitlines() if x.startswith("ior: own CPU")]
+    check(len(lines) == 1, "expected one 'ior: own CPU' line, got %d\n%s" % (len(lines), run.stderr_tail()))
+    m = OWN_CPU_RE.match(lines[0])
+    check(m, "the own CPU line does not parse: %r" % lines[0])
+    total, start, tracing, ns, user, system = (float(x) for x in m.groups())
+    events = run.summary["syscalls"]
+    check(abs(total - (start + tracing)) <= 0.0015, "%s: start + tracing != total" % lines[0])
+    check(abs(total - (user + system)) <= 0.0015, "%s: user + system != total" % lines[0])
+    check(abs(ns * events / 1e9 - tracing) <= 0.0005 + 0.5 * events / 1e9,
+          "%s: %d ns a syscall over %d syscalls is not the tracing time" % (lines[0], ns, events))
+    check(start > 0, "%s: loading the BPF programs took no CPU?" % lines[0])
+    check(tracing < 0.5, "%s: COMMAND's second of CPU is counted as ior's" % lines[0])
+
+
 BAD_FLAGS = {
     "duration-abc": ["-plain", "-duration", "abc", "--", "true"],
     "duration-negative": ["-plain", "-duration", "-1", "--", "true"],
@@ -1249,7 +1274,7 @@ def test_parquet_sigkill():
 # ---- the runner -----------------------------------------------------------------
 
 TESTS = [("exit-status-3", test_exit_status_3), ("exit-status-0", test_exit_status_0),
-         ("duration", test_duration)]
+         ("duration", test_duration), ("own-cpu", test_own_cpu)]
 TESTS += [("bad-flag:" + name, make_bad_flag_test(args)) for name, args in BAD_FLAGS.items()]
 TESTS += [("missing-command", test_missing_command), ("stdin-passthrough", test_stdin_passthrough),
           ("comm-filter", test_comm_filter), ("comm-escape", test_comm_escape),
