@@ -927,7 +927,7 @@ def check_enospc_line(lines, path):
     full = [x for x in lines if "No space left on device" in x]
     check(len(full) == 1 and full[0].startswith("ior: ") and path in full[0],
           "expected one 'ior: ' line naming %s and ENOSPC, got:\n%s" % (path, "\n".join(lines)))
-    others = [x for x in lines if x not in full and not it.SUMMARY_RE.match(x)]
+    others = [x for x in lines if x not in full and not it.is_summary(x)]
     check(not others, "other messages besides the summary: %s" % others)
 
 
@@ -1052,7 +1052,7 @@ def make_sigpipe_test(args, head_after=1.5):
         lag, status, err = sigpipe_run(args, head_after)
         check(lag < 2.0, "ior took %.1f s to notice that head exited" % lag)
         check(status in (0, 141, -signal.SIGPIPE), "ior exited %s" % status)
-        noise = [x for x in err.splitlines() if not it.SUMMARY_RE.match(x)]
+        noise = [x for x in err.splitlines() if not it.is_summary(x)]
         check(not noise, "messages other than the summary: %s" % noise)
     return test
 
