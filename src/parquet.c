@@ -427,20 +427,6 @@ static void put_null(struct parquet_writer *w, enum column_id c)
 	w->col[c].def[w->nbuf] = 0;
 }
 
-static void put_i32(struct parquet_writer *w, enum column_id c, int32_t v)
-{
-	struct column *col = &w->col[c];
-
-	if (col->def)
-		col->def[w->nbuf] = 1;
-	col->i32[col->nvals++] = v;
-}
-
-static void put_i64(struct parquet_writer *w, enum column_id c, int64_t v)
-{
-	w->col[c].i64[w->col[c].nvals++] = v;
-}
-
 /*
  * Appends p[0..len) to column c (hash: its util_hash, or NULL). Returns
  * its dictionary entry when the bytes stored are p's own (nothing to
@@ -1233,6 +1219,39 @@ static size_t string_bytes(const struct parquet_writer *w)
 	       w->col[COL_PATH].s.bytes.len + w->col[COL_PATH2].s.bytes.len;
 }
 
+/*
+ * Appends ev's integer columns. Every count is read before the first value
+ * is stored and written back after the last, and the definition levels
+ * (bytes, which may alias anything) come last: the compiler then loads
+ * each array's address and count once, not again after every store.
+ */
+static void put_numbers(struct parquet_writer *w, const struct ior_event *ev)
+{
+	struct column *col = w->col;
+	const uint32_t n = w->nbuf; /* a required column holds a value per row */
+	uint32_t nfd = col[COL_FD].nvals, nflags = col[COL_FLAGS].nvals;
+
+	col[COL_TIME].i64[n] = (int64_t)ev->time_ns;
+	col[COL_RET].i64[n] = ev->ret;
+	col[COL_BYTES].i64[n] = (int64_t)ev->bytes;
+	col[COL_DURATION].i64[n] = (int64_t)ev->duration_ns;
+	col[COL_GAP].i64[n] = (int64_t)ev->gap_ns;
+	col[COL_PID].i32[n] = (int32_t)ev->pid;
+	col[COL_TID].i32[n] = (int32_t)ev->tid;
+	/* stored either way; a NULL's place is taken by the next value */
+	col[COL_FD].i32[nfd] = ev->has_fd ? ev->fd : 0;
+	col[COL_FLAGS].i32[nflags] = ev->has_flags ? ev->flags : 0;
+	nfd += ev->has_fd;
+	nflags += ev->has_flags;
+	col[COL_TIME].nvals = col[COL_RET].nvals = col[COL_BYTES].nvals = n + 1;
+	col[COL_DURATION].nvals = col[COL_GAP].nvals = n + 1;
+	col[COL_PID].nvals = col[COL_TID].nvals = n + 1;
+	col[COL_FD].nvals = nfd;
+	col[COL_FLAGS].nvals = nflags;
+	col[COL_FD].def[n] = ev->has_fd;
+	col[COL_FLAGS].def[n] = ev->has_flags;
+}
+
 int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev)
 {
 	if (!w || !ev || ev->sc < 0 || ev->sc >= IOR_SC_COUNT)
@@ -1250,16 +1269,10 @@ int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
-	put_i64(w, COL_TIME, (int64_t)ev->time_ns);
-	put_i32(w, COL_PID, (int32_t)ev->pid);
-	put_i32(w, COL_TID, (int32_t)ev->tid);
+	put_numbers(w, ev);
 	comm_len = util_comm_words(ev->comm, cw);
 	put_memo(w, COL_COMM, ev->comm, comm_len, cw[0], cw[1], true, NULL);
 	put_syscall(w, ev->sc);
-	if (ev->has_fd)
-		put_i32(w, COL_FD, ev->fd);
-	else
-		put_null(w, COL_FD);
 	if (ev->path && ev->path_known)
 		put_memo(w, COL_PATH, ev->path, path_len, ev->path_hash, 0, false, &ev->path_hash);
 	else if (ev->path)
@@ -1270,14 +1283,6 @@ int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev)
 		put_str(w, COL_PATH2, ev->path2, strlen(ev->path2), NULL);
 	else
 		put_null(w, COL_PATH2);
-	if (ev->has_flags)
-		put_i32(w, COL_FLAGS, ev->flags);
-	else
-		put_null(w, COL_FLAGS);
-	put_i64(w, COL_RET, ev->ret);
-	put_i64(w, COL_BYTES, (int64_t)ev->bytes);
-	put_i64(w, COL_DURATION, (int64_t)ev->duration_ns);
-	put_i64(w, COL_GAP, (int64_t)ev->gap_ns);
 	if (w->err)
 		return w->err;
 	w->nbuf++;
