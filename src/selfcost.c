@@ -22,13 +22,13 @@ int selfcost_compute(uint64_t run_ns, uint64_t runs, uint64_t wall_ns, struct se
 	return 0;
 }
 
-void selfcost_format(char *buf, size_t n, const struct selfcost *c)
+void selfcost_format(char *buf, size_t n, const struct selfcost *c, const char *per)
 {
 	if (c->runs)
-		snprintf(buf, n, "%.1f ms/s (%.2f%% of a CPU), %llu ns per run", c->ms_per_s,
-			 c->cpu_pct, (unsigned long long)c->ns_per_run);
+		snprintf(buf, n, "%.1f ms/s (%.2f%% of a CPU), %llu ns per %s", c->ms_per_s,
+			 c->cpu_pct, (unsigned long long)c->ns_per_run, per);
 	else
-		snprintf(buf, n, "%.1f ms/s (%.2f%% of a CPU), no runs", c->ms_per_s, c->cpu_pct);
+		snprintf(buf, n, "%.1f ms/s (%.2f%% of a CPU), no %ss", c->ms_per_s, c->cpu_pct, per);
 }
 
 bool selfcost_sample(struct selfcost_meter *m, uint64_t now_ns, uint64_t run_ns, uint64_t runs)
@@ -55,12 +55,12 @@ void selfcost_restart(struct selfcost_meter *m)
 	m->have = false;
 }
 
-void selfcost_text(char *buf, size_t n, const struct selfcost_meter *m, int err)
+void selfcost_text(char *buf, size_t n, const struct selfcost_meter *m, int err, const char *per)
 {
 	if (err)
 		snprintf(buf, n, "run-time stats unavailable (%s)", strerror(-err));
 	else if (!m->valid)
 		snprintf(buf, n, "measuring");
 	else
-		selfcost_format(buf, n, &m->last);
+		selfcost_format(buf, n, &m->last, per);
 }

@@ -21,6 +21,10 @@
 /* What the Overview writes before selfcost_text's text. */
 #define SELFCOST_LABEL "ior's BPF programs: "
 
+/* The same meter fed with ior's own CPU time (user and system, all its
+ * threads) and the events it took in, on the line under it. */
+#define SELFCPU_LABEL "ior itself: "
+
 /* The cost over one interval. */
 struct selfcost {
 	double ms_per_s;     /* run time per wall-clock second, in ms, summed over CPUs */
@@ -38,11 +42,12 @@ int selfcost_compute(uint64_t run_ns, uint64_t runs, uint64_t wall_ns, struct se
 
 /*
  * Writes c as "12.4 ms/s (1.24% of a CPU), 180 ns per run" into buf (n
- * bytes, always terminated when n > 0); the ms/s with one decimal and the
- * percentage with two, so both show steps of 0.1 ms/s; "no runs" in place
- * of the average when nothing ran.
+ * bytes, always terminated when n > 0), per naming what was counted ("run"
+ * here); the ms/s with one decimal and the percentage with two, so both
+ * show steps of 0.1 ms/s; "no runs" in place of the average when nothing
+ * ran.
  */
-void selfcost_format(char *buf, size_t n, const struct selfcost *c);
+void selfcost_format(char *buf, size_t n, const struct selfcost *c, const char *per);
 
 /* Successive cumulative samples, and the figures of the last interval. */
 struct selfcost_meter {
@@ -68,11 +73,11 @@ bool selfcost_sample(struct selfcost_meter *m, uint64_t now_ns, uint64_t run_ns,
 void selfcost_restart(struct selfcost_meter *m);
 
 /*
- * The Overview's text after SELFCOST_LABEL: with err (the -errno that
- * enabling the kernel's accounting returned) "run-time stats unavailable
- * (<strerror>)"; before the first figures "measuring"; then
- * selfcost_format of m->last.
+ * The Overview's text after SELFCOST_LABEL (or SELFCPU_LABEL): with err
+ * (the -errno that enabling the kernel's accounting returned) "run-time
+ * stats unavailable (<strerror>)"; before the first figures "measuring";
+ * then selfcost_format of m->last with per.
  */
-void selfcost_text(char *buf, size_t n, const struct selfcost_meter *m, int err);
+void selfcost_text(char *buf, size_t n, const struct selfcost_meter *m, int err, const char *per);
 
 #endif /* IOR_SELFCOST_H */

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include "agg.h"
 #include "syscalls.h"
@@ -456,6 +457,20 @@ static void selfcost_window(struct tui *ui, uint64_t now)
 	}
 }
 
+/* ior's own CPU time (all its threads) and the events it took in so far. */
+static void selfcpu_sample(struct tui *ui, uint64_t now)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return;
+	uint64_t sec = (uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec;
+	uint64_t usec = (uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec;
+
+	selfcost_sample(&ui->selfcpu, now, sec * 1000000000u + usec * 1000u,
+			ui->feed.events + ui->feed.filtered);
+}
+
 static void update_counters(struct tui *ui)
 {
 	static const int samples = 8;
@@ -721,6 +736,8 @@ static int loop(struct tui *ui, char *err, size_t errlen)
 		tui_stream_tick(ui); /* a recording is flushed at least once a second */
 		if (src->tracer && !ui->selfcost_err)
 			selfcost_window(ui, mono_ns());
+		if (src->tracer)
+			selfcpu_sample(ui, mono_ns());
 		if (ret == -ECANCELED) {
 			ret = 0;
 			break;

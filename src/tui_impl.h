@@ -123,6 +123,7 @@ struct tui {
 	int selfcost_err;          /* -errno of tracer_enable_bpf_stats; 0: fine (or no tracer) */
 	bool selfcost_on;          /* the kernel accounts run time now (a window is open) */
 	uint64_t selfcost_next_ns; /* when the next window opens (monotonic) */
+	struct selfcost_meter selfcpu; /* ior's own CPU time over the events it took in */
 	uint64_t now_ns;           /* wall clock of the frame (CLOCK_REALTIME) */
 	uint64_t start_ns;         /* wall clock when the dashboard started */
 	bool source_done;          /* a recorded source reached its end */

@@ -141,17 +141,20 @@ static int draw_totals(struct tui *ui, WINDOW *w, int y, int wd)
 	return y + 1;
 }
 
-/* Live: what ior's own BPF programs cost over the last second or so. */
+/* Live: what ior's own BPF programs cost over the last second or so, and
+ * what ior itself costs. */
 static int draw_selfcost(struct tui *ui, WINDOW *w, int y, int wd)
 {
 	char text[128];
 
 	if (!ui->src->tracer)
 		return y;
-	selfcost_text(text, sizeof(text), &ui->selfcost, ui->selfcost_err);
+	selfcost_text(text, sizeof(text), &ui->selfcost, ui->selfcost_err, "run");
 	put_pair(ui, w, y, 1, wd - 2, SELFCOST_LABEL, text,
 		 ui->selfcost_err ? tui_attr(ui, TUI_C_WARN) : A_BOLD);
-	return y + 1;
+	selfcost_text(text, sizeof(text), &ui->selfcpu, 0, "event");
+	put_pair(ui, w, y + 1, 1, wd - 2, SELFCPU_LABEL, text, A_BOLD);
+	return y + 2;
 }
 
 static int draw_traced(struct tui *ui, WINDOW *w, int y, int wd)

@@ -405,6 +405,10 @@ SELFCOST_RE = re.compile(r"^ ior's BPF programs: (\d+\.\d) ms/s \((\d+\.\d\d)% o
                          r"(\d+) ns per run$")
 
 
+SELFCPU_RE = re.compile(r"^ ior itself: (\d+\.\d) ms/s \((\d+\.\d\d)% of a CPU\), "
+                        r"(\d+) ns per event$")
+
+
 def selfcost_line(screen):
     """(index, ms/s, percent, ns per run) of the Overview's self-cost line, or None."""
     for i, line in enumerate(screen.split("\n")):
@@ -433,6 +437,14 @@ def selfcost_session(binary):
             expect(0 < pct <= 100.0 * (os.cpu_count() or 1), "a plausible share of a CPU: %r" % pct, s)
             expect(abs(pct - ms / 10) <= 0.0101, "%.2f%% is %.1f ms/s of 1000" % (pct, ms), s)
             expect(0 < ns < 1000000, "a plausible average run: %d ns" % ns, s)
+            # the line under it: ior's own CPU over the events it took in
+            s = p.wait(lambda x: len(x.split("\n")) > i + 1 and SELFCPU_RE.match(x.split("\n")[i + 1].rstrip()),
+                       10, "ior's own CPU line under the BPF line")
+            m = SELFCPU_RE.match(s.split("\n")[i + 1].rstrip())
+            cms, cpct, cns = float(m.group(1)), float(m.group(2)), int(m.group(3))
+            expect(0 < cpct <= 100.0 * (os.cpu_count() or 1), "a plausible share of a CPU: %r" % cpct, s)
+            expect(abs(cpct - cms / 10) <= 0.0101, "%.2f%% is %.1f ms/s of 1000" % (cpct, cms), s)
+            expect(0 < cns < 1000000, "a plausible CPU time per event: %d ns" % cns, s)
             time.sleep(2.5)  # later figures: still positive while the load runs
             s = p.screen()
             now = selfcost_line(s)
@@ -457,6 +469,7 @@ def selfcost_session(binary):
             p.keys("1")
             s = p.wait_text("Top syscalls")
             expect("ior's BPF programs" not in s, "no BPF line without a tracer", s)
+            expect("ior itself" not in s, "no own-CPU line without a tracer", s)
             p.keys("q")
             p.wait_text("ior-exit=0")
         check("Overview: no BPF run-time line without a live tracer (--testflames)", no_tracer)

@@ -21,7 +21,7 @@ static const char *fmt(uint64_t run_ns, uint64_t runs, uint64_t wall_ns)
 
 	if (selfcost_compute(run_ns, runs, wall_ns, &c))
 		return "(no figures)";
-	selfcost_format(buf, sizeof(buf), &c);
+	selfcost_format(buf, sizeof(buf), &c, "run");
 	return buf;
 }
 
@@ -101,15 +101,30 @@ TEST(selfcost_format_truncates)
 
 	CHECK_EQ_INT(selfcost_compute(12400000, 68889, SEC, &c), 0);
 	memset(buf, 'x', sizeof(buf));
-	selfcost_format(buf, sizeof(buf), &c);
+	selfcost_format(buf, sizeof(buf), &c, "run");
 	CHECK_EQ_STR(buf, "12.4 ms/s");
+}
+
+/* The dashboard's line on ior itself: its CPU time over the events it took in. */
+TEST(selfcost_format_per_event)
+{
+	struct selfcost c;
+	char buf[128];
+
+	/* 142 ms of CPU over 1000000 events in one second */
+	CHECK_EQ_INT(selfcost_compute(142000000, 1000000, SEC, &c), 0);
+	selfcost_format(buf, sizeof(buf), &c, "event");
+	CHECK_EQ_STR(buf, "142.0 ms/s (14.20% of a CPU), 142 ns per event");
+	CHECK_EQ_INT(selfcost_compute(3000000, 0, SEC, &c), 0);
+	selfcost_format(buf, sizeof(buf), &c, "event");
+	CHECK_EQ_STR(buf, "3.0 ms/s (0.30% of a CPU), no events");
 }
 
 static const char *text(const struct selfcost_meter *m, int err)
 {
 	static char buf[128];
 
-	selfcost_text(buf, sizeof(buf), m, err);
+	selfcost_text(buf, sizeof(buf), m, err, "run");
 	return buf;
 }
 
