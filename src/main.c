@@ -682,7 +682,6 @@ struct parquet_run {
 	const struct cli *cli;
 	const char *cmdline;
 	uint64_t start_wall_ns;
-	uint64_t last_flush_ns;
 };
 
 static int set_meta(struct parquet_writer *w, const struct run_meta *m)
@@ -704,12 +703,8 @@ static int parquet_event(void *ctx, const struct ior_event *ev)
 static int parquet_tick(void *ctx)
 {
 	struct parquet_run *p = ctx;
-	uint64_t now = util_now_ns(CLOCK_MONOTONIC);
 
-	if (now - p->last_flush_ns < 1000000000u)
-		return 0;
-	p->last_flush_ns = now;
-	return parquet_writer_flush(p->w);
+	return parquet_writer_tick(p->w, util_now_ns(CLOCK_MONOTONIC));
 }
 
 static int parquet_finish(void *ctx, const struct tracer_stats *st)
@@ -748,7 +743,7 @@ static int run_parquet(const struct cli *c, int argc, char **argv)
 		return 2;
 	}
 	p.start_wall_ns = util_now_ns(CLOCK_REALTIME);
-	p.last_flush_ns = util_now_ns(CLOCK_MONOTONIC);
+	parquet_writer_tick(p.w, util_now_ns(CLOCK_MONOTONIC)); /* starts its flush timer */
 	meta_build(&m, c, cmdline, p.start_wall_ns, NULL);
 	set_meta(p.w, &m);
 	const struct sink sink = {

@@ -231,6 +231,10 @@ struct parquet_writer {
 	struct parquet_kv *kv;    /* one allocation: array, then the strings */
 	size_t nkv;
 	bool kv_dirty;            /* kv changed since the last footer */
+	uint64_t footer_len;      /* the last footer's FileMetaData bytes */
+	uint64_t file_rows;       /* rows in the file after the last flush */
+	uint64_t file_data;       /* and their bytes (the file less its framing and footer) */
+	uint64_t tick_ns;         /* the last flush by parquet_writer_tick; 0: not started */
 	struct column col[NCOLS];
 };
 
@@ -1095,9 +1099,14 @@ static int commit(struct parquet_writer *w)
 		at += open_len;
 	}
 	w->open_flushed = w->nbuf; /* what the footer will list */
+	size_t before_footer = w->out.len;
+
 	footer_encode(w, &w->out);
 	if (w->out.err)
 		return fail(w, -ENOMEM);
+	/* the footer ends with its length (4 bytes) and PAR1 */
+	uint64_t footer_len = w->out.len - before_footer - 8;
+
 	err = reserve(w->fd, w->file_size, at + w->out.len);
 	if (err)
 		return fail(w, err);
@@ -1114,6 +1123,9 @@ static int commit(struct parquet_writer *w)
 	w->open_len = open_len;
 	w->out.len = 0;
 	w->kv_dirty = false;
+	w->footer_len = footer_len;
+	w->file_rows = w->rows;
+	w->file_data = end - footer_len - 8 - 4; /* PAR1 at each end, the length */
 	/* Sealing it where it lies keeps the footer from growing by a row
 	 * group a flush, and bounds what each flush writes again. */
 	if (w->open_flushes >= PARQUET_FLUSHES_PER_GROUP || w->open_len >= OPEN_BYTES) {
@@ -1295,6 +1307,45 @@ int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev)
 			commit(w);
 	}
 	return w->err;
+}
+
+bool parquet_flush_due(uint64_t since_ns, uint64_t footer_bytes, uint64_t new_bytes)
+{
+	if (since_ns < PARQUET_FLUSH_NS)
+		return false;
+	return footer_bytes < PARQUET_FOOTER_CHEAP || new_bytes >= footer_bytes ||
+	       since_ns >= PARQUET_FLUSH_MAX_NS;
+}
+
+int parquet_writer_tick(struct parquet_writer *w, uint64_t now_ns)
+{
+	uint64_t rows, since, new_bytes;
+
+	if (!w)
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	if (!w->tick_ns) {
+		w->tick_ns = now_ns ? now_ns : 1;
+		return 0;
+	}
+	since = now_ns > w->tick_ns ? now_ns - w->tick_ns : 0;
+	/* the new rows at the file's bytes a row; before the file has any,
+	 * new rows always make a flush worth it */
+	rows = w->rows - w->file_rows;
+	if (w->file_rows)
+		new_bytes = (uint64_t)((unsigned __int128)rows * w->file_data / w->file_rows);
+	else
+		new_bytes = rows ? UINT64_MAX : 0;
+	if (!parquet_flush_due(since, w->footer_len, new_bytes))
+		return 0;
+	w->tick_ns = now_ns;
+	return parquet_writer_flush(w);
+}
+
+uint64_t parquet_writer_footer_bytes(const struct parquet_writer *w)
+{
+	return w ? w->footer_len : 0;
 }
 
 int parquet_writer_flush(struct parquet_writer *w)

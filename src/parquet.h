@@ -13,6 +13,7 @@
 #define IOR_PARQUET_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "event.h"
@@ -65,10 +66,44 @@ int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev);
  * a footer that lists every row group: when it returns 0 the file is a valid
  * Parquet file with every row added before the call. Does nothing when there
  * is no such row and the key-value metadata has not changed since the last
- * footer. Call it at least every second. Returns 0, -EINVAL if w is NULL,
+ * footer. Call it at least every second, or let parquet_writer_tick call
+ * it. Returns 0, -EINVAL if w is NULL,
  * or the sticky error.
  */
 int parquet_writer_flush(struct parquet_writer *w);
+
+/*
+ * The recorders' flush timer. Every flush writes the footer again, and the
+ * footer lists every row group: past PARQUET_FOOTER_CHEAP bytes (after some
+ * 300 row groups, 80 million rows) rewriting it every second would cost more
+ * than the rows it adds, so then a flush waits until the rows since the last
+ * one are about as large as the footer, but never more than
+ * PARQUET_FLUSH_MAX_NS.
+ */
+#define PARQUET_FLUSH_NS 1000000000ull
+#define PARQUET_FLUSH_MAX_NS 60000000000ull
+#define PARQUET_FOOTER_CHEAP (256u << 10)
+
+/*
+ * Whether a flush is due since_ns after the last one, with the last footer
+ * footer_bytes long and about new_bytes of rows added since: at least
+ * PARQUET_FLUSH_NS after it, and then while the footer is under
+ * PARQUET_FOOTER_CHEAP, or new_bytes has reached it, or PARQUET_FLUSH_MAX_NS
+ * has passed.
+ */
+bool parquet_flush_due(uint64_t since_ns, uint64_t footer_bytes, uint64_t new_bytes);
+
+/*
+ * Flushes w when parquet_flush_due says so, now_ns being a monotonic clock
+ * (the first call starts the timer). The new rows' size is estimated from
+ * the bytes a row took in the file so far. Returns what the flush returned,
+ * or 0 when none was due; -EINVAL if w is NULL; the sticky error.
+ */
+int parquet_writer_tick(struct parquet_writer *w, uint64_t now_ns);
+
+/* The length of the footer the last flush wrote (its Thrift FileMetaData),
+ * 0 before the first (0 for NULL). */
+uint64_t parquet_writer_footer_bytes(const struct parquet_writer *w);
 
 /*
  * Replaces the key-value metadata written in every later footer with the n

@@ -2,8 +2,9 @@
 /*
  * Parquet recording from the dashboard (R): a prompt for the file name,
  * then every event that passes the shared TUI filter at the moment it is
- * fed goes to the same writer as -parquet (parquet.h), flushed at least
- * once a second so the file on disk is always a complete Parquet file. A
+ * fed goes to the same writer as -parquet (parquet.h), flushed by its
+ * timer (every second while its footer is small) so the file on disk is
+ * always a complete Parquet file. A
  * second R stops and finalises it; so do quitting and re-scoping (p/t).
  * The recording lives in struct tui_stream: filter and probe changes leave
  * it running. The footer's recording slot shows its path, or the error
@@ -18,8 +19,6 @@
 #include "parquet.h"
 #include "tui_stream.h"
 #include "util.h"
-
-#define FLUSH_NS 1000000000ull
 
 /* Writes the recording's key-value metadata (at its start, again at its end). */
 static void set_meta(struct tui_stream *s, bool end)
@@ -97,7 +96,7 @@ static unsigned start_done(struct tui *ui, void *ctx, const char *text, char *er
 	snprintf(s->rec_path, sizeof(s->rec_path), "%s", text);
 	snprintf(s->rec_label, sizeof(s->rec_label), "%s", text);
 	s->rec_start_ns = util_now_ns(CLOCK_REALTIME);
-	s->rec_flush_ns = util_now_ns(CLOCK_MONOTONIC);
+	parquet_writer_tick(s->rec, util_now_ns(CLOCK_MONOTONIC)); /* starts its flush timer */
 	stream_filters_format(&s->filters, s->rec_filter, sizeof(s->rec_filter));
 	set_meta(s, false);
 	util_give_to_sudo_user(s->rec_path);
@@ -159,16 +158,11 @@ void tui_stream_record_event(struct tui_stream *s, const struct ior_event *ev)
 void tui_stream_tick(struct tui *ui)
 {
 	struct tui_stream *s = ui->stream;
-	uint64_t now;
 	int e;
 
 	if (!s || !s->rec)
 		return;
-	now = util_now_ns(CLOCK_MONOTONIC);
-	if (now - s->rec_flush_ns < FLUSH_NS)
-		return;
-	s->rec_flush_ns = now;
-	e = parquet_writer_flush(s->rec);
+	e = parquet_writer_tick(s->rec, util_now_ns(CLOCK_MONOTONIC));
 	if (e) {
 		char msg[TUI_MSG_MAX + 1100];
 

@@ -36,7 +36,6 @@ struct tui_stream {
 	char rec_label[1100];          /* the footer's slot: the path, or the last error */
 	char rec_filter[1024];         /* the filter when it started (its metadata) */
 	uint64_t rec_start_ns;         /* wall clock */
-	uint64_t rec_flush_ns;         /* monotonic, of the last flush */
 
 	char last_export[1024];        /* the last CSV written (E opens it) */
 };

@@ -777,6 +777,150 @@ TEST(parquet_writer_key_values)
 	unlink(path);
 }
 
+/* The footer length a file ends with (before PAR1), or -1. */
+static long footer_len_of(const char *path)
+{
+	uint8_t tail[8];
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	bool ok;
+
+	if (fd < 0)
+		return -1;
+	ok = fstat(fd, &st) == 0 && st.st_size >= 12 && pread(fd, tail, 8, st.st_size - 8) == 8;
+	close(fd);
+	return ok ? (long)(tail[0] | tail[1] << 8 | tail[2] << 16 | (uint32_t)tail[3] << 24) : -1;
+}
+
+#define SEC 1000000000ull
+
+TEST(parquet_flush_due_rules)
+{
+	const uint64_t cheap = PARQUET_FOOTER_CHEAP;
+
+	/* never within a second of the last flush */
+	CHECK(!parquet_flush_due(SEC - 1, 100, 1000000));
+	/* a small footer: every second, new rows or not */
+	CHECK(parquet_flush_due(SEC, 100, 0));
+	CHECK(parquet_flush_due(SEC, cheap - 1, 0));
+	/* a big one: once the new rows are as large, or after the longest wait */
+	CHECK(!parquet_flush_due(SEC, cheap, cheap - 1));
+	CHECK(parquet_flush_due(SEC, cheap, cheap));
+	CHECK(!parquet_flush_due(PARQUET_FLUSH_MAX_NS - 1, 10 * cheap, 10 * cheap - 1));
+	CHECK(parquet_flush_due(PARQUET_FLUSH_MAX_NS, 10 * cheap, 0));
+	CHECK(parquet_flush_due(5 * SEC, 10 * cheap, 10 * cheap));
+}
+
+/* The timer flushes each second; the footer's length is the file's. */
+TEST(parquet_writer_tick_each_second)
+{
+	const char *path = tmp_path("tick.parquet");
+	struct parquet_writer *w = NULL;
+	struct ior_event ev;
+	struct pqfile f;
+	const uint64_t t0 = 5 * SEC;
+
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	CHECK_EQ_UINT(parquet_writer_footer_bytes(w), (uint64_t)footer_len_of(path));
+	CHECK_EQ_INT(parquet_writer_tick(w, t0), 0); /* starts the timer */
+	for (int i = 0; i < 3; i++) {
+		ev = row((uint64_t)i);
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_tick(w, t0 + SEC - 1), 0);
+	CHECK(pqfile_read(path, &f));
+	CHECK_EQ_INT(f.fields[3], 0);
+	CHECK_EQ_INT(parquet_writer_tick(w, t0 + SEC), 0);
+	CHECK(pqfile_read(path, &f));
+	CHECK_EQ_INT(f.fields[3], 3);
+	CHECK_EQ_UINT(parquet_writer_footer_bytes(w), (uint64_t)footer_len_of(path));
+	ev = row(3);
+	CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	CHECK_EQ_INT(parquet_writer_tick(w, t0 + 2 * SEC - 1), 0); /* a second from the last */
+	CHECK(pqfile_read(path, &f));
+	CHECK_EQ_INT(f.fields[3], 3);
+	CHECK_EQ_INT(parquet_writer_tick(w, t0 + 2 * SEC), 0);
+	CHECK(pqfile_read(path, &f));
+	CHECK_EQ_INT(f.fields[3], 4);
+	CHECK_EQ_INT(parquet_writer_close(w), 0);
+	CHECK_EQ_INT(parquet_writer_tick(NULL, t0), -EINVAL);
+	unlink(path);
+}
+
+/* A row whose times and durations do not compress away. */
+static struct ior_event noisy_row(uint64_t i)
+{
+	struct ior_event ev = row(i);
+
+	ev.time_ns += rng() & 0xfff;
+	ev.duration_ns = rng() & 0xffffff;
+	ev.gap_ns = rng() & 0xffffff;
+	return ev;
+}
+
+/*
+ * A footer past PARQUET_FOOTER_CHEAP (here made big by its key-value
+ * metadata) is written again only once the new rows are about as large,
+ * estimated from the bytes a row took so far, or after the longest wait.
+ */
+TEST(parquet_writer_tick_waits_for_big_footers)
+{
+	static char big[PARQUET_FOOTER_CHEAP + 1000];
+	const char *path = tmp_path("bigfooter.parquet");
+	struct parquet_writer *w = NULL;
+	struct parquet_kv kv = { "note", big };
+	struct ior_event ev;
+	struct pqfile f;
+	uint64_t t = 5 * SEC, rows = 0, footer, data, need;
+	int64_t in_file;
+
+	memset(big, 'a', sizeof(big) - 1);
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	CHECK_EQ_INT(parquet_writer_set_kv(w, &kv, 1), 0);
+	for (; rows < 1000; rows++) {
+		ev = noisy_row(rows);
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_flush(w), 0);
+	footer = parquet_writer_footer_bytes(w);
+	CHECK(footer > PARQUET_FOOTER_CHEAP);
+	CHECK_EQ_UINT(footer, (uint64_t)footer_len_of(path));
+	CHECK(pqfile_read(path, &f));
+	/* the fewest new rows that, at the file's bytes a row, make a footer */
+	data = (uint64_t)f.size - footer - 12;
+	need = (footer * 1000 + data - 1) / data;
+	CHECK(need * data / 1000 >= footer && (need - 1) * data / 1000 < footer);
+	CHECK(1000 + need < PARQUET_ROWS_PER_GROUP);
+	CHECK_EQ_INT(parquet_writer_tick(w, t), 0);
+	/* one row short of them: every second passes them by */
+	for (; rows < 1000 + need - 1; rows++) {
+		ev = noisy_row(rows);
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	for (uint64_t s = 1; s < PARQUET_FLUSH_MAX_NS / SEC; s++)
+		CHECK_EQ_INT(parquet_writer_tick(w, t + s * SEC), 0);
+	CHECK(pqfile_read(path, &f));
+	CHECK_EQ_INT(f.fields[3], 1000);
+	/* one more row makes them large enough */
+	ev = noisy_row(rows++);
+	CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	CHECK_EQ_INT(parquet_writer_tick(w, t + SEC), 0);
+	CHECK(pqfile_read(path, &f));
+	in_file = f.fields[3];
+	CHECK_EQ_UINT((uint64_t)in_file, rows);
+	/* and the longest wait flushes a single new row */
+	ev = noisy_row(rows++);
+	CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	CHECK_EQ_INT(parquet_writer_tick(w, t + SEC + PARQUET_FLUSH_MAX_NS - 1), 0);
+	CHECK(pqfile_read(path, &f));
+	CHECK_EQ_INT(f.fields[3], in_file);
+	CHECK_EQ_INT(parquet_writer_tick(w, t + SEC + PARQUET_FLUSH_MAX_NS), 0);
+	CHECK(pqfile_read(path, &f));
+	CHECK_EQ_UINT((uint64_t)f.fields[3], rows);
+	CHECK_EQ_INT(parquet_writer_close(w), 0);
+	unlink(path);
+}
+
 TEST(parquet_writer_automatic_row_groups)
 {
 	const char *path = tmp_path("auto.parquet");
