@@ -18,8 +18,11 @@ _Static_assert(PLAIN_BUF_BYTES > 2 * LINE_MAX_BYTES, "room for a line past the f
  * keep up with a million syscalls a second. Each checks the room left (cap
  * bytes of text; the buffer holds two more, for the newline and the NUL):
  * what does not fit cuts the line, which then ends with what came before,
- * never with part of a number or of an escape.
+ * never with part of a number or of an escape. They are all inlined into
+ * plain_format, so the line's position and state stay in registers
+ * (callgrind: 1580 -> 1190 instructions a storm line).
  */
+#define APPENDER static inline __attribute__((always_inline))
 struct line {
 	char *buf;
 	size_t cap;
@@ -27,14 +30,14 @@ struct line {
 	bool cut;
 };
 
-static bool no_room(struct line *l, size_t n)
+APPENDER bool no_room(struct line *l, size_t n)
 {
 	if (!l->cut && l->pos + n > l->cap)
 		l->cut = true;
 	return l->cut;
 }
 
-static void put_mem(struct line *l, const char *s, size_t n)
+APPENDER void put_mem(struct line *l, const char *s, size_t n)
 {
 	if (no_room(l, n))
 		return;
@@ -42,7 +45,7 @@ static void put_mem(struct line *l, const char *s, size_t n)
 	l->pos += n;
 }
 
-static void put_str(struct line *l, const char *s)
+APPENDER void put_str(struct line *l, const char *s)
 {
 	put_mem(l, s, strlen(s));
 }
@@ -90,7 +93,7 @@ static uint64_t pair(unsigned v)
  * low n bytes of a word: two independent halves, each split in two, and no
  * branch on the number's length.
  */
-static uint64_t digits8(uint32_t v, unsigned n)
+APPENDER uint64_t digits8(uint32_t v, unsigned n)
 {
 	uint32_t hi = v / 10000, lo = v % 10000;
 	uint64_t w = pair(hi / 100) | pair(hi % 100) << 16 | pair(lo / 100) << 32 |
@@ -113,26 +116,13 @@ static void digits_back(char *p, uint64_t v, unsigned n)
 		*--p = (char)('0' + v);
 }
 
-/*
- * v in at least min_digits digits (zero-padded). Up to eight digits go in
- * one 8-byte store at the line's end (the bytes past them are overwritten
- * by what follows); longer numbers put their leading digits first.
- */
-static void put_u64(struct line *l, uint64_t v, unsigned min_digits)
+/* The last n (1..8) of the eight zero-padded digits of v (< 10^8): one
+ * 8-byte store at the line's end when the buffer has room for it (the bytes
+ * past them are overwritten by what follows), else pair by pair. */
+APPENDER void put_digits(struct line *l, uint32_t v, unsigned n)
 {
-	unsigned n = digits_of(v);
-
-	if (n < min_digits)
-		n = min_digits;
-	if (no_room(l, n))
-		return;
-	if (n > 8) {
-		put_u64(l, v / 100000000u, n - 8);
-		v %= 100000000u;
-		n = 8;
-	}
 	if (l->pos + 8 <= l->cap) {
-		uint64_t w = digits8((uint32_t)v, n);
+		uint64_t w = digits8(v, n);
 
 		memcpy(l->buf + l->pos, &w, 8);
 	} else {
@@ -141,7 +131,27 @@ static void put_u64(struct line *l, uint64_t v, unsigned min_digits)
 	l->pos += n;
 }
 
-static void put_i64(struct line *l, int64_t v)
+/* v in at least min_digits (1..20) digits, zero-padded: a leading group
+ * of 1 to 8 digits, then whole groups of 8 (no recursion, so it inlines). */
+APPENDER void put_u64(struct line *l, uint64_t v, unsigned min_digits)
+{
+	uint32_t groups[2];
+	unsigned n = digits_of(v), lead, ng = 0;
+
+	if (n < min_digits)
+		n = min_digits;
+	if (no_room(l, n))
+		return;
+	for (lead = n; lead > 8; lead -= 8) {
+		groups[ng++] = (uint32_t)(v % 100000000u);
+		v /= 100000000u;
+	}
+	put_digits(l, (uint32_t)v, lead);
+	while (ng)
+		put_digits(l, groups[--ng], 8);
+}
+
+APPENDER void put_i64(struct line *l, int64_t v)
 {
 	if (v < 0) {
 		put_mem(l, "-", 1);
@@ -151,7 +161,7 @@ static void put_i64(struct line *l, int64_t v)
 	}
 }
 
-static void put_hex(struct line *l, uint32_t v)
+APPENDER void put_hex(struct line *l, uint32_t v)
 {
 	static const char digits[] = "0123456789abcdef";
 	char tmp[10];
@@ -166,7 +176,7 @@ static void put_hex(struct line *l, uint32_t v)
 	put_mem(l, tmp + i, sizeof(tmp) - (size_t)i);
 }
 
-static void put_escaped(struct line *l, const char *s, size_t len, unsigned flags)
+APPENDER void put_escaped(struct line *l, const char *s, size_t len, unsigned flags)
 {
 	size_t used;
 
@@ -181,7 +191,7 @@ static void put_escaped(struct line *l, const char *s, size_t len, unsigned flag
 /* key, then s (len bytes) quoted and escaped, or "-" for NULL */
 #define put_quoted(l, key, s, len) put_quoted_n(l, key, sizeof(key) - 1, s, len)
 
-static void put_quoted_n(struct line *l, const char *key, size_t key_len, const char *s,
+APPENDER void put_quoted_n(struct line *l, const char *key, size_t key_len, const char *s,
 			 size_t len)
 {
 	put_mem(l, key, key_len);
