@@ -16,7 +16,6 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -217,12 +216,13 @@ static bool handle_signals(struct run *r)
 /* The CPU time ior's threads have used so far, in seconds. */
 static int own_cpu(double *user, double *sys)
 {
-	struct rusage ru;
+	uint64_t u, s;
+	int err = util_own_cpu_ns(&u, &s);
 
-	if (getrusage(RUSAGE_SELF, &ru))
-		return -errno;
-	*user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
-	*sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	if (err)
+		return err;
+	*user = (double)u / 1e9;
+	*sys = (double)s / 1e9;
 	return 0;
 }
 

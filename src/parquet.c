@@ -233,7 +233,6 @@ struct parquet_writer {
 	bool kv_dirty;            /* kv changed since the last footer */
 	uint64_t footer_len;      /* the last footer's FileMetaData bytes */
 	uint64_t file_rows;       /* rows in the file after the last flush */
-	uint64_t file_data;       /* and their bytes (the file less its framing and footer) */
 	uint64_t tick_ns;         /* the last flush by parquet_writer_tick; 0: not started */
 	struct column col[NCOLS];
 };
@@ -1125,7 +1124,6 @@ static int commit(struct parquet_writer *w)
 	w->kv_dirty = false;
 	w->footer_len = footer_len;
 	w->file_rows = w->rows;
-	w->file_data = end - footer_len - 8 - 4; /* PAR1 at each end, the length */
 	/* Sealing it where it lies keeps the footer from growing by a row
 	 * group a flush, and bounds what each flush writes again. */
 	if (w->open_flushes >= PARQUET_FLUSHES_PER_GROUP || w->open_len >= OPEN_BYTES) {
@@ -1319,7 +1317,7 @@ bool parquet_flush_due(uint64_t since_ns, uint64_t footer_bytes, uint64_t new_by
 
 int parquet_writer_tick(struct parquet_writer *w, uint64_t now_ns)
 {
-	uint64_t rows, since, new_bytes;
+	uint64_t rows, since, new_bytes, data;
 
 	if (!w)
 		return -EINVAL;
@@ -1333,8 +1331,9 @@ int parquet_writer_tick(struct parquet_writer *w, uint64_t now_ns)
 	/* the new rows at the file's bytes a row; before the file has any,
 	 * new rows always make a flush worth it */
 	rows = w->rows - w->file_rows;
+	data = w->file_size - w->footer_len - 12; /* less PAR1 at each end and the length */
 	if (w->file_rows)
-		new_bytes = (uint64_t)((unsigned __int128)rows * w->file_data / w->file_rows);
+		new_bytes = (uint64_t)((unsigned __int128)rows * data / w->file_rows);
 	else
 		new_bytes = rows ? UINT64_MAX : 0;
 	if (!parquet_flush_due(since, w->footer_len, new_bytes))

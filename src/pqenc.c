@@ -251,19 +251,18 @@ static inline __attribute__((always_inline)) void delta_encode(struct bytebuf *o
 	delta_header(out, n, acc.lo);
 	for (size_t i = 1; i < n;) {
 		size_t nd = n - i < PQENC_DELTA_BLOCK ? n - i : PQENC_DELTA_BLOCK;
-		int64_t max[PQENC_DELTA_MINIBLOCKS], min = INT64_MAX;
+		int64_t max[PQENC_DELTA_MINIBLOCKS];
 
+		acc.dmin = INT64_MAX; /* the block's */
 		for (size_t m = 0; m * MINIBLOCK < nd; m++) {
 			size_t at = m * MINIBLOCK, len = nd - at < MINIBLOCK ? nd - at : MINIBLOCK;
 
-			acc.dmin = min;
-			acc.dmax = INT64_MIN;
+			acc.dmax = INT64_MIN; /* the miniblock's */
 			deltas(width == 64 ? (const void *)(v64 + i + at) : (const void *)(v32 + i + at),
 			       d + at, len, width, &acc);
-			min = acc.dmin;
 			max[m] = acc.dmax;
 		}
-		delta_block(out, d, nd, width, min, max);
+		delta_block(out, d, nd, width, acc.dmin, max);
 		i += nd;
 	}
 	if (range) {

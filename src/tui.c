@@ -19,7 +19,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/resource.h>
 
 #include "agg.h"
 #include "syscalls.h"
@@ -460,15 +459,10 @@ static void selfcost_window(struct tui *ui, uint64_t now)
 /* ior's own CPU time (all its threads) and the events it took in so far. */
 static void selfcpu_sample(struct tui *ui, uint64_t now)
 {
-	struct rusage ru;
+	uint64_t user, sys;
 
-	if (getrusage(RUSAGE_SELF, &ru))
-		return;
-	uint64_t sec = (uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec;
-	uint64_t usec = (uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec;
-
-	selfcost_sample(&ui->selfcpu, now, sec * 1000000000u + usec * 1000u,
-			ui->feed.events + ui->feed.filtered);
+	if (util_own_cpu_ns(&user, &sys) == 0)
+		selfcost_sample(&ui->selfcpu, now, user + sys, ui->feed.events + ui->feed.filtered);
 }
 
 static void update_counters(struct tui *ui)
@@ -733,7 +727,7 @@ static int loop(struct tui *ui, char *err, size_t errlen)
 		if (flags & TUI_QUIT)
 			break;
 		ret = pump(ui, &changed);
-		tui_stream_tick(ui); /* a recording is flushed at least once a second */
+		tui_stream_tick(ui); /* a recording's flush timer (parquet_writer_tick) */
 		if (src->tracer && !ui->selfcost_err)
 			selfcost_window(ui, mono_ns());
 		if (src->tracer)

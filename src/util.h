@@ -81,6 +81,10 @@ int util_give_to_sudo_user(const char *path);
 /* clock_gettime(clk) in nanoseconds; 0 if the clock cannot be read. */
 uint64_t util_now_ns(clockid_t clk);
 
+/* The user and system CPU time all of this process's threads have used
+ * (getrusage RUSAGE_SELF), in nanoseconds. 0, or -errno. */
+int util_own_cpu_ns(uint64_t *user_ns, uint64_t *sys_ns);
+
 /* a + b, or UINT64_MAX when that overflows: counters saturate, never wrap. */
 static inline uint64_t util_sat_add(uint64_t a, uint64_t b)
 {
