@@ -13,9 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <poll.h>
 #include <sys/epoll.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -23,6 +21,7 @@
 
 #include "agg.h"
 #include "cli.h"
+#include "command.h"
 #include "flamedemo.h"
 #include "folded.h"
 #include "iorzst.h"
@@ -65,8 +64,7 @@ struct run {
 	struct tracer *tracer;
 	int sigfd;
 	int epfd;
-	pid_t child;
-	int child_status; /* exit status to return; -1 while running */
+	struct command cmd; /* pid 0: no COMMAND */
 	int signals;      /* stop requests received */
 	int out_fd;       /* stdout, watched for a closed reader (-plain); -1: not */
 	uint64_t start_ns;
@@ -77,116 +75,6 @@ struct run {
 /* COMMAND's executable, found by main before any mode starts. */
 static char command_path[4096];
 
-/* Finds COMMAND like execvp would; fills buf. 0, or -errno. */
-static int resolve_command(const char *cmd, char *buf, size_t cap)
-{
-	const char *pathenv = getenv("PATH");
-	struct stat st;
-
-	if (strchr(cmd, '/')) {
-		if (stat(cmd, &st))
-			return -errno;
-		if (S_ISDIR(st.st_mode))
-			return -EISDIR;
-		if (access(cmd, X_OK))
-			return -errno;
-		snprintf(buf, cap, "%s", cmd);
-		return 0;
-	}
-	if (!pathenv)
-		pathenv = "/usr/local/bin:/usr/bin:/bin";
-	for (const char *p = pathenv;;) {
-		const char *end = strchr(p, ':');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (snprintf(buf, cap, "%.*s/%s", (int)len, len ? p : ".", cmd) < (int)cap &&
-		    !stat(buf, &st) && S_ISREG(st.st_mode) && !access(buf, X_OK))
-			return 0;
-		if (!end)
-			return -ENOENT;
-		p = end + 1;
-	}
-}
-
-/*
- * Forks COMMAND stopped before exec: it waits for SIGUSR1, sent once its
- * pid is in the follow set, so that its first syscall is already traced.
- * If execv fails (a bad interpreter, a format the kernel does not run) the
- * child writes its errno to status_fd, a close-on-exec pipe, and exits 127:
- * a successful exec closes the pipe with nothing written (exec_status).
- */
-static pid_t spawn_waiting(const char *path, char **argv, const sigset_t *orig_mask, bool quiet,
-			   int status_fd)
-{
-	pid_t pid = fork();
-
-	if (pid != 0)
-		return pid;
-	sigset_t go;
-	int sig;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	sigemptyset(&go);
-	sigaddset(&go, SIGUSR1);
-	if (sigwait(&go, &sig))
-		_exit(127);
-	signal(SIGPIPE, SIG_DFL);
-	sigprocmask(SIG_SETMASK, orig_mask, NULL);
-	if (quiet) {
-		/* under the dashboard COMMAND must neither write over it nor read its keys */
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-	}
-	execv(path, argv);
-	int e = errno;
-
-	if (write(status_fd, &e, sizeof(e)) != sizeof(e))
-		fprintf(stderr, "ior: cannot run '%s': %s\n", argv[0], strerror(e));
-	_exit(127);
-}
-
-/*
- * Waits until COMMAND has exec'd (0) or failed to (its errno). A signal
- * for ior ends the wait early (0): the event loop then handles it.
- */
-static int exec_status(int status_fd, int sigfd)
-{
-	struct pollfd p[2] = { { .fd = status_fd, .events = POLLIN },
-			       { .fd = sigfd, .events = POLLIN } };
-
-	for (;;) {
-		int n = poll(p, 2, -1), e;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return 0;
-		if (p[0].revents)
-			return read(status_fd, &e, sizeof(e)) == sizeof(e) ? e : 0;
-		if (p[1].revents)
-			return 0;
-	}
-}
-
-static void reap_child(struct run *r)
-{
-	int status;
-
-	if (r->child <= 0 || r->child_status >= 0)
-		return;
-	if (waitpid(r->child, &status, WNOHANG) != r->child)
-		return;
-	if (WIFEXITED(status))
-		r->child_status = WEXITSTATUS(status);
-	else if (WIFSIGNALED(status))
-		r->child_status = 128 + WTERMSIG(status);
-}
-
 /* Reads pending signals; returns true when the run must stop. */
 static bool handle_signals(struct run *r)
 {
@@ -195,17 +83,17 @@ static bool handle_signals(struct run *r)
 
 	while (read(r->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD) {
-			reap_child(r);
-			if (r->child > 0 && r->child_status >= 0)
+			if (command_reap(&r->cmd))
 				stop = true;
 			continue;
 		}
 		/* SIGINT, SIGTERM, SIGHUP */
 		r->signals++;
-		if (r->child > 0 && r->child_status < 0 && r->signals == 1) {
+		if (r->cmd.pid > 0 && r->cmd.status < 0 && r->signals == 1 &&
+		    !command_ignores(&r->cmd, (int)si.ssi_signo)) {
 			/* let COMMAND end on its own; a terminal's Ctrl-C reached it already */
 			if (si.ssi_code == SI_USER || si.ssi_code == SI_QUEUE)
-				kill(r->child, (int)si.ssi_signo);
+				kill(r->cmd.pid, (int)si.ssi_signo);
 			continue;
 		}
 		stop = true;
@@ -314,23 +202,17 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 {
 	const char *cmdpath = command_path;
 	char err[512];
-	struct run r = { .sigfd = -1, .epfd = -1, .child_status = -1, .out_fd = -1, .sink = sink };
-	int status_pipe[2] = { -1, -1 };
+	struct run r = { .sigfd = -1, .epfd = -1, .out_fd = -1, .sink = sink,
+			 .cmd = { .status = -1, .ready_fd = -1, .status_fd = -1 } };
+	struct command_env env;
 	double user, sys;
 	struct tracer_stats stats;
-	sigset_t mask, orig_mask;
+	sigset_t mask;
 	struct stat st;
 	int ret = 1;
 
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &mask, &orig_mask);
-	sigdelset(&mask, SIGUSR1);
+	command_take_signals(&env, &mask);
+	command_raise_nofile(&env);
 	r.sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	r.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (r.sigfd < 0 || r.epfd < 0) {
@@ -372,36 +254,33 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 	if (own_cpu(&user, &sys) == 0)
 		r.start_cpu = user + sys;
 	if (c->cmd) {
-		if (pipe2(status_pipe, O_CLOEXEC)) {
-			fprintf(stderr, "ior: cannot start '%s': %s\n", c->cmd[0], strerror(errno));
+		/* COMMAND's own set-up is done before its pid is followed, so that
+		 * ior's calls in it are never traced, and it exec's only after */
+		int e = command_fork(&r.cmd, cmdpath, c->cmd, &env, sink->drive != NULL);
+
+		if (!e)
+			e = command_wait_ready(&r.cmd);
+		if (e) {
+			fprintf(stderr, "ior: cannot start '%s': %s\n", c->cmd[0], strerror(-e));
+			command_abort(&r.cmd);
 			goto cleanup;
 		}
-		r.child = spawn_waiting(cmdpath, c->cmd, &orig_mask, sink->drive != NULL,
-					status_pipe[1]);
-		close(status_pipe[1]);
-		status_pipe[1] = -1;
-		if (r.child < 0) {
-			fprintf(stderr, "ior: cannot start '%s': %s\n", c->cmd[0], strerror(errno));
+		if (tracer_follow(r.tracer, r.cmd.pid)) {
+			fprintf(stderr, "ior: cannot follow process %d\n", (int)r.cmd.pid);
+			command_abort(&r.cmd);
 			goto cleanup;
 		}
-		if (tracer_follow(r.tracer, r.child)) {
-			fprintf(stderr, "ior: cannot follow process %d\n", (int)r.child);
-			kill(r.child, SIGKILL);
-			waitpid(r.child, NULL, 0);
-			goto cleanup;
-		}
-		kill(r.child, SIGUSR1);
 		/* a COMMAND that cannot be executed is refused like a bad option:
 		 * one line, nothing printed or written (the sink never saw an event) */
-		int e = exec_status(status_pipe[0], r.sigfd);
-
+		e = command_go(&r.cmd, r.sigfd);
 		if (e) {
 			/* ENOENT for a file that is there: its #! interpreter is missing */
 			fprintf(stderr, "ior: cannot run '%s': %s\n", c->cmd[0],
 				e == ENOENT && access(cmdpath, F_OK) == 0
 					? "its interpreter (the #! line) does not exist"
 					: strerror(e));
-			waitpid(r.child, NULL, 0);
+			waitpid(r.cmd.pid, NULL, 0);
+			r.cmd.status = 127;
 			ret = 2;
 			goto cleanup;
 		}
@@ -425,15 +304,14 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 	/* a sink that failed said so itself, naming its file */
 	if (loop_err < 0 && loop_err != -EPIPE && !sink->drive && finish_err == 0)
 		fprintf(stderr, "ior: %s\n", strerror(-loop_err));
-	if (r.child > 0 && r.child_status < 0)
-		reap_child(&r);
-	ret = r.child > 0 ? (r.child_status >= 0 ? r.child_status : 0) : 0;
+	if (r.cmd.pid > 0 && !command_reap(&r.cmd))
+		fprintf(stderr, "ior: COMMAND '%s' (pid %d) is still running; ior stopped tracing it "
+				"and leaves it running\n", c->cmd[0], (int)r.cmd.pid);
+	ret = r.cmd.status >= 0 ? r.cmd.status : 0;
 	if ((loop_err < 0 && loop_err != -EPIPE) || (finish_err < 0 && finish_err != -EPIPE))
 		ret = 1;
 cleanup:
-	for (int i = 0; i < 2; i++)
-		if (status_pipe[i] >= 0)
-			close(status_pipe[i]);
+	command_close(&r.cmd);
 	tracer_free(r.tracer);
 	if (r.epfd >= 0)
 		close(r.epfd);
@@ -857,10 +735,9 @@ static int live_pump(void *ctx, struct tui_feed *feed, unsigned budget)
 	while (read(r->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo != SIGCHLD)
 			return -ECANCELED; /* SIGINT, SIGTERM, SIGHUP: quit */
-		reap_child(r);
-		if (r->child > 0 && r->child_status >= 0)
+		if (command_reap(&r->cmd))
 			snprintf(lv->status, sizeof(lv->status), "COMMAND exited with status %d",
-				 r->child_status);
+				 r->cmd.status);
 	}
 	if (lv->deadline && !lv->stopped && util_now_ns(CLOCK_MONOTONIC) >= lv->deadline) {
 		tracer_stop(r->tracer);
@@ -1194,7 +1071,7 @@ int main(int argc, char **argv)
 	}
 	/* before any output file is created or anything traced */
 	if (c.cmd) {
-		int e = resolve_command(c.cmd[0], command_path, sizeof(command_path));
+		int e = command_resolve(c.cmd[0], command_path, sizeof(command_path));
 
 		if (e) {
 			fprintf(stderr, "ior: cannot run '%s': %s\n", c.cmd[0], strerror(-e));

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <linux/capability.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -698,6 +699,16 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 	*out = t;
 	return 0;
 fail:
+	if (ret == -EMFILE) {
+		struct rlimit lim = { 0, 0 };
+
+		/* ior raised the soft limit to the hard one before it came here */
+		getrlimit(RLIMIT_NOFILE, &lim);
+		say(err, errlen, "too few file descriptors to load the BPF programs: the open-file "
+				 "limit (ulimit -n) is %llu, its hard limit, and ior needs one per ring "
+				 "buffer (%u CPUs) and BPF map; run ior with a higher limit (ulimit -n 1024)",
+		    (unsigned long long)lim.rlim_cur, t->nrings);
+	}
 	tracer_free(t);
 	return ret < 0 ? ret : -EINVAL;
 }

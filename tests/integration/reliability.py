@@ -45,6 +45,7 @@ test failed or the tests could not run.
 
 import os
 import re
+import resource
 import shutil
 import signal
 import stat
@@ -927,7 +928,7 @@ def check_enospc_line(lines, path):
     full = [x for x in lines if "No space left on device" in x]
     check(len(full) == 1 and full[0].startswith("ior: ") and path in full[0],
           "expected one 'ior: ' line naming %s and ENOSPC, got:\n%s" % (path, "\n".join(lines)))
-    others = [x for x in lines if x not in full and not it.is_summary(x)]
+    others = [x for x in lines if x not in full and not it.is_summary(x) and not it.is_command_left(x)]
     check(not others, "other messages besides the summary: %s" % others)
 
 
@@ -1052,8 +1053,13 @@ def make_sigpipe_test(args, head_after=1.5):
         lag, status, err = sigpipe_run(args, head_after)
         check(lag < 2.0, "ior took %.1f s to notice that head exited" % lag)
         check(status in (0, 141, -signal.SIGPIPE), "ior exited %s" % status)
-        noise = [x for x in err.splitlines() if not it.is_summary(x)]
+        lines = err.splitlines()
+        noise = [x for x in lines if not it.is_summary(x) and not it.is_command_left(x)]
         check(not noise, "messages other than the summary: %s" % noise)
+        if "--" in args:
+            # COMMAND does not write to the pipe head closed: it runs on, and ior says so
+            check(sum(map(it.is_command_left, lines)) == 1, "no 'COMMAND ... still running' line:\n"
+                  + err)
     return test
 
 
@@ -1153,6 +1159,229 @@ TESTS += [("sigpipe:idle-command", make_sigpipe_test(["-plain", "--", "sh", "-c"
                                                       "while :; do echo x > /dev/null; done"])),
           ("sigpipe:system-wide", make_sigpipe_test(["-plain"], 0.0))]
 TESTS += [("storm:threads-2000", test_storm_threads), ("storm:forks-500", test_storm_forks)]
+
+
+# ---- COMMAND outlives ior; ior's signals whatever it inherited -----------------
+
+STILL_RE = re.compile(r"^ior: COMMAND 'sh' \(pid (\d+)\) is still running; ior stopped tracing it "
+                      r"and leaves it running$")
+COUNT_LOOP = "for i in 1 2 3 4 5 6; do echo $i >> %s; sleep 0.5; done"
+COUNTED = "".join("%d\n" % i for i in range(1, 7))
+
+
+def inherited(ignore=(), block=(), nofile=None):
+    """A preexec function giving the child the dispositions, mask and
+    open-file soft limit a shell, nohup or a background job would."""
+    def pre():
+        for sig in ignore:
+            signal.signal(sig, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_SETMASK, set(block))
+        if nofile is not None:
+            soft, hard = nofile
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return pre
+
+
+def start_ior(args, pre=None, stdout=subprocess.DEVNULL):
+    """ior in a process group of its own (not a new session: COMMAND may
+    outlive it there), stderr to a file; returns (proc, stderr file)."""
+    err = tempfile.TemporaryFile()
+    def setup():
+        os.setpgid(0, 0)
+        if pre:
+            pre()
+    proc = subprocess.Popen([IOR] + args, stdin=subprocess.DEVNULL, stdout=stdout, stderr=err,
+                            preexec_fn=setup, restore_signals=False)
+    return proc, err
+
+
+def finish_ior(proc, err, timeout, what):
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise TestFailure("ior did not end within %d s of %s" % (timeout, what))
+    err.seek(0)
+    lines = err.read().decode(errors="replace").splitlines()
+    err.close()
+    status = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
+    return status, lines
+
+
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_gone(pid, timeout):
+    t0 = time.monotonic()
+    while alive(pid):
+        if time.monotonic() - t0 > timeout:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def still_running(lines):
+    """COMMAND's pid from ior's 'still running' line; fails without one."""
+    m = [STILL_RE.match(x) for x in lines]
+    m = [x for x in m if x]
+    check(len(m) == 1, "no single 'COMMAND ... is still running' line:\n" + "\n".join(lines))
+    return int(m[0].group(1))
+
+
+def output_args(s, output):
+    if output == "plain":
+        return []
+    if output == "parquet":
+        return ["-parquet", os.path.join(s.base, "c.parquet")]
+    return ["-flamegraph", "-name", os.path.join(s.base, "c")]
+
+
+def make_duration_command_test(output):
+    """-duration 1 with a COMMAND that runs 3 s: ior stops after 1 s, says
+    that COMMAND goes on, and COMMAND finishes its six lines."""
+    def body(s):
+        target = os.path.join(s.dir, "count")
+        t0 = time.monotonic()
+        proc, err = start_ior(output_args(s, output) + ["-plain"] * (output == "plain") +
+                              ["-duration", "1", "--", "sh", "-c", COUNT_LOOP % target])
+        status, lines = finish_ior(proc, err, 15, "-duration 1")
+        took = time.monotonic() - t0
+        pid = still_running(lines)
+        check(status == 0, "ior exited %d\n%s" % (status, "\n".join(lines)))
+        check(took < 2.9, "ior took %.1f s to stop after -duration 1: COMMAND's 3 s?" % took)
+        check(alive(pid), "COMMAND (pid %d) did not outlive ior" % pid)
+        check(wait_gone(pid, 20), "COMMAND (pid %d) did not finish" % pid)
+        with open(target) as f:
+            got = f.read()
+        check(got == COUNTED, "COMMAND wrote %r, not its six lines" % got)
+        if output != "plain":
+            check(any(x.startswith("ior: wrote ") for x in lines), "no 'ior: wrote' line:\n"
+                  + "\n".join(lines))
+    return scratch_test("dur", body)
+
+
+def test_command_survives_sigkill():
+    """ior killed by SIGKILL while COMMAND runs: COMMAND is not killed with it."""
+    def body(s):
+        target = os.path.join(s.dir, "count")
+        proc, err = start_ior(["-parquet", os.path.join(s.base, "k.parquet"), "--", "sh", "-c",
+                               COUNT_LOOP % target])
+        t0 = time.monotonic()
+        while not os.path.exists(target) and time.monotonic() - t0 < 10:
+            time.sleep(0.02)
+        check(os.path.exists(target), "COMMAND never started")
+        kids = [int(x) for x in open("/proc/%d/task/%d/children" % (proc.pid, proc.pid)).read().split()]
+        check(len(kids) == 1, "ior has children %s, expected COMMAND alone" % kids)
+        proc.kill()
+        proc.wait()
+        err.close()
+        check(wait_gone(kids[0], 20), "COMMAND (pid %d) did not finish" % kids[0])
+        with open(target) as f:
+            got = f.read()
+        check(got == COUNTED, "COMMAND wrote %r after ior was killed, not its six lines" % got)
+    scratch_test("kill", body)()
+
+
+def make_inherited_stop_test(sig):
+    """ior started with SIGINT, SIGTERM and SIGHUP ignored (nohup, a
+    background job) still stops on sig, with its summary, status 0."""
+    def test():
+        proc, err = start_ior(["-plain", "-pid", "1"],
+                              inherited(ignore=(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)))
+        time.sleep(1.5)
+        proc.send_signal(sig)
+        status, lines = finish_ior(proc, err, 5, sig.name)
+        check(status == 0, "ior exited %d after %s\n%s" % (status, sig.name, "\n".join(lines)))
+        check(it.parse_summary("\n".join(lines)) is not None, "no summary:\n" + "\n".join(lines))
+    return test
+
+
+def test_inherited_command_ignores():
+    """With SIGINT ignored from its parent, COMMAND ignores it as it would
+    without ior: ior stops at once on SIGINT (passing it on would do
+    nothing), completes its file and leaves COMMAND running."""
+    def body(s):
+        target = os.path.join(s.dir, "count")
+        out = os.path.join(s.base, "i.parquet")
+        proc, err = start_ior(["-parquet", out, "--", "sh", "-c", COUNT_LOOP % target],
+                              inherited(ignore=(signal.SIGINT, signal.SIGHUP)))
+        t0 = time.monotonic()
+        while not os.path.exists(target) and time.monotonic() - t0 < 10:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        status, lines = finish_ior(proc, err, 5, "SIGINT")
+        pid = still_running(lines)
+        check(status == 0, "ior exited %d\n%s" % (status, "\n".join(lines)))
+        check(any(x.startswith("ior: wrote " + out) for x in lines), "no 'ior: wrote' line:\n"
+              + "\n".join(lines))
+        check(wait_gone(pid, 20), "COMMAND (pid %d) did not finish" % pid)
+        with open(target) as f:
+            check(f.read() == COUNTED, "COMMAND did not write its six lines")
+    scratch_test("ign", body)()
+
+
+def test_inherited_sigchld_ignored():
+    """An ignored SIGCHLD inherited would let the kernel reap COMMAND behind
+    ior's back: ior still ends with COMMAND and returns its status."""
+    proc, err = start_ior(["-plain", "--", "sh", "-c", "exit 3"], inherited(ignore=(signal.SIGCHLD,)))
+    status, lines = finish_ior(proc, err, 10, "COMMAND's exit")
+    check(status == 3, "ior exited %d, not COMMAND's 3\n%s" % (status, "\n".join(lines)))
+
+
+PROBE = "grep -E '^Sig(Blk|Ign)' /proc/$$/status > %s; ulimit -Sn >> %s; ulimit -Hn >> %s"
+
+
+def test_command_gets_its_signals():
+    """COMMAND's signal mask, ignored signals and open-file limits are what
+    they would be without ior (a nohup'ed job with a low soft fd limit),
+    though ior itself handles SIGINT/SIGHUP/SIGCHLD and raises its limit."""
+    def body(s):
+        pre = inherited(ignore=(signal.SIGINT, signal.SIGHUP, signal.SIGPIPE),
+                        block=(signal.SIGUSR2, signal.SIGQUIT), nofile=(20, 4096))
+        alone, traced = os.path.join(s.dir, "alone"), os.path.join(s.dir, "traced")
+        subprocess.run(["sh", "-c", PROBE % (alone, alone, alone)], preexec_fn=pre,
+                       restore_signals=False, check=True)
+        proc, err = start_ior(["-plain", "--", "sh", "-c", PROBE % (traced, traced, traced)], pre)
+        status, lines = finish_ior(proc, err, 15, "COMMAND's exit")
+        check(status == 0, "ior exited %d\n%s" % (status, "\n".join(lines)))
+        with open(alone) as a, open(traced) as t:
+            want, got = a.read(), t.read()
+        check(want.endswith("\n20\n4096\n"), "the probe without ior: %r" % want)
+        check(got == want, "COMMAND under ior has\n%s\nwithout ior\n%s" % (got, want))
+    scratch_test("sigs", body)()
+
+
+def test_low_fd_limit():
+    """A soft open-file limit of 20 is raised for ior (it needs more),
+    not for COMMAND; a hard limit of 20 is named as the cause."""
+    r = run_limited(["-plain", "-duration", "0.2"], timeout=20)
+    check(r.status == 0, "ior does not run at all: %s" % r.stderr)
+    proc, err = start_ior(["-plain", "-duration", "0.5", "-pid", "1"], inherited(nofile=(20, 4096)))
+    status, lines = finish_ior(proc, err, 15, "-duration 0.5")
+    check(status == 0 and it.parse_summary("\n".join(lines)) is not None,
+          "ior with ulimit -Sn 20 exited %d:\n%s" % (status, "\n".join(lines)))
+    proc, err = start_ior(["-plain", "-duration", "0.5", "-pid", "1"], inherited(nofile=(20, 20)))
+    status, lines = finish_ior(proc, err, 15, "-duration 0.5")
+    check(status == 1, "ior with ulimit -n 20 exited %d" % status)
+    check(len(lines) == 1 and lines[0].startswith("ior: ") and "open-file limit (ulimit -n) is 20"
+          in lines[0] and "5.17" not in lines[0], "not one line naming the fd limit:\n" + "\n".join(lines))
+
+
+TESTS += [("command:duration-leaves-it:" + o, make_duration_command_test(o))
+          for o in ("plain", "parquet", "flamegraph")]
+TESTS += [("command:survives-sigkill", test_command_survives_sigkill),
+          ("command:gets-its-signals-and-limits", test_command_gets_its_signals),
+          ("inherit:command-ignores-sigint", test_inherited_command_ignores),
+          ("inherit:sigchld-ignored", test_inherited_sigchld_ignored),
+          ("inherit:low-fd-limit", test_low_fd_limit)]
+TESTS += [("inherit:ignored-%s" % sig.name.lower(), make_inherited_stop_test(sig))
+          for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
 
 
 def preflight():

@@ -554,6 +554,59 @@ def aggregated_session(binary, out):
         shutil.rmtree(d, ignore_errors=True)
 
 
+def command_session(out):
+    """ior -- COMMAND in the dashboard: COMMAND's standard streams go to
+    /dev/null, set up by ior before COMMAND is traced, so no call of ior's
+    (comm "ior", /dev/null) reaches the Stream tab or its CSV export; q
+    leaves a COMMAND that is still running alive, and says so."""
+    p = Pane("cmd", 200, 50, out)
+    target = os.path.join(out, "cmd-target")
+    try:
+        p.run("%s -- sh -c 'cat /etc/hostname > %s; exec sleep 300'; echo ior-exit=$?"
+              % (IOR, target))
+        p.wait_text("Top syscalls")
+        end = time.time() + 10
+        while not os.path.exists(target) and time.time() < end:
+            time.sleep(0.05)
+        time.sleep(0.5)
+
+        def no_ior_rows():
+            before = set(os.listdir(out))
+            p.keys("2", "e")
+            s = p.wait_text(re.compile(r"exported \d+ rows to ior-stream-"))
+            files = new_files(out, "ior-stream-", before)
+            expect(len(files) == 1, "one new CSV: %r" % files, s)
+            rows = read_csv(os.path.join(out, files[0]))
+            comms = sorted({r["comm"] for r in rows})
+            expect("ior" not in comms, "rows of ior's own calls: %r" % [
+                (r["comm"], r["syscall"], r["path"]) for r in rows if r["comm"] == "ior"], s)
+            expect(set(comms) <= {"sh", "cat", "sleep"}, "comms %r" % comms, s)
+            # COMMAND's programs use their standard streams (/dev/null); none opens it
+            expect(not [r for r in rows if r["path"] == "/dev/null" and r["syscall"] == "openat"],
+                   "an openat of /dev/null: %r" % [
+                       (r["comm"], r["syscall"]) for r in rows if r["path"] == "/dev/null"], s)
+            host = [r for r in rows if r["path"] == "/etc/hostname" and r["syscall"] == "openat"]
+            expect(len(host) == 1 and host[0]["comm"] == "cat" and int(host[0]["ret"]) >= 0,
+                   "cat's one openat of /etc/hostname: %r" % host, s)
+            made = [r for r in rows if r["path"] == target]
+            expect([(r["comm"], r["syscall"]) for r in made][:1] == [("sh", "openat")],
+                   "sh's openat of the target first: %r" % made, s)
+        check("-- COMMAND: no call of ior's own before exec in the stream", no_ior_rows)
+
+        def quit_leaves_command():
+            p.keys("q")
+            s = p.wait_text("ior-exit=0", 10)
+            m = re.search(r"ior: COMMAND 'sh' \(pid (\d+)\) is still running", s)
+            expect(m is not None, "no 'still running' line after q", s)
+            pid = int(m.group(1))
+            with open("/proc/%d/comm" % pid) as f:
+                expect(f.read().strip() == "sleep", "pid %d is COMMAND's sleep" % pid, s)
+            os.kill(pid, signal.SIGTERM)
+        check("q with COMMAND running: COMMAND goes on, ior says so", quit_leaves_command)
+    finally:
+        p.kill()
+
+
 def main():
     if os.geteuid() != 0:
         print("FAIL tui-stream: the dashboard tests need root (BPF); run them with sudo", flush=True)
@@ -569,6 +622,7 @@ def main():
         live_session(binary, out, editor)
         view_session(binary, out, editor)
         aggregated_session(binary, out)
+        command_session(out)
     finally:
         tmux("kill-server", check=False)
         shutil.rmtree(out, ignore_errors=True)
