@@ -139,30 +139,36 @@ unit: $(BUILD)/unit/run
 
 integration: ior $(WORKLOADS) $(BUILD)/workload/histcheck $(BUILD)/bench/storm $(BUILD)/.testdeps
 	$(Q)tests/parquet/install.sh
-	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload STORM=$(BUILD)/bench/storm \
-		python3 tests/integration/run.py
-	$(Q)IOR_BPF=portable IOR_TEST_SUITE=integration-portable IOR=./ior \
-		WORKLOAD_DIR=$(BUILD)/workload STORM=$(BUILD)/bench/storm python3 tests/integration/run.py
-	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/reliability.py
+	$(Q)status=0; export IOR=./ior WORKLOAD_DIR=$(BUILD)/workload STORM=$(BUILD)/bench/storm; \
+	python3 tests/integration/run.py || status=1; \
+	IOR_BPF=portable IOR_TEST_SUITE=integration-portable python3 tests/integration/run.py || status=1; \
+	python3 tests/integration/reliability.py || status=1; \
+	exit $$status
 
 # each reader of untrusted files is fuzzed briefly on every test run
 FUZZ_SECONDS ?= 20
 fuzz: $(BUILD)/.testdeps
-	$(Q)tests/fuzz/run.sh iorzst $(FUZZ_SECONDS)
-	$(Q)tests/fuzz/run.sh pqread $(FUZZ_SECONDS)
+	$(Q)for f in iorzst pqread; do \
+		if tests/fuzz/run.sh $$f $(FUZZ_SECONDS); then echo "fuzz-$$f: 1 passed, 0 failed"; \
+		else echo "fuzz-$$f: 0 passed, 1 failed"; status=1; fi; \
+	done; exit $${status:-0}
 
 # the dashboard, driven in tmux (needs root, BPF and tmux)
 tui: ior $(BUILD)/.testdeps
-	$(Q)IOR=./ior BUILD=$(BUILD) python3 tests/tui/run.py
-	$(Q)IOR=./ior BUILD=$(BUILD) python3 tests/tui/flame.py
 	$(Q)tests/parquet/install.sh
-	$(Q)IOR=./ior BUILD=$(BUILD) python3 tests/tui/stream.py
+	$(Q)status=0; export IOR=./ior BUILD=$(BUILD); \
+	python3 tests/tui/run.py || status=1; \
+	python3 tests/tui/flame.py || status=1; \
+	python3 tests/tui/stream.py || status=1; \
+	exit $$status
 
 # the Parquet writer checked by two independent readers (DuckDB, hyparquet)
 parquet: $(BUILD)/.testdeps
 	$(Q)tests/parquet/run.sh
 
-test: unit parquet integration tui fuzz
+# every suite, each to its end, then one line per suite and the total
+test:
+	$(Q)MAKE="$(MAKE)" tests/run-all.sh
 
 # ---- benchmark -----------------------------------------------------------
 $(BUILD)/bench/%: bench/%.c | $(BUILD)/.deps
