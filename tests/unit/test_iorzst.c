@@ -303,9 +303,11 @@ TEST(iorzst_write_read_write_is_identical)
 	CHECK_EQ_INT(entry_list_collect(agg, &orig), 0);
 	entry_list_sort(&orig);
 	entry_list_sort(&s.entries);
-	CHECK_EQ_UINT(s.entries.n, 21);
+	CHECK_EQ_UINT(s.entries.n, 31);
 	CHECK_EQ_INT(entry_list_equal(&orig, &s.entries), 1);
 	CHECK_EQ_UINT(agg_folded(s.agg), agg_folded(agg));
+	CHECK_EQ_UINT(agg_folded_dir(s.agg), agg_folded_dir(agg));
+	CHECK_EQ_UINT(agg_folded_files(s.agg), agg_folded_files(agg));
 	CHECK_EQ_UINT(agg_events(s.agg), 200);
 
 	/* the re-read aggregate writes the same bytes */
