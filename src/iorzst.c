@@ -52,6 +52,8 @@ struct wr {
 	size_t reclen;
 	size_t reccap;
 	uint64_t nentries;
+	uint64_t events;      /* the counts of the entries written, summed */
+	const struct iorzst_owned *own; /* its between callback, if any */
 };
 
 static void wr_flush_out(struct wr *w, size_t len)
@@ -207,6 +209,13 @@ static int wr_entry(void *ctx, const struct agg_entry *e)
 	rec_hist(w, e->hist_gap);
 	rec_emit(w, REC_ENTRY);
 	w->nentries++;
+	w->events = e->count > UINT64_MAX - w->events ? UINT64_MAX : w->events + e->count;
+	if (!w->err && w->own && w->own->between && w->nentries % IORZST_BETWEEN_ENTRIES == 0) {
+		int rc = w->own->between(w->own->between_ctx);
+
+		if (rc)
+			w->err = rc;
+	}
 	return w->err;
 }
 
@@ -362,7 +371,7 @@ static int replace_own(const char *tmp, const char *path, const struct iorzst_ow
 static int write_file(const char *path, struct iorzst_owned *own, const struct agg *agg,
 		      const struct iorzst_kv *meta, size_t n)
 {
-	struct wr w = { .fd = -1 };
+	struct wr w = { .fd = -1, .own = own };
 	bool replace = own && own->written;
 	const char *base;
 	char *dir = NULL, *tmp = NULL;
@@ -414,6 +423,7 @@ static int write_file(const char *path, struct iorzst_owned *own, const struct a
 		if (own) {
 			own->dev = (uint64_t)st.st_dev;
 			own->ino = (uint64_t)st.st_ino;
+			own->events = w.events;
 			own->written = true;
 		}
 		rc = fsync_dir(dir);
