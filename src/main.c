@@ -1098,6 +1098,9 @@ struct view_agg {
 	struct tui_feed *feed;
 	uint64_t start_ns, end_ns;
 	bool fed;
+	bool partial;                 /* a snapshot of a run that had not ended */
+	uint64_t folded_dir, folded_files, folded_other; /* by the recording's key cap */
+	char status[256];             /* what the dashboard's status says of these */
 };
 
 static int view_meta(void *ctx, const char *key, const char *value)
@@ -1106,14 +1109,41 @@ static int view_meta(void *ctx, const char *key, const char *value)
 	long long n;
 	char *end;
 
+	if (strcmp(key, "partial") == 0)
+		v->partial = true;
 	n = strtoll(value, &end, 10);
 	if (*value && !*end && n > 0) {
 		if (strcmp(key, "start_ns") == 0)
 			v->start_ns = (uint64_t)n;
 		else if (strcmp(key, "end_ns") == 0)
 			v->end_ns = (uint64_t)n;
+		else if (strcmp(key, "agg.folded_dir") == 0)
+			v->folded_dir = (uint64_t)n;
+		else if (strcmp(key, "agg.folded_files") == 0)
+			v->folded_files = (uint64_t)n;
+		else if (strcmp(key, "agg.folded") == 0)
+			v->folded_other = (uint64_t)n;
 	}
 	return 0;
+}
+
+/* The status line of a recording that is a snapshot or met its key cap. */
+static const char *view_status(void *ctx)
+{
+	struct view_agg *v = ctx;
+	size_t len = 0;
+
+	if (v->status[0] || (!v->partial && !v->folded_dir && !v->folded_files && !v->folded_other))
+		return v->status[0] ? v->status : NULL;
+	if (v->partial)
+		len = (size_t)snprintf(v->status, sizeof(v->status), "partial: the run's last snapshot");
+	if (v->folded_dir || v->folded_files || v->folded_other)
+		snprintf(v->status + len, sizeof(v->status) - len,
+			 "%skey cap: %llu calls' files folded into their directory, %llu into "
+			 "[other files], %llu into [other]", len ? "; " : "",
+			 (unsigned long long)v->folded_dir, (unsigned long long)v->folded_files,
+			 (unsigned long long)v->folded_other);
+	return v->status;
 }
 
 static int view_merge(void *ctx, const struct agg_entry *e)
@@ -1269,6 +1299,7 @@ static int run_view(const struct cli *c)
 		.ctx = &v,
 		.fd = -1,
 		.pump = view_agg_pump,
+		.status = view_status,
 		.path_filter = c->path,
 		.fields = c->fields,
 		.count = c->count,
