@@ -934,13 +934,7 @@ static const char *agg_path(struct tracer *t, uint32_t id, uint64_t count)
 	return p ? p : "[unknown]";
 }
 
-/*
- * d = v - seen, field by field; false when v was read in the middle of its
- * thread's update: a field below what was seen, histograms that do not add
- * up to the count, extremes outside the histogram. Every field only grows,
- * so a consistent read minus the last one is exactly the calls in between.
- */
-static bool agg_delta(const struct ior_agg_val *v, const struct ior_agg_val *seen,
+bool tracer_agg_delta(const struct ior_agg_val *v, const struct ior_agg_val *seen,
 		      struct ior_agg_val *d)
 {
 	uint64_t sum_dur = 0, sum_gap = 0;
@@ -999,7 +993,7 @@ static int agg_read_delta(struct tracer *t, int vals, uint32_t slot, struct ior_
 	for (int attempt = 0; attempt < 64; attempt++) {
 		if (bpf_map_lookup_elem(vals, &slot, &v))
 			return 0; /* cannot happen: the slot is within the array */
-		if (agg_delta(&v, &t->agg_seen[slot], d)) {
+		if (tracer_agg_delta(&v, &t->agg_seen[slot], d)) {
 			t->agg_seen[slot] = v;
 			return 1;
 		}

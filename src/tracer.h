@@ -108,6 +108,18 @@ typedef int (*tracer_agg_fn)(void *ctx, const struct agg_entry *e, const char *p
  */
 int tracer_collect_agg(struct tracer *t, tracer_agg_fn fn, void *ctx);
 
+/*
+ * One kernel-aggregated entry's calls since the last collection: d = v -
+ * seen, field by field, the extremes taken from v. False when v was read in
+ * the middle of its thread's update (a field below seen, histograms that do
+ * not add up to the count, an extreme outside the histogram): every field
+ * only grows, so a consistent read minus the last one is exactly the calls
+ * in between. Used by tracer_collect_agg; public for its tests.
+ */
+struct ior_agg_val;
+bool tracer_agg_delta(const struct ior_agg_val *v, const struct ior_agg_val *seen,
+		      struct ior_agg_val *d);
+
 void tracer_stats(struct tracer *t, struct tracer_stats *out);
 
 /*
