@@ -419,7 +419,7 @@ static void key_with_path(struct key *out, const struct key *k, const char *path
  */
 static struct entry *entry_get(struct agg *agg, const struct key *k, enum fold *fold)
 {
-	const char *slash = k->path ? memrchr(k->path, '/', k->path_len) : NULL;
+	const char *slash;
 	struct entry *e;
 	struct key cut;
 	bool full;
@@ -429,6 +429,7 @@ static struct entry *entry_get(struct agg *agg, const struct key *k, enum fold *
 	*fold = e ? (enum fold)e->fold : FOLD_NONE;
 	if (!full)
 		return e;
+	slash = k->path ? memrchr(k->path, '/', k->path_len) : NULL;
 	if (slash) {
 		*fold = FOLD_DIR;
 		key_with_path(&cut, k, k->path, (size_t)(slash - k->path) + 1);

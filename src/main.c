@@ -537,7 +537,6 @@ struct flame_run {
 	 * calls in it */
 	uint64_t snap_wall_ns;
 	uint64_t snap_events;
-	uint64_t snap_cost_ns;     /* how long the last snapshot took, collect and write */
 };
 
 /* -path: does a call on path (and path2) pass? */
@@ -686,7 +685,7 @@ static void flame_started(void *ctx, struct tracer *t)
 static int flame_tick(void *ctx)
 {
 	struct flame_run *f = ctx;
-	uint64_t begin = util_now_ns(CLOCK_MONOTONIC), wall, pause;
+	uint64_t begin = util_now_ns(CLOCK_MONOTONIC), wall, cost, pause;
 	struct tracer_stats st;
 	int err;
 
@@ -702,9 +701,9 @@ static int flame_tick(void *ctx)
 		f->snap_wall_ns = wall;
 		f->snap_events = f->own.events;
 	}
-	f->snap_cost_ns = util_now_ns(CLOCK_MONOTONIC) - begin;
-	pause = f->snap_cost_ns * FLAME_SNAPSHOT_SHARE;
-	f->next_ns = begin + f->snap_cost_ns + (pause > f->interval_ns ? pause : f->interval_ns);
+	cost = util_now_ns(CLOCK_MONOTONIC) - begin;
+	pause = cost * FLAME_SNAPSHOT_SHARE;
+	f->next_ns = begin + cost + (pause > f->interval_ns ? pause : f->interval_ns);
 	return 0;
 }
 
