@@ -37,6 +37,7 @@ struct entry {
 	uint32_t tid;
 	int32_t flags;
 	bool has_flags;
+	uint8_t fold;         /* enum fold: the level the key was made at */
 	uint64_t count;
 	uint64_t dur;
 	uint64_t gap;
@@ -65,6 +66,13 @@ struct key {
 	bool has_flags;
 };
 
+/*
+ * How much of a key past the cap is kept: the whole key, the key with its
+ * path cut to the directory ("/tmp/x/"), the key with its path replaced
+ * by "[other files]", or nothing (the "[other]" entry).
+ */
+enum fold { FOLD_NONE, FOLD_DIR, FOLD_FILES, FOLD_OTHER };
+
 struct slot {
 	uint32_t hash;  /* low bits of the entry's hash */
 	uint32_t idx;   /* entry number + 1; 0: empty */
@@ -89,8 +97,10 @@ struct agg {
 	uint64_t sc_hash[IOR_SC_COUNT + 1];
 	struct entry other;
 	size_t cap;
+	size_t fold_cap;          /* keys allowed at FOLD_DIR, and again at FOLD_FILES */
+	size_t nkeys[FOLD_OTHER]; /* keys held at each level but the "[other]" entry */
 	uint64_t events;
-	uint64_t folded;
+	uint64_t folded[FOLD_OTHER + 1]; /* events per level; [FOLD_NONE] unused */
 };
 
 /* The hash of a comm of up to 16 bytes from its zero-padded words. */
@@ -242,9 +252,11 @@ struct agg *agg_new(size_t cap)
 		return NULL;
 	if (cap == 0)
 		cap = AGG_DEFAULT_CAP;
-	if (cap > UINT32_MAX - 1)
-		cap = UINT32_MAX - 1;
+	/* entry numbers are 32-bit: exact and folded keys together must fit */
+	if (cap > UINT32_MAX / 2)
+		cap = UINT32_MAX / 2;
 	agg->cap = cap;
+	agg->fold_cap = cap / 4 ? cap / 4 : 1;
 	agg->mask = 1023;
 	agg->smask = 1023;
 	agg->slots = calloc(agg->mask + 1, sizeof(*agg->slots));
@@ -315,8 +327,9 @@ static int slots_grow(struct agg *agg)
 	return 0;
 }
 
-/* Creates the entry of k at slot j; NULL on ENOMEM. */
-static struct entry *entry_insert(struct agg *agg, const struct key *k, size_t j)
+/* Creates the entry of k at slot j, a key of level fold; NULL on ENOMEM. */
+static struct entry *entry_insert(struct agg *agg, const struct key *k, size_t j,
+				  enum fold fold)
 {
 	struct entry *e;
 	const char *comm, *path = NULL;
@@ -348,30 +361,93 @@ static struct entry *entry_insert(struct agg *agg, const struct key *k, size_t j
 		.comm_len = (uint32_t)k->comm_len, .path_len = (uint32_t)k->path_len,
 		.pid = k->pid, .tid = k->tid, .flags = k->has_flags ? k->flags : 0,
 		.has_flags = k->has_flags, .dur_min = UINT64_MAX,
+		/* a key without a path kept in the last budget lost nothing */
+		.fold = (uint8_t)(k->path ? fold : FOLD_NONE),
 	};
 	agg->slots[j] = (struct slot){ .hash = (uint32_t)k->hash,
 				       .idx = (uint32_t)++agg->nentries };
+	agg->nkeys[fold]++;
 	return e;
 }
 
-/* The entry of k, created if new; the "[other]" entry past the cap (with
- * *is_other set). NULL on ENOMEM. */
-static struct entry *entry_get(struct agg *agg, const struct key *k, bool *is_other)
+/* The entry of k, or NULL with *j set to the empty slot where k belongs. */
+static struct entry *entry_find(struct agg *agg, const struct key *k, size_t *j)
 {
-	size_t j;
-
-	*is_other = false;
-	for (j = k->hash & agg->mask; agg->slots[j].idx; j = (j + 1) & agg->mask) {
-		const struct slot *s = &agg->slots[j];
+	for (*j = k->hash & agg->mask; agg->slots[*j].idx; *j = (*j + 1) & agg->mask) {
+		const struct slot *s = &agg->slots[*j];
 
 		if (s->hash == (uint32_t)k->hash && entry_matches(&agg->entries[s->idx - 1], k))
 			return &agg->entries[s->idx - 1];
 	}
-	if (agg->nentries >= agg->cap) {
-		*is_other = true;
-		return &agg->other;
+	return NULL;
+}
+
+/* The entry of k at level fold: the existing one (whatever level made it),
+ * or a new one while that level has room (NULL with *full set when it has
+ * none, or on ENOMEM). */
+static struct entry *entry_at(struct agg *agg, const struct key *k, enum fold fold, bool *full)
+{
+	size_t j, room = fold == FOLD_NONE ? agg->cap : agg->fold_cap;
+	struct entry *e = entry_find(agg, k, &j);
+
+	*full = false;
+	if (e)
+		return e;
+	if (agg->nkeys[fold] >= room) {
+		*full = true;
+		return NULL;
 	}
-	return entry_insert(agg, k, j);
+	return entry_insert(agg, k, j, fold);
+}
+
+/* k with its path replaced by len bytes at path. */
+static void key_with_path(struct key *out, const struct key *k, const char *path, size_t len)
+{
+	*out = *k;
+	out->path = path;
+	out->path_len = len;
+	out->hpath = util_hash(path, len);
+	key_hash(out);
+}
+
+/*
+ * The entry of k, created if new. Past the cap the least valuable field
+ * goes first: the path is cut to its directory, then replaced by "[other
+ * files]", comm, ids, syscall and flags kept exact; only when those keys
+ * run out of room too does the event go to the "[other]" entry. *fold
+ * says which happened. NULL on ENOMEM.
+ */
+static struct entry *entry_get(struct agg *agg, const struct key *k, enum fold *fold)
+{
+	const char *slash;
+	struct entry *e;
+	struct key cut;
+	bool full;
+
+	e = entry_at(agg, k, FOLD_NONE, &full);
+	/* a folded key seen again (merged from a file) counts as folded again */
+	*fold = e ? (enum fold)e->fold : FOLD_NONE;
+	if (!full)
+		return e;
+	slash = k->path ? memrchr(k->path, '/', k->path_len) : NULL;
+	if (slash) {
+		*fold = FOLD_DIR;
+		key_with_path(&cut, k, k->path, (size_t)(slash - k->path) + 1);
+		e = entry_at(agg, &cut, FOLD_DIR, &full);
+		if (!full)
+			return e;
+	}
+	/* a key that names no file loses nothing here: it is not counted as folded */
+	*fold = k->path ? FOLD_FILES : FOLD_NONE;
+	if (k->path)
+		key_with_path(&cut, k, AGG_OTHER_FILES, sizeof(AGG_OTHER_FILES) - 1);
+	else
+		cut = *k;
+	e = entry_at(agg, &cut, FOLD_FILES, &full);
+	if (!full)
+		return e;
+	*fold = FOLD_OTHER;
+	return &agg->other;
 }
 
 static int sc_intern(struct agg *agg, int sc)
@@ -413,7 +489,7 @@ static int key_init(struct agg *agg, struct key *k, int sc, const char *comm, co
 }
 
 /* Adds n events with these sums and extremes to e. */
-static void entry_add(struct agg *agg, struct entry *e, bool is_other, uint64_t n, uint64_t dur,
+static void entry_add(struct agg *agg, struct entry *e, enum fold fold, uint64_t n, uint64_t dur,
 		      uint64_t gap, uint64_t bytes, uint64_t dur_min, uint64_t dur_max)
 {
 	e->count = util_sat_add(e->count, n);
@@ -425,8 +501,7 @@ static void entry_add(struct agg *agg, struct entry *e, bool is_other, uint64_t 
 	if (dur_max > e->dur_max)
 		e->dur_max = dur_max;
 	agg->events = util_sat_add(agg->events, n);
-	if (is_other)
-		agg->folded = util_sat_add(agg->folded, n);
+	agg->folded[fold] = util_sat_add(agg->folded[fold], n);
 }
 
 int agg_add(struct agg *agg, const struct ior_event *ev)
@@ -436,17 +511,17 @@ int agg_add(struct agg *agg, const struct ior_event *ev)
 	size_t path_len = ev->path ? ior_event_path_key(ev, &hpath) : 0;
 	struct key k;
 	struct entry *e;
-	bool is_other;
+	enum fold fold;
 
 	if (path_len > UINT32_MAX)
 		return -ENAMETOOLONG;
 	if (key_init(agg, &k, ev->sc, ev->comm, ev->path, path_len, hpath, ev->pid, ev->tid,
 		     ev->flags, ev->has_flags))
 		return -ENOMEM;
-	e = entry_get(agg, &k, &is_other);
+	e = entry_get(agg, &k, &fold);
 	if (!e || hist_cover1(&e->hdur, bd) || hist_cover1(&e->hgap, bg))
 		return -ENOMEM;
-	entry_add(agg, e, is_other, 1, ev->duration_ns, ev->gap_ns, ev->bytes, ev->duration_ns,
+	entry_add(agg, e, fold, 1, ev->duration_ns, ev->gap_ns, ev->bytes, ev->duration_ns,
 		  ev->duration_ns);
 	hist_inc(&e->hdur, bd, 1);
 	hist_inc(&e->hgap, bg, 1);
@@ -457,18 +532,18 @@ int agg_add_cell(struct agg *agg, const struct ior_cell *c)
 {
 	struct key k;
 	struct entry *e;
-	bool is_other;
+	enum fold fold;
 
 	if (!c->count)
 		return 0;
 	if (key_init(agg, &k, c->sc, c->comm, c->path, c->path_len, c->path_hash, c->pid, c->tid,
 		     c->flags, c->has_flags))
 		return -ENOMEM;
-	e = entry_get(agg, &k, &is_other);
+	e = entry_get(agg, &k, &fold);
 	if (!e || hist_cover(&e->hdur, c->dur_lo, c->dur_hi) ||
 	    hist_cover(&e->hgap, c->gap_lo, c->gap_hi))
 		return -ENOMEM;
-	entry_add(agg, e, is_other, c->count, c->dur_ns, c->gap_ns, c->bytes, c->dur_min_ns,
+	entry_add(agg, e, fold, c->count, c->dur_ns, c->gap_ns, c->bytes, c->dur_min_ns,
 		  c->dur_max_ns);
 	for (unsigned b = c->dur_lo; b <= c->dur_hi; b++)
 		hist_inc(&e->hdur, b, c->hist_dur[b]);
@@ -507,7 +582,7 @@ int agg_merge_entry(struct agg *agg, const struct agg_entry *src)
 {
 	struct entry *e;
 	struct key k;
-	bool is_other = false;
+	enum fold fold = FOLD_OTHER;
 
 	if (!src->comm || !src->syscall)
 		return -EINVAL;
@@ -515,7 +590,6 @@ int agg_merge_entry(struct agg *agg, const struct agg_entry *src)
 		return 0;
 	if (agg_entry_is_other(src)) {
 		e = &agg->other;
-		is_other = true;
 	} else {
 		size_t sclen = strlen(src->syscall);
 
@@ -536,12 +610,12 @@ int agg_merge_entry(struct agg *agg, const struct agg_entry *src)
 		k.flags = src->has_flags ? src->flags : 0;
 		k.has_flags = src->has_flags;
 		key_hash(&k);
-		e = entry_get(agg, &k, &is_other);
+		e = entry_get(agg, &k, &fold);
 	}
 	if (!e || hist_cover_all(&e->hdur, src->hist_dur) ||
 	    hist_cover_all(&e->hgap, src->hist_gap))
 		return -ENOMEM;
-	entry_add(agg, e, is_other, src->count, src->dur_ns, src->gap_ns, src->bytes, src->dur_min_ns,
+	entry_add(agg, e, fold, src->count, src->dur_ns, src->gap_ns, src->bytes, src->dur_min_ns,
 		  src->dur_max_ns);
 	hist_add_all(&e->hdur, src->hist_dur);
 	hist_add_all(&e->hgap, src->hist_gap);
@@ -609,5 +683,15 @@ uint64_t agg_events(const struct agg *agg)
 
 uint64_t agg_folded(const struct agg *agg)
 {
-	return agg->folded;
+	return agg->folded[FOLD_OTHER];
+}
+
+uint64_t agg_folded_dir(const struct agg *agg)
+{
+	return agg->folded[FOLD_DIR];
+}
+
+uint64_t agg_folded_files(const struct agg *agg)
+{
+	return agg->folded[FOLD_FILES];
 }

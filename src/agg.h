@@ -2,10 +2,11 @@
 /*
  * Aggregation of events by key (comm, pid, tid, path, syscall name, flags):
  * per key a count, sums, min/max duration and log2 histograms of duration
- * and gap. The number of distinct keys is capped; past the cap new keys
- * fold into one explicit "[other]" entry whose events are counted, never
- * dropped silently. This is what `.ior.zst` files store and what folded
- * stacks and flamegraphs are built from.
+ * and gap. The number of distinct keys is capped; past the cap a new key
+ * loses its path first (cut to the directory, then "[other files]") and
+ * only then everything (the "[other]" entry); every folded event is
+ * counted. This is what `.ior.zst` files store and what folded stacks and
+ * flamegraphs are built from.
  */
 #ifndef IOR_AGG_H
 #define IOR_AGG_H
@@ -20,8 +21,10 @@
 
 struct ior_cell; /* tally.h: events of one key, summed */
 #define AGG_DEFAULT_CAP 1000000
-/* Key strings of the entry that takes events past the cap. */
+/* Key strings of the entry that takes events past every cap. */
 #define AGG_OTHER "[other]"
+/* The path of a key whose file was folded away, directory and all. */
+#define AGG_OTHER_FILES "[other files]"
 
 /*
  * One aggregated key and its values. Bucket i of a histogram counts the
@@ -53,8 +56,17 @@ struct agg;
 /* A consumer of entries: return 0 to go on, non-zero to stop. */
 typedef int (*agg_entry_fn)(void *ctx, const struct agg_entry *e);
 
-/* An aggregation holding at most cap distinct keys (0: AGG_DEFAULT_CAP),
- * plus the "[other]" entry. NULL on allocation failure. */
+/*
+ * An aggregation holding at most cap distinct keys (0: AGG_DEFAULT_CAP).
+ * Past the cap, a new key's path is cut to its directory, up to and with
+ * the last '/' ("/tmp/x/f1" -> "/tmp/x/"); when cap/4 such keys exist (at
+ * least 1), the path becomes AGG_OTHER_FILES, again for up to cap/4 keys;
+ * then the event goes to the "[other]" entry. Comm, pid, tid, syscall and
+ * flags stay exact until that last step. A path without '/' (pipe:[7])
+ * skips the directory step; a key without a path keeps it (it has no file
+ * to lose) within the second budget. So at most cap + 2 * (cap/4) keys.
+ * NULL on allocation failure.
+ */
 struct agg *agg_new(size_t cap);
 /* Frees agg and every string it handed out; NULL is fine. */
 void agg_free(struct agg *agg);
@@ -73,8 +85,8 @@ int agg_event(void *agg, const struct ior_event *ev);
 
 /*
  * Adds the values of e (a key with its values, e.g. read from a file) to
- * the entry of the same key, creating it if needed (or folding into
- * "[other]" past the cap). An entry whose comm, path and syscall are all
+ * the entry of the same key, creating it if needed (or folding it past the
+ * cap, as agg_new says). An entry whose comm, path and syscall are all
  * AGG_OTHER goes to the "[other]" entry. e's strings are copied.
  * Returns 0, -EINVAL when comm or syscall is NULL, -ENOMEM, or
  * -ENAMETOOLONG for a string of 4 GiB or more.
@@ -98,8 +110,12 @@ size_t agg_count(const struct agg *agg);
 size_t agg_cap(const struct agg *agg);
 /* Events counted, all entries and "[other]" together. */
 uint64_t agg_events(const struct agg *agg);
-/* Events that went to "[other]" because the cap was reached. */
+/* Events that went to "[other]" because every cap was reached. */
 uint64_t agg_folded(const struct agg *agg);
+/* Events whose path was cut to its directory by the cap. */
+uint64_t agg_folded_dir(const struct agg *agg);
+/* Events whose path became AGG_OTHER_FILES by the cap. */
+uint64_t agg_folded_files(const struct agg *agg);
 
 /* Histogram bucket of v: 0 for v <= 1, else floor(log2(v)). */
 unsigned agg_bucket(uint64_t v);

@@ -52,6 +52,8 @@ struct wr {
 	size_t reclen;
 	size_t reccap;
 	uint64_t nentries;
+	uint64_t events;      /* the counts of the entries written, summed */
+	const struct iorzst_owned *own; /* its between callback, if any */
 };
 
 static void wr_flush_out(struct wr *w, size_t len)
@@ -207,6 +209,13 @@ static int wr_entry(void *ctx, const struct agg_entry *e)
 	rec_hist(w, e->hist_gap);
 	rec_emit(w, REC_ENTRY);
 	w->nentries++;
+	w->events = e->count > UINT64_MAX - w->events ? UINT64_MAX : w->events + e->count;
+	if (!w->err && w->own && w->own->between && w->nentries % IORZST_BETWEEN_ENTRIES == 0) {
+		int rc = w->own->between(w->own->between_ctx);
+
+		if (rc)
+			w->err = rc;
+	}
 	return w->err;
 }
 
@@ -328,21 +337,56 @@ static int fsync_dir(const char *dir)
 	return rc;
 }
 
-int iorzst_write(const char *path, const struct agg *agg, const struct iorzst_kv *meta,
-		 size_t n)
+/*
+ * Moves tmp over path if the file there is still the one own names, by
+ * swapping the two names and looking at what came out: a file that is not
+ * ior's is swapped back (-EEXIST), so it is never lost, not even to a
+ * race between a check and a rename. A path gone missing is created anew.
+ */
+static int replace_own(const char *tmp, const char *path, const struct iorzst_owned *own)
 {
-	struct wr w = { .fd = -1 };
+	struct stat st;
+
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) != 0) {
+		if (errno == ENOENT)
+			return publish(tmp, path);
+		if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+			return -errno;
+		/* no RENAME_EXCHANGE here: check, then rename */
+		if (lstat(path, &st) != 0)
+			return errno == ENOENT ? publish(tmp, path) : -errno;
+		if ((uint64_t)st.st_dev != own->dev || (uint64_t)st.st_ino != own->ino)
+			return -EEXIST;
+		return rename(tmp, path) ? -errno : 0;
+	}
+	if (lstat(tmp, &st) == 0 && (uint64_t)st.st_dev == own->dev &&
+	    (uint64_t)st.st_ino == own->ino)
+		return unlink(tmp) && errno != ENOENT ? -errno : 0;
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) != 0)
+		return -errno;
+	return -EEXIST;
+}
+
+/* iorzst_write, or with own, iorzst_write_owned. */
+static int write_file(const char *path, struct iorzst_owned *own, const struct agg *agg,
+		      const struct iorzst_kv *meta, size_t n)
+{
+	struct wr w = { .fd = -1, .own = own };
+	bool replace = own && own->written;
 	const char *base;
 	char *dir = NULL, *tmp = NULL;
 	bool published = false;
+	struct stat st;
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
 		if (!meta[i].key || !meta[i].value)
 			return -EINVAL;
-	rc = iorzst_check_new(path);
-	if (rc)
-		return rc;
+	if (!replace) {
+		rc = iorzst_check_new(path);
+		if (rc)
+			return rc;
+	}
 	dir = path_dir(path, &base);
 	if (!dir)
 		return -ENOMEM;
@@ -367,13 +411,21 @@ int iorzst_write(const char *path, const struct agg *agg, const struct iorzst_kv
 	rc = wr_stream(&w, agg, meta, n);
 	if (!rc && fsync(w.fd) != 0)
 		rc = -errno;
+	if (!rc && fstat(w.fd, &st) != 0)
+		rc = -errno;
 	if (close(w.fd) != 0 && !rc)
 		rc = -errno;
 	w.fd = -1;
 	if (!rc)
-		rc = publish(tmp, path);
+		rc = replace ? replace_own(tmp, path, own) : publish(tmp, path);
 	if (!rc) {
 		published = true;
+		if (own) {
+			own->dev = (uint64_t)st.st_dev;
+			own->ino = (uint64_t)st.st_ino;
+			own->events = w.events;
+			own->written = true;
+		}
 		rc = fsync_dir(dir);
 	}
 cleanup:
@@ -387,6 +439,18 @@ cleanup:
 	free(w.out);
 	ZSTD_freeCCtx(w.cctx);
 	return rc;
+}
+
+int iorzst_write(const char *path, const struct agg *agg, const struct iorzst_kv *meta,
+		 size_t n)
+{
+	return write_file(path, NULL, agg, meta, n);
+}
+
+int iorzst_write_owned(const char *path, struct iorzst_owned *own, const struct agg *agg,
+		       const struct iorzst_kv *meta, size_t n)
+{
+	return write_file(path, own, agg, meta, n);
 }
 
 /* ==== reading ========================================================= */

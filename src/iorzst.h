@@ -9,6 +9,7 @@
 #ifndef IOR_IORZST_H
 #define IOR_IORZST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,42 @@ int iorzst_check_new(const char *path);
  */
 int iorzst_write(const char *path, const struct agg *agg, const struct iorzst_kv *meta,
 		 size_t n);
+
+/* Entries written between two calls of iorzst_owned's between callback. */
+#define IORZST_BETWEEN_ENTRIES 2048
+
+/*
+ * The file a run writes again and again (periodic snapshots, then its last
+ * write): the device and inode of what ior last put at the path, and the
+ * calls that file holds. The caller zeroes it and may set between.
+ */
+struct iorzst_owned {
+	uint64_t dev;
+	uint64_t ino;
+	uint64_t events; /* the entries' counts in the file, summed */
+	bool written;    /* false until a write succeeded */
+	/*
+	 * Called after every IORZST_BETWEEN_ENTRIES entries written (NULL:
+	 * never), so that a long write does not hold up the caller's other
+	 * work. It may add to the agg being written: entries are written as
+	 * they are when their turn comes, new ones included, each consistent
+	 * in itself. A non-zero return ends the write with that error.
+	 */
+	int (*between)(void *ctx);
+	void *between_ctx;
+};
+
+/*
+ * iorzst_write for a file written more than once. The first write (own
+ * zeroed) is iorzst_write. A later one replaces the file at path only
+ * while it is still the one own names: a file someone else put there is
+ * never replaced nor lost (-EEXIST), and a path gone missing is created
+ * anew. On any failure the file of the last successful write is left as
+ * it was; on success own names the new file. Returns as iorzst_write, or
+ * the between callback's error.
+ */
+int iorzst_write_owned(const char *path, struct iorzst_owned *own, const struct agg *agg,
+		       const struct iorzst_kv *meta, size_t n);
 
 /* Callbacks of the readers: return 0 to go on, non-zero to stop reading. */
 typedef int (*iorzst_meta_fn)(void *ctx, const char *key, const char *value);

@@ -55,6 +55,8 @@ struct sink {
 	/* Aggregate fd-based calls in the kernel and take the entries here at
 	 * the end of the run (NULL: every call comes as an event). */
 	tracer_agg_fn agg;
+	/* Told the tracer once it is loaded, before the first event (may be NULL). */
+	void (*started)(void *ctx, struct tracer *t);
 };
 
 /* -flamegraph's default ring-buffer size */
@@ -236,6 +238,8 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 		fprintf(stderr, "ior: %s\n", err);
 		goto cleanup;
 	}
+	if (sink->started)
+		sink->started(sink->ctx, r.tracer);
 	struct epoll_event ev = { .events = EPOLLIN };
 	ev.data.fd = r.sigfd;
 	epoll_ctl(r.epfd, EPOLL_CTL_ADD, r.sigfd, &ev);
@@ -384,13 +388,33 @@ static void join_cmdline(char *buf, size_t cap, int argc, char **argv)
 	}
 }
 
-/* State of a -flamegraph run: the aggregate and what its file's metadata says. */
+/* Seconds between -flamegraph's snapshots of its aggregate (IOR_SNAPSHOT_S). */
+#define FLAME_SNAPSHOT_S 10
+/* A snapshot that took t delays the next by at least this many t: the
+ * event loop, which drains the ring buffers, spends at most 1/(N+1) on them. */
+#define FLAME_SNAPSHOT_SHARE 9
+
+/*
+ * State of a -flamegraph run: the aggregate, what its file's metadata
+ * says, and the file itself, rewritten with a snapshot of the aggregate
+ * every interval so that a run that cannot write at its end (a full disk,
+ * SIGKILL) still leaves the last snapshot.
+ */
 struct flame_run {
 	struct agg *agg;
 	const struct cli *cli;
 	const char *out;
 	const char *cmdline;
 	uint64_t start_wall_ns;
+	struct tracer *tracer;     /* set once tracing starts */
+	struct iorzst_owned own;   /* the file at out, once a write succeeded */
+	uint64_t interval_ns;      /* between snapshots; 0: none */
+	uint64_t next_ns;          /* CLOCK_MONOTONIC time of the next snapshot */
+	/* the snapshot the file holds: when it was taken (it holds every call
+	 * collected by then, and those drained while it was written) and the
+	 * calls in it */
+	uint64_t snap_wall_ns;
+	uint64_t snap_events;
 };
 
 /* -path: does a call on path (and path2) pass? */
@@ -488,30 +512,133 @@ static void meta_build(struct run_meta *m, const struct cli *c, const char *cmdl
 	meta_u64(m, "lost.unknown_paths", st->unknown_paths);
 }
 
-static int flame_finish(void *ctx, const struct tracer_stats *st)
+/* Writes the aggregate to f->out, a snapshot when partial; 0 or -errno. */
+static int flame_write(struct flame_run *f, const struct tracer_stats *st, bool partial)
 {
-	struct flame_run *f = ctx;
 	struct iorzst_kv kv[sizeof(((struct run_meta *)0)->kv) / sizeof(((struct run_meta *)0)->kv[0])];
 	struct run_meta m;
 	int err;
 
 	meta_build(&m, f->cli, f->cmdline, f->start_wall_ns, st);
+	if (partial)
+		meta_str(&m, "partial", "snapshot");
 	meta_u64(&m, "agg.cap", agg_cap(f->agg));
+	meta_u64(&m, "agg.folded_dir", agg_folded_dir(f->agg));
+	meta_u64(&m, "agg.folded_files", agg_folded_files(f->agg));
 	meta_u64(&m, "agg.folded", agg_folded(f->agg));
 	for (size_t i = 0; i < m.n; i++) {
 		kv[i].key = m.kv[i].key;
 		kv[i].value = m.kv[i].value;
 	}
-	err = iorzst_write(f->out, f->agg, kv, m.n);
+	err = iorzst_write_owned(f->out, &f->own, f->agg, kv, m.n);
+	if (!err)
+		give_to_sudo_user(f->out);
+	return err;
+}
+
+/* Between two stretches of a snapshot's write: keep the ring buffers drained. */
+static int flame_drain(void *ctx)
+{
+	int n = tracer_consume(((struct flame_run *)ctx)->tracer);
+
+	return n < 0 ? n : 0;
+}
+
+static void flame_started(void *ctx, struct tracer *t)
+{
+	struct flame_run *f = ctx;
+
+	f->tracer = t;
+	f->own.between = flame_drain;
+	f->own.between_ctx = f;
+	f->next_ns = util_now_ns(CLOCK_MONOTONIC) + f->interval_ns;
+}
+
+/*
+ * Every interval: takes in what the kernel aggregated so far and rewrites
+ * the file with the whole aggregate. A snapshot that cannot be written
+ * (a full disk) leaves the previous one and is tried again next interval;
+ * the closing line says what the file holds.
+ */
+static int flame_tick(void *ctx)
+{
+	struct flame_run *f = ctx;
+	uint64_t begin = util_now_ns(CLOCK_MONOTONIC), wall, cost, pause;
+	struct tracer_stats st;
+	int err;
+
+	if (!f->interval_ns || begin < f->next_ns)
+		return 0;
+	err = tracer_collect_agg(f->tracer, flame_kernel_entry, f);
+	if (err)
+		return err;
+	tracer_stats(f->tracer, &st);
+	wall = util_now_ns(CLOCK_REALTIME);
+	err = flame_write(f, &st, true);
+	if (!err) {
+		f->snap_wall_ns = wall;
+		f->snap_events = f->own.events;
+	}
+	cost = util_now_ns(CLOCK_MONOTONIC) - begin;
+	pause = cost * FLAME_SNAPSHOT_SHARE;
+	f->next_ns = begin + cost + (pause > f->interval_ns ? pause : f->interval_ns);
+	return 0;
+}
+
+/* The closing line of a run whose file could not be written at the end. */
+static void flame_say_lost(const struct flame_run *f, int err)
+{
+	unsigned long long all = agg_events(f->agg);
+
+	if (err == -EEXIST && f->own.written)
+		fprintf(stderr, "ior: cannot write %s: another file took its place during the run and "
+			"was left alone; this run's %llu syscalls are not in it\n", f->out, all);
+	else if (f->own.written)
+		fprintf(stderr, "ior: cannot write %s: %s; it keeps the snapshot taken %.1f s into "
+			"the run (%llu syscalls); the %llu syscalls after it are lost\n", f->out,
+			strerror(-err), (double)(f->snap_wall_ns - f->start_wall_ns) / 1e9,
+			(unsigned long long)f->snap_events, all - f->snap_events);
+	else
+		fprintf(stderr, "ior: cannot write %s: %s; no snapshot was written before, so the "
+			"run's %llu syscalls are lost\n", f->out, strerror(-err), all);
+}
+
+static int flame_finish(void *ctx, const struct tracer_stats *st)
+{
+	struct flame_run *f = ctx;
+	char folded[200] = "";
+	int err;
+
+	f->own.between = NULL; /* tracing has stopped: nothing to drain */
+	err = flame_write(f, st, false);
 	if (err) {
-		fprintf(stderr, "ior: cannot write %s: %s\n", f->out, strerror(-err));
+		flame_say_lost(f, err);
 		return err;
 	}
-	give_to_sudo_user(f->out);
+	if (agg_folded_dir(f->agg) || agg_folded_files(f->agg) || agg_folded(f->agg))
+		snprintf(folded, sizeof(folded), "; past the key cap (%zu) %llu syscalls had their "
+			 "file folded into its directory, %llu into [other files], %llu into [other]",
+			 agg_cap(f->agg), (unsigned long long)agg_folded_dir(f->agg),
+			 (unsigned long long)agg_folded_files(f->agg),
+			 (unsigned long long)agg_folded(f->agg));
 	fprintf(stderr, "ior: wrote %s: %zu entries from %llu syscalls, %llu aggregated in the kernel%s\n",
 		f->out, agg_count(f->agg), (unsigned long long)agg_events(f->agg),
-		(unsigned long long)st->kernel_agg,
-		agg_folded(f->agg) ? " (some folded into [other]: the key cap was reached)" : "");
+		(unsigned long long)st->kernel_agg, folded);
+	return 0;
+}
+
+/* A whole number from environment variable name, def when unset; 0 or
+ * -EINVAL after saying what is wrong. */
+static int env_number(const char *name, long def, long min, long max, long *out)
+{
+	const char *v = getenv(name);
+
+	*out = def;
+	if (v && util_parse_long(v, min, max, out)) {
+		fprintf(stderr, "ior: %s must be a whole number from %ld to %ld, not '%s'\n", name,
+			min, max, v);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -535,8 +662,14 @@ static int run_flamegraph(const struct cli *c, int argc, char **argv)
 		fprintf(stderr, "ior: cannot create %s: %s\n", out, strerror(-e));
 		return 2;
 	}
+	long cap, interval_s;
+
+	if (env_number("IOR_AGG_CAP", AGG_DEFAULT_CAP, 1, UINT32_MAX / 2, &cap) ||
+	    env_number("IOR_SNAPSHOT_S", FLAME_SNAPSHOT_S, 0, 86400, &interval_s))
+		return 1;
+	f.interval_ns = (uint64_t)interval_s * 1000000000u;
 	join_cmdline(cmdline, sizeof(cmdline), argc, argv);
-	f.agg = agg_new(AGG_DEFAULT_CAP);
+	f.agg = agg_new((size_t)cap);
 	if (!f.agg) {
 		fprintf(stderr, "ior: out of memory\n");
 		return 1;
@@ -544,9 +677,11 @@ static int run_flamegraph(const struct cli *c, int argc, char **argv)
 	f.start_wall_ns = util_now_ns(CLOCK_REALTIME);
 	const struct sink sink = {
 		.event = flame_event,
+		.tick = flame_tick,
 		.finish = flame_finish,
 		.ctx = &f,
 		.agg = flame_kernel_entry,
+		.started = flame_started,
 	};
 
 	ret = run_headless(c, &sink);
@@ -839,6 +974,9 @@ struct view_agg {
 	struct tui_feed *feed;
 	uint64_t start_ns, end_ns;
 	bool fed;
+	bool partial;                 /* a snapshot of a run that had not ended */
+	uint64_t folded_dir, folded_files, folded_other; /* by the recording's key cap */
+	char status[256];             /* what the dashboard's status says of these */
 };
 
 static int view_meta(void *ctx, const char *key, const char *value)
@@ -847,14 +985,41 @@ static int view_meta(void *ctx, const char *key, const char *value)
 	long long n;
 	char *end;
 
+	if (strcmp(key, "partial") == 0)
+		v->partial = true;
 	n = strtoll(value, &end, 10);
 	if (*value && !*end && n > 0) {
 		if (strcmp(key, "start_ns") == 0)
 			v->start_ns = (uint64_t)n;
 		else if (strcmp(key, "end_ns") == 0)
 			v->end_ns = (uint64_t)n;
+		else if (strcmp(key, "agg.folded_dir") == 0)
+			v->folded_dir = (uint64_t)n;
+		else if (strcmp(key, "agg.folded_files") == 0)
+			v->folded_files = (uint64_t)n;
+		else if (strcmp(key, "agg.folded") == 0)
+			v->folded_other = (uint64_t)n;
 	}
 	return 0;
+}
+
+/* The status line of a recording that is a snapshot or met its key cap. */
+static const char *view_status(void *ctx)
+{
+	struct view_agg *v = ctx;
+	size_t len = 0;
+
+	if (v->status[0] || (!v->partial && !v->folded_dir && !v->folded_files && !v->folded_other))
+		return v->status[0] ? v->status : NULL;
+	if (v->partial)
+		len = (size_t)snprintf(v->status, sizeof(v->status), "partial: the run's last snapshot");
+	if (v->folded_dir || v->folded_files || v->folded_other)
+		snprintf(v->status + len, sizeof(v->status) - len,
+			 "%skey cap: %llu calls' files folded into their directory, %llu into "
+			 "[other files], %llu into [other]", len ? "; " : "",
+			 (unsigned long long)v->folded_dir, (unsigned long long)v->folded_files,
+			 (unsigned long long)v->folded_other);
+	return v->status;
 }
 
 static int view_merge(void *ctx, const struct agg_entry *e)
@@ -1010,6 +1175,7 @@ static int run_view(const struct cli *c)
 		.ctx = &v,
 		.fd = -1,
 		.pump = view_agg_pump,
+		.status = view_status,
 		.path_filter = c->path,
 		.fields = c->fields,
 		.count = c->count,

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -58,6 +59,11 @@ struct tracer {
 	/* kernel aggregation: paths of file ids its keys name, kept when the
 	 * path cache rotates them out (NULL when the kernel does not aggregate) */
 	struct pathcache *pinned;
+	/* kernel aggregation: each agg_vals slot's values as the last
+	 * tracer_collect_agg took them, so the next one hands out only the
+	 * calls added since (agg_seen_n slots, grown as slots are used) */
+	struct ior_agg_val *agg_seen;
+	size_t agg_seen_n;
 	ior_event_fn sink;
 	void *sink_ctx;
 	int64_t wall_offset; /* realtime - monotonic, ns */
@@ -737,6 +743,7 @@ void tracer_free(struct tracer *t)
 	ior_bpf__destroy(t->skel);
 	pathcache_free(t->paths);
 	pathcache_free(t->pinned);
+	free(t->agg_seen);
 	free(t);
 }
 
@@ -938,6 +945,75 @@ static const char *agg_path(struct tracer *t, uint32_t id, uint64_t count)
 	return p ? p : "[unknown]";
 }
 
+bool tracer_agg_delta(const struct ior_agg_val *v, const struct ior_agg_val *seen,
+		      struct ior_agg_val *d)
+{
+	uint64_t sum_dur = 0, sum_gap = 0;
+
+	if (v->count < seen->count || v->dur < seen->dur || v->gap < seen->gap ||
+	    v->bytes < seen->bytes)
+		return false;
+	d->count = v->count - seen->count;
+	d->dur = v->dur - seen->dur;
+	d->gap = v->gap - seen->gap;
+	d->bytes = v->bytes - seen->bytes;
+	for (unsigned b = 0; b < IOR_AGG_BUCKETS; b++) {
+		if (v->hist_dur[b] < seen->hist_dur[b] || v->hist_gap[b] < seen->hist_gap[b])
+			return false;
+		d->hist_dur[b] = v->hist_dur[b] - seen->hist_dur[b];
+		d->hist_gap[b] = v->hist_gap[b] - seen->hist_gap[b];
+		sum_dur += d->hist_dur[b];
+		sum_gap += d->hist_gap[b];
+	}
+	if (sum_dur != d->count || sum_gap != d->count)
+		return false;
+	/* the extremes of all calls so far: merged, they give those of the whole run */
+	d->dur_min = v->dur_min;
+	d->dur_max = v->dur_max;
+	return !v->count || (v->dur_min <= v->dur_max &&
+			     v->hist_dur[util_log2_bucket(v->dur_min)] &&
+			     v->hist_dur[util_log2_bucket(v->dur_max)]);
+}
+
+/* Makes room in agg_seen for slot; 0 or -ENOMEM. */
+static int agg_seen_cover(struct tracer *t, uint32_t slot)
+{
+	size_t n = t->agg_seen_n ? t->agg_seen_n : 64;
+	struct ior_agg_val *seen;
+
+	if (slot < t->agg_seen_n)
+		return 0;
+	while (n <= slot)
+		n *= 2;
+	seen = realloc(t->agg_seen, n * sizeof(*seen));
+	if (!seen)
+		return -ENOMEM;
+	memset(seen + t->agg_seen_n, 0, (n - t->agg_seen_n) * sizeof(*seen));
+	t->agg_seen = seen;
+	t->agg_seen_n = n;
+	return 0;
+}
+
+/* Reads slot's values until they are consistent; its delta since the last
+ * collection in *d. 1: got it, 0: still mid-update (taken next time). */
+static int agg_read_delta(struct tracer *t, int vals, uint32_t slot, struct ior_agg_val *d)
+{
+	struct ior_agg_val v;
+
+	/* an update is a few instructions of one thread: it ends within tries */
+	for (int attempt = 0; attempt < 64; attempt++) {
+		if (bpf_map_lookup_elem(vals, &slot, &v))
+			return 0; /* cannot happen: the slot is within the array */
+		if (tracer_agg_delta(&v, &t->agg_seen[slot], d)) {
+			t->agg_seen[slot] = v;
+			return 1;
+		}
+		if (attempt >= 8)
+			sched_yield();
+	}
+	return 0;
+}
+
 int tracer_collect_agg(struct tracer *t, tracer_agg_fn fn, void *ctx)
 {
 	int fd = bpf_map__fd(t->skel->maps.agg_slots);
@@ -955,11 +1031,14 @@ int tracer_collect_agg(struct tracer *t, tracer_agg_fn fn, void *ctx)
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		k = next;
 		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, &slot) || bpf_map_lookup_elem(vals, &slot, &v))
+		if (bpf_map_lookup_elem(fd, &k, &slot))
 			continue; /* cannot happen: nothing deletes keys */
+		err = agg_seen_cover(t, slot);
+		if (err)
+			return err;
 		int idx = ior_syscall_by_nr(k.nr);
 
-		if (idx < 0 || !v.count)
+		if (!agg_read_delta(t, vals, slot, &v) || idx < 0 || !v.count)
 			continue;
 		memcpy(comm, k.comm, IOR_COMM_LEN);
 		comm[IOR_COMM_LEN] = '\0';

@@ -95,12 +95,30 @@ void tracer_stop(struct tracer *t);
 typedef int (*tracer_agg_fn)(void *ctx, const struct agg_entry *e, const char *path2);
 
 /*
- * After tracer_stop and a final tracer_consume: hands every entry the
- * kernel aggregated to fn (nothing when kernel_agg was off) and counts
- * their calls into the stats. Call once. Returns 0, fn's non-zero return,
- * or -errno.
+ * Hands fn the calls the kernel aggregated since the last call (nothing
+ * when kernel_agg was off), one entry per key that got calls, and counts
+ * them into the stats. Any number of calls while tracing (snapshots), and
+ * one after tracer_stop and a final tracer_consume; every call is handed
+ * out exactly once over all of them: values are read until consistent and
+ * only their growth since the last read is handed out, so nothing is lost
+ * between a read and the next update and nothing is counted twice. A key
+ * caught in the middle of an update waits for the next call. Returns 0,
+ * fn's non-zero return, or -errno (fn then may have seen some entries,
+ * and those are not handed out again).
  */
 int tracer_collect_agg(struct tracer *t, tracer_agg_fn fn, void *ctx);
+
+/*
+ * One kernel-aggregated entry's calls since the last collection: d = v -
+ * seen, field by field, the extremes taken from v. False when v was read in
+ * the middle of its thread's update (a field below seen, histograms that do
+ * not add up to the count, an extreme outside the histogram): every field
+ * only grows, so a consistent read minus the last one is exactly the calls
+ * in between. Used by tracer_collect_agg; public for its tests.
+ */
+struct ior_agg_val;
+bool tracer_agg_delta(const struct ior_agg_val *v, const struct ior_agg_val *seen,
+		      struct ior_agg_val *d);
 
 void tracer_stats(struct tracer *t, struct tracer_stats *out);
 

@@ -17,7 +17,8 @@ Every requirement is asserted on the real binary:
                symlink in place of -parquet FILE, N.ior.zst and -svg OUT: a
                clear error, the target untouched, no temporary file left;
                mode 0600 under umask 0; a symlink planted during a
-               -flamegraph run is not replaced at the end
+               -flamegraph run is not replaced at the end, nor after a
+               snapshot was written (by later snapshots or the end)
 - names:*      an escape sequence in a file name reaches neither the terminal
                (dashboard in tmux, live and -view of a Parquet recording) nor
                -plain's stdout raw; paths past the kernel walk limit (8 KiB
@@ -29,7 +30,15 @@ Every requirement is asserted on the real binary:
 - enospc:*     -parquet, -flamegraph and the dashboard's R recorder on a full
                256 KiB tmpfs: one message naming the file and the error, the
                Parquet file still readable by DuckDB with a prefix of the rows,
-               no .ior.zst temporary file, the dashboard tracing on
+               no .ior.zst temporary file, the dashboard tracing on; a disk
+               that fills after a -flamegraph snapshot: the file keeps exactly
+               the calls before, the line says what is kept and lost, exit 1
+- snapshot:*   -flamegraph killed with SIGKILL after its first snapshot: the
+               file opens, says partial, holds the calls up to the snapshot; a
+               run with a snapshot every second counts each call once
+- cap:*        a small key cap (IOR_AGG_CAP) overrun by new files: paths fold
+               into their directory, comm/syscall/counts/bytes stay exact, the
+               folded counts agree in the closing line, metadata and -view
 - sigpipe:*    `ior -plain | head -1` ends within 2 s even when nothing is
                traced, with no message but the summary
 - storm:*      2000 short-lived threads and 500 forks (with grandchildren),
@@ -588,6 +597,38 @@ def test_out_flamegraph_race():
     scratch_test("race", body)()
 
 
+def test_out_flamegraph_race_snapshot():
+    """After -flamegraph's first snapshot (IOR_SNAPSHOT_S=1) the file is moved
+    away and a symlink planted in its place: later snapshots and the final
+    write leave the symlink alone, the run ends with one line naming the
+    file, the moved snapshot stays whole, no temporary file is left."""
+    def body(s):
+        d = s.dir
+        name = os.path.join(d, "race")
+        path = name + ".ior.zst"
+        moved = os.path.join(s.base, "moved.ior.zst")
+        proc = subprocess.Popen([IOR, "-flamegraph", "-name", name, "--", "sleep", "4"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                                env=dict(os.environ, IOR_SNAPSHOT_S="1"))
+        t0 = time.monotonic()
+        while not os.path.exists(path) and time.monotonic() - t0 < 30 and proc.poll() is None:
+            time.sleep(0.02)
+        check(os.path.exists(path), "no snapshot was written")
+        os.rename(path, moved)
+        untouched = plant(s, "symlink", path)
+        out, err = proc.communicate(timeout=60)
+        lines = err.decode(errors="replace").splitlines()
+        check(proc.returncode == 1, "ior exited %s, expected 1" % proc.returncode)
+        bad = [x for x in lines if path in x]
+        check(len(bad) == 1 and bad[0].startswith("ior: ") and "another file took its place" in bad[0],
+              "expected one 'ior: ... another file took its place' line naming %s, got:\n%s"
+              % (path, "\n".join(lines)))
+        untouched()
+        check(iorzst_meta(moved).get("partial") == "snapshot", "the moved snapshot is not whole")
+        it.folded(moved)
+    scratch_test("race-snap", body)()
+
+
 # ---- 4. hostile names --------------------------------------------------------------
 
 HOSTILE_LOOP = ('f=$(printf "%s/\\033[2J\\033]0;pwned\\007name"); '
@@ -1008,6 +1049,248 @@ def test_enospc_dashboard():
     scratch_test("enospc-tui", body)()
 
 
+# ---- -flamegraph snapshots and key cap ---------------------------------------------
+
+def iorzst_meta(path):
+    """The metadata of an .ior.zst file as {key: value} (zstd decompresses,
+    the records are parsed here: kind, varint length, payload)."""
+    r = subprocess.run(["zstd", "-dcq", path], capture_output=True, timeout=30)
+    check(r.returncode == 0, "zstd cannot decompress %s: %s" % (path, r.stderr))
+    data, pos, meta = r.stdout, 10, {}
+
+    def varint():
+        nonlocal pos
+        v = shift = 0
+        while True:
+            b = data[pos]
+            pos += 1
+            v |= (b & 0x7f) << shift
+            shift += 7
+            if b < 0x80:
+                return v
+
+    while pos < len(data):
+        kind = data[pos]
+        pos += 1
+        n = varint()
+        end = pos + n
+        if kind == 1:
+            strings = []
+            for _ in range(2):
+                length = varint()
+                strings.append(data[pos:pos + length].decode(errors="replace"))
+                pos += length
+            meta[strings[0]] = strings[1]
+        pos = end
+    return meta
+
+
+def lines_in(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+def write_counts(artifact, comm, target):
+    """-folded counts (calls, bytes) of comm's writes to target."""
+    key = ";".join([comm] + it.path_frames(target) + ["write"])
+    return (folded_get(artifact, "count", key), folded_get(artifact, "bytes", key))
+
+
+def folded_get(artifact, metric, key):
+    return it.folded(artifact, "-fields", "comm,path,tracepoint", "-count", metric).get(key, 0)
+
+
+APPEND_LOOP = 'while :; do echo x >> "$1"; sleep 0.01; done'
+
+
+def test_snapshot_sigkill():
+    """-flamegraph killed with SIGKILL after its first snapshot (10 s): the
+    file is there, ior -folded and -view open it, it says it is a partial
+    snapshot, and it holds the workload's writes up to the snapshot: at
+    least those done 3 s before the snapshot was due, at most those done
+    when ior was killed, 2 bytes each; no temporary file is left."""
+    def body(s):
+        name = os.path.join(s.base, "k")
+        path = name + ".ior.zst"
+        target = os.path.join(s.dir, "appended")
+        proc = subprocess.Popen([IOR, "-flamegraph", "-name", name, "--", "sh", "-c", APPEND_LOOP,
+                                 "sh", target], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        t0 = time.monotonic()
+        try:
+            # the first snapshot is due 10 s after tracing starts, later than t0
+            time.sleep(7)
+            before = lines_in(target)
+            while not os.path.exists(path) and time.monotonic() - t0 < 90:
+                time.sleep(0.05)
+            check(os.path.exists(path), "no snapshot after %.0f s" % (time.monotonic() - t0))
+            time.sleep(0.5)
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        at_kill = lines_in(target)
+        meta = iorzst_meta(path)
+        check(meta.get("partial") == "snapshot", "the file does not say it is partial: %s" % meta)
+        check(int(meta["end_ns"]) > int(meta["start_ns"]), "end_ns %s, start_ns %s"
+              % (meta["end_ns"], meta["start_ns"]))
+        check("lost.ringbuf_drops" in meta, "no loss counters in the snapshot: %s" % meta)
+        calls, nbytes = write_counts(path, "sh", target)
+        check(before >= 100, "the workload wrote only %d lines in 7 s" % before)
+        check(before <= calls <= at_kill, "the snapshot holds %d writes of %s: expected from %d "
+              "(done 3 s before the snapshot) to %d (done at the kill)" % (calls, target, before, at_kill))
+        check(nbytes == 2 * calls, "%d writes but %d bytes" % (calls, nbytes))
+        hc = subprocess.run([it.workload("histcheck"), path], capture_output=True)
+        check(hc.returncode == 0, "histograms: %s" % hc.stdout.decode(errors="replace"))
+        check(listing(s.base) == sorted(["k.ior.zst", os.path.basename(s.dir)]),
+              "files left: %s" % listing(s.base))
+        view_shows(s, path, "partial: the run's last snapshot")
+    scratch_test("snapkill", body)()
+
+
+def test_snapshot_final_exact():
+    """Snapshots every second (IOR_SNAPSHOT_S=1) over a 3 s run of 300
+    appends: the kernel-aggregated writes are collected at every snapshot
+    and at the end, and the final file counts each exactly once: 300 writes,
+    600 bytes; its histograms agree with its counts; no partial mark."""
+    def body(s):
+        name = os.path.join(s.base, "x")
+        target = os.path.join(s.dir, "appended")
+        script = 'i=0; while [ $i -lt 300 ]; do echo x >> "$1"; sleep 0.01; i=$((i+1)); done'
+        r = it.run_with_env({"IOR_SNAPSHOT_S": "1"}, lambda: it.run_ior(
+            ["-flamegraph", "-name", name, "--", "sh", "-c", script, "sh", target], timeout=120))
+        r.check_ran(0)
+        path = name + ".ior.zst"
+        check(lines_in(target) == 300, "the workload wrote %d lines" % lines_in(target))
+        check(write_counts(path, "sh", target) == (300, 600), "writes/bytes of %s: %s, expected "
+              "(300, 600)" % (target, write_counts(path, "sh", target)))
+        check("partial" not in iorzst_meta(path), "the final file says it is partial")
+        hc = subprocess.run([it.workload("histcheck"), path], capture_output=True)
+        check(hc.returncode == 0, "histograms: %s" % hc.stdout.decode(errors="replace"))
+    scratch_test("snapexact", body)()
+
+
+def view_shows(s, path, text):
+    """ior -view path shows text (the status line) in the dashboard."""
+    p = Pane("view", 200, 30, cwd=s.base)
+    try:
+        p.run("%s -view %s" % (IOR, path))
+        p.wait_text(text, 15)
+        p.keys("q")
+        p.wait_gone(" ior ", 10)
+    except AssertionError as e:
+        raise TestFailure("-view %s: %s" % (path, e))
+    finally:
+        p.kill()
+
+
+SNAPSHOT_LINE = re.compile(r"^ior: cannot write (.*): No space left on device; it keeps the snapshot "
+                           r"taken [\d.]+ s into the run \((\d+) syscalls\); the (\d+) syscalls after "
+                           r"it are lost$")
+
+
+def test_enospc_flamegraph_snapshot():
+    """The disk fills after a snapshot (IOR_SNAPSHOT_S=1): the final write
+    fails, the file keeps the last snapshot that fit (exactly the 150
+    writes before the disk filled, none of the 100 after), one line says
+    how many syscalls it holds and how many are lost (together: the
+    summary's count, the held ones: the file's), exit 1, no temporary."""
+    def body(s):
+        fs = Tmpfs(s)
+        try:
+            name = os.path.join(fs.dir, "fg")
+            path = name + ".ior.zst"
+            target = os.path.join(s.dir, "appended")
+            script = ('i=0; while [ $i -lt 150 ]; do echo x >> "$1"; i=$((i+1)); done; sleep 4; '
+                      'dd if=/dev/zero of="$2/filler" bs=4096 2>/dev/null; '
+                      'i=0; while [ $i -lt 100 ]; do echo x >> "$1"; i=$((i+1)); done')
+            r = it.run_with_env({"IOR_SNAPSHOT_S": "1"}, lambda: it.run_ior(
+                ["-flamegraph", "-name", name, "--", "sh", "-c", script, "sh", target, fs.dir],
+                timeout=60))
+            check(r.status == 1, "ior exited %s on a full disk, expected 1" % r.status)
+            lines = r.stderr.splitlines()
+            check_enospc_line(lines, path)
+            m = [SNAPSHOT_LINE.match(x) for x in lines]
+            m = [x for x in m if x]
+            check(len(m) == 1 and m[0].group(1) == path,
+                  "the line does not say what the file keeps:\n%s" % "\n".join(lines))
+            kept, lost = int(m[0].group(2)), int(m[0].group(3))
+            check(lines_in(target) == 250, "the workload wrote %d lines" % lines_in(target))
+            check(write_counts(path, "sh", target) == (150, 300),
+                  "the file holds %s writes/bytes of %s, expected the 150 before the disk filled"
+                  % (write_counts(path, "sh", target), target))
+            total = sum(it.folded(path).values())
+            check(kept == total, "the line says %d syscalls are kept, the file holds %d" % (kept, total))
+            check(kept + lost == r.summary["syscalls"], "kept %d + lost %d != the summary's %d syscalls"
+                  % (kept, lost, r.summary["syscalls"]))
+            check(lost >= 100, "only %d syscalls lost: the 100 writes after the fill are more" % lost)
+            check(iorzst_meta(path).get("partial") == "snapshot", "the kept file is not marked partial")
+            check(listing(fs.dir) == ["fg.ior.zst", "filler"], "files left: %s" % listing(fs.dir))
+        finally:
+            fs.close()
+    scratch_test("enospc-fgsnap", body)()
+
+
+CAP_LINE = re.compile(r"; past the key cap \((\d+)\) (\d+) syscalls had their file folded into its "
+                      r"directory, (\d+) into \[other files\], (\d+) into \[other\]$")
+
+
+def test_cap_folds_files_first():
+    """IOR_AGG_CAP=200, then 400 distinct files created in churn/, then
+    twocomm in other/: past the cap the paths fold into their directory but
+    comm and syscall stay exact: churn/'s 400 opens and closes are all
+    counted under sh, iorA and iorB keep exactly their 5 writes (25 bytes),
+    1 openat and 1 close each under other/; the closing line's folded
+    counts equal the file's metadata and the calls under folded paths;
+    -view shows them."""
+    def body(s):
+        churn, other = os.path.join(s.dir, "churn"), os.path.join(s.dir, "other")
+        os.mkdir(churn)
+        os.mkdir(other)
+        name = os.path.join(s.base, "cap")
+        path = name + ".ior.zst"
+        script = ('i=0; while [ $i -lt 400 ]; do : > "$1/tmp$i"; i=$((i+1)); done; exec "$2" "$3"')
+        r = it.run_with_env({"IOR_AGG_CAP": "200"}, lambda: it.run_ior(
+            ["-flamegraph", "-name", name, "--", "sh", "-c", script, "sh", churn,
+             it.workload("twocomm"), other], timeout=60))
+        r.check_ran(0)
+        m = [CAP_LINE.search(x) for x in r.stderr.splitlines()]
+        m = [x for x in m if x]
+        check(len(m) == 1, "no folded counts in the closing line:\n" + r.stderr_tail())
+        cap, in_dir, in_files, in_other = (int(x) for x in m[0].groups())
+        check(cap == 200 and in_dir > 0, "cap %d, %d folded into directories" % (cap, in_dir))
+        meta = iorzst_meta(path)
+        check((meta.get("agg.cap"), meta.get("agg.folded_dir"), meta.get("agg.folded_files"),
+               meta.get("agg.folded")) == tuple(str(x) for x in (cap, in_dir, in_files, in_other)),
+              "metadata %s disagrees with the closing line" % meta)
+        check("partial" not in meta, "the final file says it is partial")
+        stacks = it.folded(path, "-fields", "comm,path,tracepoint", "-count", "count")
+        under_dir = sum(v for k, v in stacks.items() if k.split(";")[-2].endswith("/"))
+        under_files = sum(v for k, v in stacks.items() if "[other files]" in k.split(";"))
+        under_other = sum(v for k, v in stacks.items() if k.startswith("[other];"))
+        check((under_dir, under_files, under_other) == (in_dir, in_files, in_other),
+              "calls under folded paths %s, the closing line says %s"
+              % ((under_dir, under_files, under_other), (in_dir, in_files, in_other)))
+        prefix = ";".join(["sh"] + it.path_frames(churn + "/x")[:-1])
+        for sc in ("openat", "close"):
+            n = sum(v for k, v in stacks.items() if k.startswith(prefix + ";") and k.endswith(";" + sc))
+            check(n == 400, "sh made %d %s calls in churn/, expected 400" % (n, sc))
+        folded_other = ";".join(it.path_frames(other + "/x")[:-1])
+        for comm in ("iorA", "iorB"):
+            for sc, calls in (("openat", 1), ("write", 5), ("close", 1)):
+                key = "%s;%s;%s" % (comm, folded_other, sc)
+                check(stacks.get(key) == calls, "%s=%s, expected %d: %s"
+                      % (key, stacks.get(key), calls,
+                         sorted(k for k in stacks if k.startswith(comm + ";"))))
+            key = "%s;%s;write" % (comm, folded_other)
+            check(folded_get(path, "bytes", key) == 25, "%s: not 25 bytes" % key)
+        view_shows(s, path, "key cap: %d calls' files folded into their directory, %d into "
+                   "[other files], %d into [other]" % (in_dir, in_files, in_other))
+    scratch_test("cap", body)()
+
+
 def sigpipe_run(args, head_after):
     """ior args | head -1, head started head_after seconds after ior (by then
     an idle COMMAND's records all sit in the pipe, and none follow): returns
@@ -1141,7 +1424,8 @@ TESTS += [("file:not-regular", test_file_not_regular),
           ("file:parquet:dashboard:sparse-good-footer", make_view_pages_test("sparse"))]
 TESTS += [("out:%s:%s" % (output, kind), make_out_test(output, kind))
           for output in ("parquet", "flamegraph", "svg") for kind in ("existing", "symlink", "dangling")]
-TESTS += [("out:mode-0600", test_out_modes), ("out:flamegraph-race", test_out_flamegraph_race)]
+TESTS += [("out:mode-0600", test_out_modes), ("out:flamegraph-race", test_out_flamegraph_race),
+          ("out:flamegraph-race-snapshot", test_out_flamegraph_race_snapshot)]
 TESTS += [("names:dashboard-live", test_names_dashboard_live),
           ("names:dashboard-view-parquet", test_names_dashboard_view_parquet),
           ("names:plain", test_names_plain), ("names:deep-and-long", test_names_deep)]
@@ -1152,7 +1436,9 @@ TESTS += [("signal:SIGTERM:parquet:system-wide", make_signal_test("parquet", sig
           ("signal:command-segv:parquet", make_segv_test("parquet")),
           ("signal:command-segv:flamegraph", make_segv_test("flamegraph"))]
 TESTS += [("enospc:parquet", test_enospc_parquet), ("enospc:flamegraph", test_enospc_flamegraph),
+          ("enospc:flamegraph-snapshot", test_enospc_flamegraph_snapshot),
           ("enospc:dashboard-recorder", test_enospc_dashboard)]
+TESTS += [("snapshot:sigkill", test_snapshot_sigkill), ("snapshot:final-exact", test_snapshot_final_exact), ("cap:folds-files-first", test_cap_folds_files_first)]
 TESTS += [("sigpipe:idle-command", make_sigpipe_test(["-plain", "--", "sh", "-c",
                                                       "echo hi > /dev/null; sleep 30"])),
           ("sigpipe:busy-command", make_sigpipe_test(["-plain", "--", "sh", "-c",

@@ -1404,9 +1404,12 @@ def make_kernel_agg_test(env, kernel):
 
 
 def kernel_agg_bad_env(s):
-    """A bad IOR_AGG_ENTRIES or IOR_PATHCACHE_CAP: one line naming it, exit 1, no file."""
+    """A bad IOR_AGG_ENTRIES, IOR_PATHCACHE_CAP, IOR_SLOTS, IOR_AGG_CAP or
+    IOR_SNAPSHOT_S: one line naming it, exit 1, no file."""
     for var, value in (("IOR_AGG_ENTRIES", "lots"), ("IOR_AGG_ENTRIES", "-1"),
-                       ("IOR_PATHCACHE_CAP", "0"), ("IOR_SLOTS", "3")):
+                       ("IOR_PATHCACHE_CAP", "0"), ("IOR_SLOTS", "3"), ("IOR_AGG_CAP", "0"),
+                       ("IOR_AGG_CAP", "12abc"), ("IOR_SNAPSHOT_S", "-1"),
+                       ("IOR_SNAPSHOT_S", "86401")):
         name = os.path.join(s.base, "k")
         run = run_with_env({var: value}, lambda: run_ior(
             ["-flamegraph", "-name", name, "--", "true"], timeout=30))

@@ -2,7 +2,8 @@
 /*
  * Unit tests for agg.c: exact values of an aggregation of synthetic events
  * (sums, min/max, histogram buckets at their edges, saturation), what makes
- * keys distinct, the cap with its "[other]" entry and counter, merging
+ * keys distinct, the cap's folding (directory, "[other files]", "[other]")
+ * and its counters, merging
  * entries, and growth of the tables.
  */
 #include <errno.h>
@@ -195,46 +196,100 @@ TEST(agg_path_key_given_or_computed_is_one_entry)
 	agg_free(agg);
 }
 
-TEST(agg_cap_folds_into_other)
+TEST(agg_cap_folds_path_first)
 {
 	static const struct ev_spec evs[] = {
-		{ "a", 1, 1, "/x", IOR_SC_read, false, 0, 10, 1, 100 },
-		{ "b", 1, 1, "/x", IOR_SC_read, false, 0, 20, 1, 100 },
-		{ "c", 1, 1, "/x", IOR_SC_read, false, 0, 30, 2, 100 },  /* over the cap */
-		{ "a", 1, 1, "/x", IOR_SC_read, false, 0, 10, 1, 100 },  /* known key */
-		{ "d", 1, 1, "/x", IOR_SC_read, false, 0, 1000, 4, 1 },  /* over the cap */
-		{ "c", 1, 1, "/x", IOR_SC_read, false, 0, 30, 2, 100 },  /* still over */
+		{ "a", 1, 1, "/d1/f1", IOR_SC_read, false, 0, 10, 1, 100 },
+		{ "a", 1, 1, "/d1/f2", IOR_SC_read, false, 0, 10, 1, 100 },
+		{ "b", 2, 2, "/d2/f1", IOR_SC_write, false, 0, 10, 1, 100 },
+		{ "b", 2, 2, NULL, IOR_SC_fsync, false, 0, 10, 1, 0 },     /* the cap is full */
+		{ "a", 1, 1, "/d1/f3", IOR_SC_read, false, 0, 100, 1, 7 },  /* into /d1/ */
+		{ "a", 1, 1, "/d1/f4", IOR_SC_read, false, 0, 200, 1, 8 },  /* into /d1/ */
+		{ "b", 2, 2, "/d2/f2", IOR_SC_write, false, 0, 30, 2, 5 },  /* no room for /d2/ */
+		{ "a", 1, 1, "pipe:[7]", IOR_SC_read, false, 0, 1000, 4, 1 }, /* no room left */
+		{ "a", 1, 1, "/d1/f1", IOR_SC_read, false, 0, 10, 1, 100 }, /* known key */
+		{ "b", 2, 2, "/d3/x", IOR_SC_write, false, 0, 40, 2, 6 },   /* [other files] */
+		{ "c", 3, 3, NULL, IOR_SC_sync, false, 0, 30, 2, 0 },       /* no room left */
 	};
-	struct agg *agg = agg_new(2);
+	struct agg *agg = agg_new(4);
 	struct entry_list l = { 0 };
 
 	CHECK(agg);
-	CHECK_EQ_INT(add_all(agg, evs, 6), 0);
-	CHECK_EQ_UINT(agg_count(agg), 2);
-	CHECK_EQ_UINT(agg_events(agg), 6);
-	CHECK_EQ_UINT(agg_folded(agg), 3);
+	CHECK_EQ_INT(add_all(agg, evs, 11), 0);
+	CHECK_EQ_UINT(agg_count(agg), 6);
+	CHECK_EQ_UINT(agg_events(agg), 11);
+	CHECK_EQ_UINT(agg_folded_dir(agg), 2);
+	CHECK_EQ_UINT(agg_folded_files(agg), 2);
+	CHECK_EQ_UINT(agg_folded(agg), 2);
 	CHECK_EQ_INT(entry_list_collect(agg, &l), 0);
-	CHECK_EQ_UINT(l.n, 3);
-	CHECK_EQ_STR(l.v[0].comm, "a");
+	CHECK_EQ_UINT(l.n, 7);
+	CHECK_EQ_STR(l.v[0].path, "/d1/f1");
 	CHECK_EQ_UINT(l.v[0].count, 2);
-	CHECK_EQ_STR(l.v[1].comm, "b");
-	const struct agg_entry *o = &l.v[2];
+	CHECK_EQ_STR(l.v[3].comm, "b");
+	CHECK(!l.v[3].path);
+	const struct agg_entry *d = &l.v[4], *f = &l.v[5], *o = &l.v[6];
+	CHECK_EQ_STR(d->comm, "a");
+	CHECK_EQ_UINT(d->pid, 1);
+	CHECK_EQ_STR(d->path, "/d1/");
+	CHECK_EQ_STR(d->syscall, "read");
+	CHECK_EQ_UINT(d->count, 2);
+	CHECK_EQ_UINT(d->dur_ns, 300);
+	CHECK_EQ_UINT(d->bytes, 15);
+	CHECK_EQ_UINT(d->dur_min_ns, 100);
+	CHECK_EQ_UINT(d->dur_max_ns, 200);
+	CHECK_EQ_STR(f->comm, "b");
+	CHECK_EQ_UINT(f->tid, 2);
+	CHECK_EQ_STR(f->path, AGG_OTHER_FILES);
+	CHECK_EQ_STR(f->syscall, "write");
+	CHECK_EQ_UINT(f->count, 2);
+	CHECK_EQ_UINT(f->dur_ns, 70);
+	CHECK_EQ_UINT(f->gap_ns, 4);
+	CHECK_EQ_UINT(f->bytes, 11);
 	CHECK(agg_entry_is_other(o));
 	CHECK_EQ_STR(o->comm, "[other]");
-	CHECK_EQ_STR(o->path, "[other]");
-	CHECK_EQ_STR(o->syscall, "[other]");
 	CHECK_EQ_UINT(o->pid, 0);
 	CHECK(!o->has_flags);
-	CHECK_EQ_UINT(o->count, 3);
-	CHECK_EQ_UINT(o->dur_ns, 1060);
-	CHECK_EQ_UINT(o->gap_ns, 8);
-	CHECK_EQ_UINT(o->bytes, 201);
+	CHECK_EQ_UINT(o->count, 2);
+	CHECK_EQ_UINT(o->dur_ns, 1030);
+	CHECK_EQ_UINT(o->bytes, 1);
 	CHECK_EQ_UINT(o->dur_min_ns, 30);
 	CHECK_EQ_UINT(o->dur_max_ns, 1000);
-	CHECK_EQ_UINT(o->hist_dur[4], 2);
+	CHECK_EQ_UINT(o->hist_dur[4], 1);
 	CHECK_EQ_UINT(o->hist_dur[9], 1);
 	entry_list_free(&l);
 	agg_free(agg);
+}
+
+/* A folded key read back (a file, a kernel entry) folds onto itself. */
+TEST(agg_cap_folded_keys_merge_onto_themselves)
+{
+	static const struct ev_spec evs[] = {
+		{ "a", 1, 1, "/d/f1", IOR_SC_read, false, 0, 10, 1, 1 },
+		{ "a", 1, 1, "/d/f2", IOR_SC_read, false, 0, 10, 1, 1 },
+		{ "a", 1, 1, "/e/f3", IOR_SC_read, false, 0, 10, 1, 1 },
+		{ "a", 1, 1, "/g/f4", IOR_SC_read, false, 0, 10, 1, 1 },
+	};
+	struct agg *a = agg_new(1), *b = agg_new(1);
+	struct entry_list la = { 0 }, lb = { 0 };
+
+	CHECK(a && b);
+	CHECK_EQ_INT(add_all(a, evs, 4), 0);
+	CHECK_EQ_UINT(agg_folded_dir(a), 1);
+	CHECK_EQ_UINT(agg_folded_files(a), 2);
+	CHECK_EQ_INT(agg_foreach(a, agg_merge, b), 0);
+	CHECK_EQ_UINT(agg_folded_dir(b), 1);
+	CHECK_EQ_UINT(agg_folded_files(b), 2);
+	CHECK_EQ_UINT(agg_folded(b), 0);
+	CHECK_EQ_INT(entry_list_collect(a, &la), 0);
+	CHECK_EQ_INT(entry_list_collect(b, &lb), 0);
+	CHECK_EQ_UINT(la.n, 3);
+	CHECK_EQ_STR(la.v[1].path, "/d/");
+	CHECK_EQ_STR(la.v[2].path, "[other files]");
+	CHECK_EQ_INT(entry_list_equal(&la, &lb), 1);
+	entry_list_free(&la);
+	entry_list_free(&lb);
+	agg_free(a);
+	agg_free(b);
 }
 
 TEST(agg_merge_reproduces_entries)
@@ -251,11 +306,11 @@ TEST(agg_merge_reproduces_entries)
 
 	CHECK(a && b);
 	CHECK_EQ_INT(add_all(a, evs, 5), 0);
-	CHECK_EQ_UINT(agg_folded(a), 1);
+	CHECK_EQ_UINT(agg_folded_dir(a), 1);
 	CHECK_EQ_INT(agg_foreach(a, agg_merge, b), 0);
-	CHECK_EQ_UINT(agg_count(b), 3);
+	CHECK_EQ_UINT(agg_count(b), 4);
 	CHECK_EQ_UINT(agg_events(b), 5);
-	CHECK_EQ_UINT(agg_folded(b), 1);
+	CHECK_EQ_UINT(agg_folded_dir(b), 1);
 	CHECK_EQ_INT(entry_list_collect(a, &la), 0);
 	CHECK_EQ_INT(entry_list_collect(b, &lb), 0);
 	CHECK_EQ_INT(entry_list_equal(&la, &lb), 1);
@@ -268,7 +323,8 @@ TEST(agg_merge_reproduces_entries)
 	CHECK_EQ_UINT(lb.v[0].dur_min_ns, 10);
 	CHECK_EQ_UINT(lb.v[0].hist_dur[3], 2);
 	CHECK_EQ_UINT(lb.v[3].count, 2);
-	CHECK_EQ_UINT(agg_folded(b), 2);
+	CHECK_EQ_STR(lb.v[3].path, "/");
+	CHECK_EQ_UINT(agg_folded_dir(b), 2);
 	entry_list_free(&la);
 	entry_list_free(&lb);
 	agg_free(a);

@@ -243,9 +243,12 @@ TEST(folded_other_entry)
 	add(agg, "a", 1, 1, "/x", IOR_SC_read, true, 4, 10, 0, 0);
 	add(agg, "b", 2, 2, "/y/z", IOR_SC_read, true, 4, 20, 0, 0);
 	add(agg, "c", 3, 3, NULL, IOR_SC_sync, false, 0, 30, 0, 0);
+	add(agg, "d", 4, 4, "/w/q", IOR_SC_read, true, 4, 40, 0, 0);
 	CHECK_FOLD(agg, "comm,pid,tid,flags,path,tracepoint", "duration",
-		   "[other];[other];[other];[other];[other];[other] 50\n"
-		   "a;pid 1;tid 1;0x4;/x;read 10\n");
+		   "[other];[other];[other];[other];[other];[other] 40\n"
+		   "a;pid 1;tid 1;0x4;/x;read 10\n"
+		   "b;pid 2;tid 2;0x4;/y/;read 20\n"
+		   "c;pid 3;tid 3;[no flags];[no path];sync 30\n");
 	agg_free(agg);
 }
 

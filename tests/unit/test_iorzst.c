@@ -2,7 +2,8 @@
 /*
  * Unit tests for iorzst.c: write -> read -> write gives the same aggregate,
  * metadata and bytes; the file is created atomically, never over an
- * existing one, with no temporary left behind; every defect of an input
+ * existing one, with no temporary left behind; a file written again
+ * replaces only ior's own; every defect of an input
  * (empty, directory, wrong magic or version, truncated at any byte,
  * flipped bytes, malformed records) gives its exact one-sentence error.
  * Also replays the fuzzer's regression inputs.
@@ -303,9 +304,11 @@ TEST(iorzst_write_read_write_is_identical)
 	CHECK_EQ_INT(entry_list_collect(agg, &orig), 0);
 	entry_list_sort(&orig);
 	entry_list_sort(&s.entries);
-	CHECK_EQ_UINT(s.entries.n, 21);
+	CHECK_EQ_UINT(s.entries.n, 31);
 	CHECK_EQ_INT(entry_list_equal(&orig, &s.entries), 1);
 	CHECK_EQ_UINT(agg_folded(s.agg), agg_folded(agg));
+	CHECK_EQ_UINT(agg_folded_dir(s.agg), agg_folded_dir(agg));
+	CHECK_EQ_UINT(agg_folded_files(s.agg), agg_folded_files(agg));
 	CHECK_EQ_UINT(agg_events(s.agg), 200);
 
 	/* the re-read aggregate writes the same bytes */
@@ -474,6 +477,76 @@ TEST(iorzst_failed_write_leaves_nothing)
 	CHECK_EQ_INT(test_dir_count(dir), 0);
 	free(big);
 	agg_free(agg);
+	test_rm_dir(dir);
+}
+
+/* agg_entry_fn: counts the events of a file's entries into *(uint64_t *)ctx. */
+static int count_events(void *ctx, const struct agg_entry *e)
+{
+	*(uint64_t *)ctx += e->count;
+	return 0;
+}
+
+static uint64_t file_events(const char *path)
+{
+	char err[IORZST_ERR_MAX];
+	uint64_t n = 0;
+
+	return iorzst_read(path, NULL, count_events, &n, err, sizeof(err)) ? UINT64_MAX : n;
+}
+
+TEST(iorzst_owned_rewrites_only_its_own_file)
+{
+	char *dir = tmpdir(), p[128], moved[140];
+	struct agg *small = sample_agg(0), *big = agg_new(0);
+	struct iorzst_owned own = { 0 };
+	struct ior_event ev = { .comm = "x", .sc = IOR_SC_read, .path = "/f" };
+	unsigned char *buf = NULL;
+	struct stat st;
+
+	CHECK(dir && small && big);
+	for (int i = 0; i < 300; i++)
+		CHECK_EQ_INT(agg_add(big, &ev), 0);
+	snprintf(p, sizeof(p), "%s/run.ior.zst", dir);
+	snprintf(moved, sizeof(moved), "%s/moved", dir);
+	/* the first write never replaces: a planted file stays */
+	CHECK_EQ_INT(test_write_file(p, "mine", 4), 0);
+	CHECK_EQ_INT(iorzst_write_owned(p, &own, small, sample_meta, NMETA), -EEXIST);
+	CHECK(!own.written);
+	CHECK_EQ_INT(unlink(p), 0);
+	CHECK_EQ_INT(iorzst_write_owned(p, &own, small, sample_meta, NMETA), 0);
+	CHECK(own.written);
+	CHECK_EQ_INT(stat(p, &st), 0);
+	CHECK_EQ_UINT(st.st_ino, own.ino);
+	CHECK_EQ_UINT(file_events(p), 200);
+	/* later writes replace ior's own file */
+	CHECK_EQ_INT(iorzst_write_owned(p, &own, big, sample_meta, NMETA), 0);
+	CHECK_EQ_UINT(file_events(p), 300);
+	CHECK_EQ_INT(stat(p, &st), 0);
+	CHECK_EQ_UINT(st.st_ino, own.ino);
+	CHECK_EQ_INT(test_dir_count(dir), 1);
+	/* a failed write leaves the last one as it was */
+	struct iorzst_kv bad = { "k", NULL };
+	CHECK_EQ_INT(iorzst_write_owned(p, &own, small, &bad, 1), -EINVAL);
+	CHECK_EQ_UINT(file_events(p), 300);
+	/* someone else's file put there is neither replaced nor lost */
+	CHECK_EQ_INT(rename(p, moved), 0);
+	CHECK_EQ_INT(test_write_file(p, "theirs", 6), 0);
+	CHECK_EQ_INT(iorzst_write_owned(p, &own, small, sample_meta, NMETA), -EEXIST);
+	CHECK_EQ_INT(test_read_file(p, &buf), 6);
+	CHECK_EQ_MEM(buf, "theirs", 6);
+	free(buf);
+	CHECK_EQ_UINT(file_events(moved), 300);
+	CHECK_EQ_INT(test_dir_count(dir), 2);
+	/* a path gone missing is created anew, and is ior's again */
+	CHECK_EQ_INT(unlink(p), 0);
+	CHECK_EQ_INT(iorzst_write_owned(p, &own, small, sample_meta, NMETA), 0);
+	CHECK_EQ_UINT(file_events(p), 200);
+	CHECK_EQ_INT(iorzst_write_owned(p, &own, big, sample_meta, NMETA), 0);
+	CHECK_EQ_UINT(file_events(p), 300);
+	CHECK_EQ_INT(test_dir_count(dir), 2);
+	agg_free(small);
+	agg_free(big);
 	test_rm_dir(dir);
 }
 
