@@ -163,6 +163,43 @@ static bool all_plain(const unsigned char *s, size_t len)
 	return w + 8 >= len && word_plain(s + len - 8);
 }
 
+/*
+ * True for the invisible characters that change how the text around them
+ * reads (the "Trojan Source" class): bidirectional embeddings, overrides
+ * and isolates, zero-width and other format characters (general category
+ * Cf), and the line and paragraph separators.
+ */
+static bool invisible_format(uint32_t cp)
+{
+	return cp == 0xad || cp == 0x61c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) ||
+	       (cp >= 0x2066 && cp <= 0x206f) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) ||
+	       cp == 0xe0001 || (cp >= 0xe0020 && cp <= 0xe007f);
+}
+
+/* The code point of the well-formed UTF-8 character of n bytes at s. */
+static uint32_t utf8_decode(const unsigned char *s, size_t n)
+{
+	uint32_t cp = s[0] & (0x7fu >> n);
+
+	for (size_t i = 1; i < n; i++)
+		cp = cp << 6 | (s[i] & 0x3fu);
+	return cp;
+}
+
+/* \uXXXX, or \UXXXXXXXX past the basic plane, in lower-case hex; its length. */
+static size_t put_codepoint(char *unit, uint32_t cp)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t digits = cp > 0xffff ? 8 : 4;
+
+	unit[0] = '\\';
+	unit[1] = cp > 0xffff ? 'U' : 'u';
+	for (size_t d = 0; d < digits; d++)
+		unit[2 + d] = hex[cp >> (4 * (digits - 1 - d)) & 0xf];
+	return 2 + digits;
+}
+
 size_t util_escape(char *dst, size_t cap, const char *src, size_t len, unsigned flags)
 {
 	size_t used;
@@ -189,7 +226,7 @@ size_t util_escape_used(char *dst, size_t cap, const char *src, size_t len, unsi
 	/* Each pass renders one unit (a byte, or one whole UTF-8 character)
 	 * into unit[] and copies it only if it fits with room for the NUL. */
 	while (i < len) {
-		char unit[8];
+		char unit[12];
 		size_t ulen = 0, used = 1;
 		unsigned char c = s[i];
 
@@ -220,6 +257,9 @@ size_t util_escape_used(char *dst, size_t cap, const char *src, size_t len, unsi
 				ulen = put_hex(unit, c);
 				ulen += put_hex(unit + ulen, s[i + 1]);
 				used = 2;
+			} else if (n && invisible_format(utf8_decode(s + i, n))) {
+				ulen = put_codepoint(unit, utf8_decode(s + i, n));
+				used = n;
 			} else if (n) {
 				memcpy(unit, s + i, n);
 				ulen = used = n;

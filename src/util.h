@@ -48,8 +48,14 @@ int util_parse_seconds(const char *s, uint64_t *ns);
  * double quote -> \"; newline, tab and CR become \n, \t, \r; every other
  * byte below 0x20, and 0x7f, becomes \xHH (lower-case hex). A valid UTF-8
  * character (shortest form, no surrogates, at most U+10FFFF) is copied as
- * is, except the C1 controls U+0080..U+009F, written as \xc2\xHH. Each byte
- * of invalid or truncated UTF-8 becomes \xHH on its own.
+ * is, except the C1 controls U+0080..U+009F, written as \xc2\xHH, and the
+ * invisible characters that reorder or hide text — bidirectional controls
+ * (U+202A..U+202E, U+2066..U+2069, U+200E/U+200F, U+061C), zero-width and
+ * other format characters (U+00AD, U+180E, U+200B..U+200D, U+2060..U+2064,
+ * U+206A..U+206F, U+FEFF, U+FFF9..U+FFFB, the tags U+E0001 and
+ * U+E0020..U+E007F) and U+2028/U+2029 — written as \uXXXX (\UXXXXXXXX past
+ * U+FFFF), lower-case hex. Each byte of invalid or truncated UTF-8 becomes
+ * \xHH on its own.
  *
  * Writes at most cap bytes including the terminating NUL, always terminates
  * when cap > 0, and never cuts a unit (an escape, a UTF-8 character, an

@@ -719,6 +719,35 @@ def test_names_plain():
     scratch_test("hostileplain", body)()
 
 
+INVISIBLE_NAME = b"rtl\xe2\x80\xaetxt.exe\xe2\x80\x8b\xef\xbb\xbf\xe2\x81\xa6"
+
+
+def test_names_invisible():
+    """A file name with a right-to-left override, a zero-width space, a BOM
+    and an isolate: -plain writes them as \\u escapes (no raw byte of them
+    on stdout, every line in the format), Parquet keeps the exact bytes."""
+    def body(s):
+        path = os.path.join(s.dir, "").encode() + INVISIBLE_NAME
+        cmd = ["sh", "-c", 'echo x > "$1"', "sh", os.fsdecode(path)]
+        r = it.run_ior(["-plain", "--"] + cmd, timeout=30)
+        r.check_ran(0)
+        r.check_lines()
+        for raw in (b"\xe2\x80\xae", b"\xe2\x80\x8b", b"\xef\xbb\xbf", b"\xe2\x81\xa6"):
+            check(raw not in r.stdout, "a raw %r is on stdout" % raw)
+        opens = [x for x in r.records if x["raw_path"] == path and x["sc"] == "openat"]
+        check(len(opens) == 1, "%d openat records of the name, expected 1" % len(opens))
+        check(opens[0]["path"] == '"%s/rtl\\u202etxt.exe\\u200b\\ufeff\\u2066"' % s.dir,
+              "shown as %s" % opens[0]["path"])
+        out = os.path.join(s.base, "names.parquet")
+        r = it.run_ior(["-parquet", out, "--"] + cmd, timeout=30)
+        r.check_ran(0)
+        rows = [x for x in it.parquet_records(out) if x["raw_path"] == path]
+        calls = [x["sc"] for x in rows]
+        check(calls.count("openat") == 1 and calls.count("write") == 1,
+              "Parquet rows of the exact name: %s" % calls)
+    scratch_test("invisible", body)()
+
+
 class DeepChain:
     """A chain of 40 directories with 250-byte names (over 10 KB, past the
     8 KiB walk limit and PATH_MAX), made with *at calls from a dirfd."""
@@ -1666,6 +1695,7 @@ def test_low_fd_limit():
           in lines[0] and "5.17" not in lines[0], "not one line naming the fd limit:\n" + "\n".join(lines))
 
 
+TESTS += [("names:invisible-characters", test_names_invisible)]
 TESTS += [("command:duration-leaves-it:" + o, make_duration_command_test(o))
           for o in ("plain", "parquet", "flamegraph")]
 TESTS += [("command:survives-sigkill", test_command_survives_sigkill),

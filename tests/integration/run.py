@@ -34,8 +34,15 @@ KEEP = os.environ.get("IOR_TEST_KEEP") == "1"  # keep the temp dirs of failing t
 
 # ---- the -plain line format ------------------------------------------------
 
-# A quoted path: escapes \\ \" \n \t \r \xHH; raw control bytes never appear.
-_QSTR = r'"(?:[^"\\\x00-\x1f\x7f]|\\[\\"ntr]|\\x[0-9a-f]{2})*"'
+# Invisible characters that reorder or hide text (bidi controls, zero-width and
+# other format characters, U+2028/9): ior writes them as \uXXXX / \UXXXXXXXX.
+INVISIBLE = (r"\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+             r"\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f")
+# A quoted path: escapes \\ \" \n \t \r \xHH \uXXXX \UXXXXXXXX; raw control bytes,
+# C1 controls and invisible characters never appear.
+_QSTR = (r'"(?:[^"\\\x00-\x1f\x7f-\x9f' + INVISIBLE + r']|\\[\\"ntr]|\\x[0-9a-f]{2}'
+         r'|\\u[0-9a-f]{4}|\\U[0-9a-f]{8})*"')
+_INVISIBLE_RE = re.compile("[" + INVISIBLE + "]")
 RECORD_RE = re.compile(
     r"^(?P<time>\d+\.\d{9}) (?P<comm>\S+) (?P<pid>\d+) (?P<tid>\d+) (?P<sc>[a-z0-9_]+)"
     r" fd=(?P<fd>-|-?\d+) ret=(?P<ret>-?\d+) bytes=(?P<bytes>\d+)"
@@ -95,7 +102,13 @@ def escape(raw, space_too=False):
         n = 2 if 0xC2 <= c <= 0xDF else 3 if 0xE0 <= c <= 0xEF else 4 if 0xF0 <= c <= 0xF4 else 0
         if n:
             try:
-                out.append(raw[i:i + n].decode("utf-8"))  # strict: no overlong, no surrogate
+                ch = raw[i:i + n].decode("utf-8")  # strict: no overlong, no surrogate
+                if _INVISIBLE_RE.match(ch):
+                    cp = ord(ch)
+                    ch = "\\u%04x" % cp if cp <= 0xFFFF else "\\U%08x" % cp
+                elif 0x80 <= ord(ch) <= 0x9F:
+                    ch = "\\x%02x\\x%02x" % (raw[i], raw[i + 1])
+                out.append(ch)
                 i += n
                 continue
             except UnicodeDecodeError:
@@ -123,6 +136,10 @@ def unquote(field):
             if s[i + 1] == "x":
                 out.append(int(s[i + 2:i + 4], 16))
                 i += 4
+            elif s[i + 1] in "uU":
+                digits = 4 if s[i + 1] == "u" else 8
+                out += chr(int(s[i + 2:i + 2 + digits], 16)).encode("utf-8")
+                i += 2 + digits
             else:
                 out.append(simple[s[i + 1]])
                 i += 2

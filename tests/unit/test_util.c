@@ -457,6 +457,36 @@ TEST(escape_capacity)
 	CHECK_EQ_STR(esc_buf, "\\xc0");
 }
 
+TEST(escape_invisible_format_characters)
+{
+	/* "Trojan Source": rtl<RLO>txt.exe would display as rtlexe.txt */
+	CHECK_EQ_STR(ESC("rtl\xe2\x80\xaetxt.exe", 0), "rtl\\u202etxt.exe");
+	CHECK_EQ_STR(ESC("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", 0),
+		     "\\u202a\\u202b\\u202c\\u202d");                      /* embeddings, PDF, LRO */
+	CHECK_EQ_STR(ESC("\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", 0),
+		     "\\u2066\\u2067\\u2068\\u2069");                      /* isolates */
+	CHECK_EQ_STR(ESC("a\xe2\x80\x8b" "b\xe2\x80\x8c" "c\xe2\x80\x8d" "d\xe2\x80\x8e" "e\xe2\x80\x8f", 0),
+		     "a\\u200bb\\u200cc\\u200dd\\u200ee\\u200f");         /* zero-width, LRM, RLM */
+	CHECK_EQ_STR(ESC("\xef\xbb\xbfx", 0), "\\ufeffx");                 /* BOM */
+	CHECK_EQ_STR(ESC("\xc2\xad\xd8\x9c\xe1\xa0\x8e", 0), "\\u00ad\\u061c\\u180e");
+	CHECK_EQ_STR(ESC("\xe2\x80\xa8\xe2\x80\xa9", 0), "\\u2028\\u2029"); /* LS, PS */
+	CHECK_EQ_STR(ESC("\xe2\x81\xa0\xe2\x81\xa4\xe2\x81\xaa\xe2\x81\xaf", 0),
+		     "\\u2060\\u2064\\u206a\\u206f");
+	CHECK_EQ_STR(ESC("\xef\xbf\xb9\xef\xbf\xbb", 0), "\\ufff9\\ufffb");
+	CHECK_EQ_STR(ESC("\xf3\xa0\x80\x81\xf3\xa0\x80\xa0\xf3\xa0\x81\xbf", 0),
+		     "\\U000e0001\\U000e0020\\U000e007f");                    /* tags */
+	/* their neighbours stay as they are */
+	CHECK_EQ_STR(ESC("\xe2\x80\x8a\xe2\x80\x90\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5", 0),
+		     "\xe2\x80\x8a\xe2\x80\x90\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5");
+	CHECK_EQ_STR(ESC("\xef\xbb\xbe\xef\xbf\xbc\xf3\xa0\x80\x80\xf3\xa0\x82\x80", 0),
+		     "\xef\xbb\xbe\xef\xbf\xbc\xf3\xa0\x80\x80\xf3\xa0\x82\x80");
+	/* a unit is never cut: \u202e needs 6 bytes and the NUL */
+	CHECK_EQ_UINT(esc_cap("a\xe2\x80\xae", 4, 8, 0), 7);
+	CHECK_EQ_STR(esc_buf, "a\\u202e");
+	CHECK_EQ_UINT(esc_cap("a\xe2\x80\xae", 4, 7, 0), 1);
+	CHECK_EQ_STR(esc_buf, "a");
+}
+
 TEST(escape_worst_case_fits_4n_plus_1)
 {
 	char in[64];
