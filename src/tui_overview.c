@@ -113,7 +113,10 @@ static int draw_totals(struct tui *ui, WINDOW *w, int y, int wd)
 	fmt_rate(b, sizeof(b), rate_of(ui, STATS_SERIES_EVENTS, t->v.count), false);
 	snprintf(line, sizeof(line), "%s (%s)", a, b);
 	x = 1 + put_pair(ui, w, y, 1, 34, "syscalls ", line, A_BOLD);
-	tui_fmt_count(a, sizeof(a), t->v.errors);
+	if (t->aggregated) /* a .ior.zst keeps no error count */
+		snprintf(a, sizeof(a), "n/a");
+	else
+		tui_fmt_count(a, sizeof(a), t->v.errors);
 	x = x < 36 ? 36 : x + 2;
 	x += put_pair(ui, w, y, x, wd - x, "errors ", a, t->v.errors ? tui_attr(ui, TUI_C_WARN) : A_BOLD);
 	snprintf(line, sizeof(line), "%llu  ", (unsigned long long)t->files);
@@ -246,6 +249,44 @@ static int draw_loss(struct tui *ui, WINDOW *w, int y, int wd)
 	return y;
 }
 
+/*
+ * A recording's rate on its own time axis: the seconds from its first event
+ * to its last (its last width seconds when longer). A second the recording
+ * covers only in part is rated over the part it covers, so the peak is the
+ * rate of the busiest stretch and never below the recording's average.
+ */
+static int draw_spark_recording(struct tui *ui, WINDOW *w, int y, int wd, int width)
+{
+	const struct stats_totals *t = stats_totals(ui->stats);
+	uint64_t vals[SPARK_MAX], first = t->first_ns, last = t->last_ns;
+	uint64_t end = last / 1000000000u + 1, secs = end - first / 1000000000u;
+	int n = secs < (uint64_t)width ? (int)secs : width;
+	double peak = -1;
+	char title[128], num[32], span[32];
+
+	if (!t->v.count)
+		return y;
+	stats_timeline(ui->stats, STATS_SERIES_EVENTS, end, vals, (size_t)n);
+	for (int i = 0; i < n; i++) {
+		uint64_t lo = (end - (uint64_t)(n - i)) * 1000000000u, hi = lo + 1000000000u;
+		uint64_t from = first > lo ? first : lo, to = last < hi ? last : hi;
+
+		if (vals[i] && to > from && (double)vals[i] * 1e9 / (double)(to - from) > peak)
+			peak = (double)vals[i] * 1e9 / (double)(to - from);
+	}
+	tui_fmt_dur(span, sizeof(span), last - first);
+	if (peak < 0) {
+		snprintf(title, sizeof(title), "syscalls over the recording's %s", span);
+	} else {
+		tui_fmt_count(num, sizeof(num), (uint64_t)(peak + 0.5));
+		snprintf(title, sizeof(title), "syscalls/s over the recording's %s%s (peak %s/s)", span,
+			 (uint64_t)n < secs ? ", its last seconds" : "", num);
+	}
+	tui_rule(ui, w, y++, 0, wd, title);
+	tui_sparkline(ui, w, y++, 1, vals, n, tui_attr(ui, TUI_C_BAR));
+	return y;
+}
+
 static int draw_spark(struct tui *ui, WINDOW *w, int y, int wd)
 {
 	uint64_t vals[SPARK_MAX], peak = 0;
@@ -261,6 +302,8 @@ static int draw_spark(struct tui *ui, WINDOW *w, int y, int wd)
 	}
 	if (n < 1)
 		return y;
+	if (ui->src->kind != TUI_SOURCE_LIVE)
+		return draw_spark_recording(ui, w, y, wd, n);
 	stats_timeline(ui->stats, STATS_SERIES_EVENTS, end, vals, (size_t)n);
 	for (int i = 0; i < n; i++)
 		if (vals[i] > peak)
@@ -277,6 +320,10 @@ static void draw_top_sc(struct tui *ui, struct overview *o, WINDOW *w, int y, in
 	char cnt[32], dur[32];
 
 	tui_rule(ui, w, y++, x, wd, "Top syscalls");
+	if (rows-- < 1)
+		return;
+	tui_text(w, y, x + 1, wd - 20, tui_attr(ui, TUI_C_DIM), "SYSCALL");
+	tui_textf(w, y++, x + wd - 19, 19, tui_attr(ui, TUI_C_DIM), "%8s %9s", "COUNT", "TOTAL");
 	for (int i = 0; i < rows && (size_t)i < o->sc.n; i++) {
 		const struct stats_row *r = &o->sc.rows[i];
 
@@ -293,6 +340,11 @@ static void draw_top_procs(struct tui *ui, struct overview *o, WINDOW *w, int y,
 	char cnt[32], pid[16];
 
 	tui_rule(ui, w, y++, x, wd, "Top processes");
+	if (rows-- < 1)
+		return;
+	tui_textf(w, y, x + 1, 8, tui_attr(ui, TUI_C_DIM), "%7s", "PID");
+	tui_text(w, y, x + 9, wd - 19, tui_attr(ui, TUI_C_DIM), "COMM");
+	tui_textf(w, y++, x + wd - 9, 9, tui_attr(ui, TUI_C_DIM), "%8s", "COUNT");
 	for (int i = 0; i < rows && (size_t)i < o->procs.n; i++) {
 		const struct stats_row *r = &o->procs.rows[i];
 
@@ -312,6 +364,10 @@ static void draw_top_files(struct tui *ui, struct overview *o, WINDOW *w, int y,
 	char cnt[32], dur[32], bytes[32];
 
 	tui_rule(ui, w, y++, 0, wd, "Top files");
+	if (rows-- < 1)
+		return;
+	tui_textf(w, y, 1, 27, tui_attr(ui, TUI_C_DIM), "%8s %8s %8s", "COUNT", "TOTAL", "BYTES");
+	tui_text(w, y++, 29, wd - 30, tui_attr(ui, TUI_C_DIM), "FILE");
 	for (int i = 0; i < rows && (size_t)i < o->files.n; i++) {
 		const struct stats_row *r = &o->files.rows[i];
 
@@ -341,8 +397,8 @@ static void overview_draw(struct tui *ui, void *st, WINDOW *w, int h, int wd)
 		return;
 	/* the rest: top syscalls | top processes, then top files */
 	rows = (left - 2) / 2;
-	if (rows > 10)
-		rows = 10;
+	if (rows > 11)
+		rows = 11; /* a header and ten rows */
 	draw_top_sc(ui, o, w, y, 0, wd / 2 - 1, rows);
 	draw_top_procs(ui, o, w, y, wd / 2, wd - wd / 2, rows);
 	y += rows + 1;

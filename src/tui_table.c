@@ -340,6 +340,10 @@ void tui_table_draw(struct tui *ui, struct tui_table *t, WINDOW *w, int y, int h
 				attr_t ca = a;
 
 				cell(c, row, buf, sizeof(buf));
+				/* a recording of aggregates (.ior.zst) keeps no error count:
+				 * unknown, never a false 0 */
+				if (c->kind == TUI_COL_ERRORS && stats_totals(ui->stats)->aggregated)
+					snprintf(buf, sizeof(buf), "n/a");
 				len = (int)strlen(buf);
 				if (c->kind == TUI_COL_ERRORS && row->v.errors && !is_sel)
 					ca = tui_attr(ui, TUI_C_WARN);

@@ -112,6 +112,9 @@ def main_session(binary):
 
         def overview():
             s = p.wait_text(re.compile(r"syscalls 1012 "), 10)
+            expect(row(s, r"^ SYSCALL\s+COUNT\s+TOTAL\s+PID COMM\s+COUNT$") is not None,
+                   "the top syscalls' and top processes' column headers", s)
+            expect(row(s, r"^\s+COUNT\s+TOTAL\s+BYTES\s+FILE$") is not None, "the top files' header", s)
             expect(row(s, r"^ write\s+1000\s") is not None, "top syscalls: write 1000", s)
             expect(row(s, r"^ pwrite64\s+10\s") is not None, "top syscalls: pwrite64 10", s)
             expect(row(s, r"%d iortui\s+1012" % w.pid) is not None, "top processes", s)

@@ -125,6 +125,12 @@ def parquet_meta(path):
     return {x["k"]: x["v"] for x in json.loads(r.stdout)}
 
 
+def count_value(text):
+    """A count as tui_fmt_count shows it ("950", "1.23M") as a number."""
+    scale = {"K": 1e3, "M": 1e6, "G": 1e9}
+    return float(text[:-1]) * scale[text[-1]] if text[-1] in scale else float(text)
+
+
 def new_files(d, prefix, before):
     return sorted(f for f in os.listdir(d) if f.startswith(prefix) and f not in before)
 
@@ -469,6 +475,17 @@ def view_session(binary, out, editor):
         n = len(rows)
         p.run("EDITOR=%s %s -view trace.parquet; echo ior-exit=$?" % (editor, IOR))
         p.wait_text("Top syscalls")
+
+        def time_axis():
+            s = p.screen()
+            m = re.search(r"syscalls/s over the recording's (\S+) \(peak (\d+(?:\.\d+)?[KMG]?)/s\)", s)
+            expect(m is not None, "the rate's title names the recording's own span", s)
+            expect("last " not in s.split("Top syscalls")[0], "no 'last N s' of a recording", s)
+            avg = re.search(r"syscalls \d+ \((\d+(?:\.\d+)?[KMG]?)/s\)", s)
+            expect(avg is not None, "the average rate", s)
+            expect(count_value(m.group(2)) >= count_value(avg.group(1)) * 0.99,
+                   "peak %s/s under the average %s/s" % (m.group(2), avg.group(1)), s)
+        check("-view trace.parquet: the rate over the recording's span, peak >= average", time_axis)
         p.keys("6")
         s = p.wait_text(re.compile(r"\d+ rows \(cap 100,000\)"))
         total = int(re.search(r"(\d+) rows \(cap", s).group(1).replace(",", ""))
@@ -539,7 +556,14 @@ def aggregated_session(binary, out):
 
         def agg():
             p.run("%s -view agg.ior.zst; echo ior-exit=$?" % IOR)
-            p.wait_text("Top syscalls")
+            s = p.wait_text("Top syscalls")
+            # a .ior.zst keeps no count of failed calls: unknown, never a false 0
+            expect(re.search(r"errors n/a ", s) is not None, "Overview: errors n/a", s)
+            p.keys("2")
+            s = p.wait_text("FAMILY")
+            rows = [x for x in s.split("\n") if re.match(r"^(write|openat|pwrite64)\s", x)]
+            expect(rows and all(x.rstrip().endswith(" n/a") for x in rows),
+                   "Syscalls: the ERRORS column says n/a", s)
             p.keys("6")
             p.wait_text("it has no rows to stream")
             p.keys("e")
