@@ -87,6 +87,14 @@ $(BUILD)/ior_fast.bpf.o: src/ior.bpf.c src/ior.h $(BUILD)/vmlinux.h
 
 $(BUILD)/tracer.o: $(BUILD)/ior.skel.h $(BUILD)/ior_fast.skel.h
 
+# the commit ior is built from, for -version and the files' metadata; version.o
+# is rebuilt when it changes
+COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null)$(shell git rev-parse --git-dir >/dev/null 2>&1 && ! git diff --quiet HEAD 2>/dev/null && echo -dirty)
+$(BUILD)/commit.stamp: FORCE | $(BUILD)/.deps
+	$(Q)echo '$(COMMIT)' | cmp -s - $@ || echo '$(COMMIT)' > $@
+$(BUILD)/version.o: CFLAGS += -DIOR_COMMIT='"$(COMMIT)"'
+$(BUILD)/version.o: $(BUILD)/commit.stamp
+
 $(BUILD)/%.o: src/%.c | $(BUILD)/.deps
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@

@@ -155,7 +155,12 @@ static int o_path(struct cli *c, const char *v, char *e, size_t n)
 
 static int o_duration(struct cli *c, const char *v, char *e, size_t n)
 {
-	if (util_parse_seconds(v, &c->duration_ns))
+	int err = util_parse_seconds(v, &c->duration_ns);
+
+	if (err == -ERANGE)
+		return fail(e, n, "-duration is at most %llu seconds (ten years), not '%s'",
+			    (unsigned long long)UTIL_SECONDS_MAX, v);
+	if (err)
 		return fail(e, n, "-duration needs a number of seconds (like 10 or 0.5), not '%s'", v);
 	/* 0 would mean "no deadline": a run the user asked to be short would never end */
 	if (c->duration_ns == 0)
@@ -183,6 +188,14 @@ static int o_fields(struct cli *c, const char *v, char *e, size_t n)
 		if (!list_has(known, p, len))
 			return fail(e, n, "-fields: unknown field '%.*s' (use comm, pid, tid, path, "
 					  "tracepoint, flags)", (int)len, p);
+		for (const char *q = v; q < p;) {
+			const char *qend = strchr(q, ',');
+
+			if ((size_t)(qend - q) == len && !strncmp(q, p, len))
+				return fail(e, n, "-fields: '%.*s' appears twice; give each field once",
+					    (int)len, p);
+			q = qend + 1;
+		}
 		if (!end)
 			break;
 		p = end + 1;
@@ -283,6 +296,10 @@ static int check_rules(struct cli *c, char *err, size_t errlen)
 					 "-view)");
 	if (c->svg && c->mode != CLI_FOLDED)
 		return fail(err, errlen, "-svg only goes with -folded FILE");
+	if (c->mode == CLI_PARQUET && (!strcmp(c->file, "-") || util_is_stream(c->file)))
+		return fail(err, errlen, "-parquet needs a regular file, not '%s': a Parquet file is "
+					 "completed by rewriting its end as it grows, which a pipe or terminal "
+					 "cannot take (record to a file, then read it)", c->file);
 	if (c->mode == CLI_PARQUET && (c->comm || c->path || c->pid || c->tid))
 		return fail(err, errlen, "-parquet records every row and refuses the filters -comm, "
 					 "-path, -pid and -tid");
@@ -374,6 +391,9 @@ void cli_usage(void)
 	      "  -ringbuf MIB           event ring buffers' total, a power of two (default 32,\n"
 	      "                         -flamegraph 16), shared out between the CPUs\n"
 	      "  -stream-cap ROWS       rows the dashboard's Stream tab keeps (default 100000)\n"
+	      "Other:\n"
+	      "  -h, -help              this help\n"
+	      "  -version               ior's version and the git commit it was built from\n"
 	      "Every option may be spelt -opt or --opt, with its value after a space or '='.\n",
 	      stdout);
 }

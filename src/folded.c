@@ -486,15 +486,17 @@ static int write_line(void *ctx, const char *stack, const unsigned char *kinds,
 	(void)kinds;
 	(void)nframes;
 	if (fprintf(ctx, "%s %llu\n", stack, (unsigned long long)value) < 0)
-		return -EIO;
+		return errno ? -errno : -EIO;
 	return 0;
 }
 
 int folded_write(const struct folded *f, FILE *out)
 {
-	int rc = folded_foreach(f, write_line, out);
+	int rc;
 
+	errno = 0;
+	rc = folded_foreach(f, write_line, out);
 	if (!rc && ferror(out))
-		rc = -EIO;
+		rc = errno ? -errno : -EIO; /* EPIPE: the reader went away */
 	return rc;
 }

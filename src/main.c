@@ -32,6 +32,7 @@
 #include "tracer.h"
 #include "tui.h"
 #include "util.h"
+#include "version.h"
 
 #define POLL_MS 50
 
@@ -483,7 +484,8 @@ static void meta_build(struct run_meta *m, const struct cli *c, const char *cmdl
 			argc++;
 		join_cmdline(m->command, sizeof(m->command), argc, c->cmd);
 	}
-	meta_str(m, "ior.version", "0.1.0");
+	meta_str(m, "ior.version", IOR_VERSION);
+	meta_str(m, "ior.commit", ior_commit());
 	meta_str(m, "host", m->uts.nodename);
 	meta_str(m, "kernel", m->uts.release);
 	meta_u64(m, "start_ns", start_wall_ns);
@@ -799,7 +801,13 @@ static int run_folded(const struct cli *c)
 		goto cleanup;
 	}
 	if (c->svg) {
-		int fd = open(c->svg, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		/* standard output, a terminal, a pipe or a socket is a stream, not a
+		 * file to overwrite */
+		bool to_stdout = !strcmp(c->svg, "-") || !strcmp(c->svg, "/dev/stdout");
+		bool stream = to_stdout || util_is_stream(c->svg);
+		int fd = to_stdout ? dup(STDOUT_FILENO)
+			 : stream ? open(c->svg, O_WRONLY | O_CLOEXEC)
+				  : open(c->svg, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 
 		if (fd < 0) {
 			fprintf(stderr, "ior: cannot create %s: %s%s\n", c->svg, strerror(errno),
@@ -813,24 +821,31 @@ static int run_folded(const struct cli *c)
 			goto cleanup;
 		}
 		e = svg_write(f, NULL, out);
+		errno = 0;
 		if (fclose(out) && !e)
-			e = -errno;
+			e = errno ? -errno : -EIO;
+		if (e == -EPIPE && stream)
+			goto quiet; /* the reader went away: quiet, like -plain */
 		if (e) {
 			fprintf(stderr, "ior: cannot write %s: %s\n", c->svg, strerror(-e));
-			unlink(c->svg);
+			if (!stream)
+				unlink(c->svg);
 			goto cleanup;
 		}
-		give_to_sudo_user(c->svg);
+		if (!stream)
+			give_to_sudo_user(c->svg);
 	} else {
 		e = folded_write(f, stdout);
 		if (fflush(stdout) && !e)
 			e = -errno;
+		if (e == -EPIPE)
+			goto quiet; /* the reader went away (| head): what it wanted it has */
 		if (e) {
-			if (e != -EPIPE)
-				fprintf(stderr, "ior: cannot write the folded stacks: %s\n", strerror(-e));
+			fprintf(stderr, "ior: cannot write the folded stacks: %s\n", strerror(-e));
 			goto cleanup;
 		}
 	}
+quiet:
 	ret = 0;
 cleanup:
 	folded_free(f);
@@ -1232,7 +1247,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (c.version) {
-		puts("ior 0.1.0");
+		printf("ior %s (commit %s)\n", IOR_VERSION, ior_commit());
 		return 0;
 	}
 	/* before any output file is created or anything traced */

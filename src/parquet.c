@@ -58,10 +58,11 @@
 #include "parquet.h"
 #include "pqenc.h"
 #include "syscalls.h"
+#include "version.h"
 #include "thrift.h"
 #include "util.h"
 
-#define CREATED_BY "ior version 0.1.0"
+#define CREATED_BY "ior version " IOR_VERSION
 #define PAGE_ROWS PARQUET_PAGE_ROWS
 #define PAGE_BYTES (1u << 20)     /* PLAIN string bytes per data page */
 #define DICT_BYTES (1u << 20)     /* dictionary page size before falling back */

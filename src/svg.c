@@ -621,7 +621,7 @@ int svg_write(const struct folded *f, const struct svg_opts *opts, FILE *out)
 	fputs("</g>\n</svg>\n", out);
 	rc = d.err;
 	if (!rc && ferror(out))
-		rc = -EIO;
+		rc = errno ? -errno : -EIO; /* EPIPE: the reader went away */
 cleanup:
 	free(d.path);
 	node_free(t.root);

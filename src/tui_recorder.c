@@ -19,6 +19,7 @@
 #include "parquet.h"
 #include "tui_stream.h"
 #include "util.h"
+#include "version.h"
 
 /* Writes the recording's key-value metadata (at its start, again at its end). */
 static void set_meta(struct tui_stream *s, bool end)
@@ -34,7 +35,8 @@ static void set_meta(struct tui_stream *s, bool end)
 	snprintf(stop, sizeof(stop), "%llu", (unsigned long long)util_now_ns(CLOCK_REALTIME));
 	snprintf(rows, sizeof(rows), "%llu", (unsigned long long)parquet_writer_rows(s->rec));
 	stream_filters_format(&s->filters, filter, sizeof(filter)); /* now */
-	kv[n++] = (struct parquet_kv){ "ior.version", "0.1.0" };
+	kv[n++] = (struct parquet_kv){ "ior.version", IOR_VERSION };
+	kv[n++] = (struct parquet_kv){ "ior.commit", ior_commit() };
 	kv[n++] = (struct parquet_kv){ "recorded_by", "dashboard (R)" };
 	kv[n++] = (struct parquet_kv){ "host", uts.nodename };
 	kv[n++] = (struct parquet_kv){ "kernel", uts.release };

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -290,6 +291,14 @@ size_t util_escape_used(char *dst, size_t cap, const char *src, size_t len, unsi
 	dst[o] = '\0';
 	*used_out = i;
 	return o;
+}
+
+bool util_is_stream(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 &&
+	       (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
 uint64_t util_now_ns(clockid_t clk)

@@ -39,6 +39,13 @@ int util_parse_long(const char *s, long min, long max, long *out);
  */
 int util_parse_seconds(const char *s, uint64_t *ns);
 
+/*
+ * True when path names (through symlinks) a character device, a FIFO or a
+ * socket: a stream to write to, which no output of ior counts as a file it
+ * would overwrite (/dev/stdout, /dev/null, a named pipe).
+ */
+bool util_is_stream(const char *path);
+
 /* util_escape flags */
 #define UTIL_ESC_SPACE 1u /* also escape ' ' as \x20 (whitespace-split fields) */
 

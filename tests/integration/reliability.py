@@ -213,6 +213,11 @@ CLI_CASES = {
     "flamegraph-missing-dir": (["-flamegraph", "-name", "nodir/out", "--", "true"], ["nodir/out.ior.zst"]),
     "parquet-missing-dir": (["-parquet", "nodir/out.parquet", "--", "true"], ["nodir/out.parquet"]),
     "svg-without-folded": (["-plain", "-svg", "out.svg", "--", "true"], ["-svg"]),
+    "fields-twice": (["-plain", "-fields", "comm,path,comm", "--", "true"], ["-fields", "'comm'", "twice"]),
+    "duration-past-max": (["-plain", "-duration", "1000000000", "--", "true"],
+                          ["-duration", "at most 315360000 seconds", "1000000000"]),
+    "parquet-stdout": (["-parquet", "-", "--", "true"], ["-parquet", "regular file", "'-'"]),
+    "parquet-device": (["-parquet", "/dev/null", "--", "true"], ["-parquet", "regular file", "/dev/null"]),
 }
 
 # the three headless tracing modes a COMMAND that cannot run is refused in
@@ -1695,7 +1700,73 @@ def test_low_fd_limit():
           in lines[0] and "5.17" not in lines[0], "not one line naming the fd limit:\n" + "\n".join(lines))
 
 
-TESTS += [("names:invisible-characters", test_names_invisible)]
+def folded_pipe(args, reader, cwd):
+    """ior ARGS | READER (a shell command); (ior's status, its stderr, reader's output)."""
+    ior = subprocess.Popen([IOR] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
+                           stdin=subprocess.DEVNULL)
+    rd = subprocess.Popen(["sh", "-c", reader], stdin=ior.stdout, stdout=subprocess.PIPE)
+    ior.stdout.close()
+    out = rd.communicate(timeout=30)[0]
+    err = ior.stderr.read().decode(errors="replace")
+    ior.stderr.close()
+    return ior.wait(30), err, out
+
+
+def test_outputs_to_stdout():
+    """'-' is standard output for -svg (no file named '-'); /dev/stdout, a
+    FIFO and /dev/null are streams, not files ior would overwrite; a reader
+    that goes away (| head) ends -folded and -svg quietly with status 0;
+    a full device is one error line and status 1."""
+    def body(s):
+        rec = recordings().iorzst
+        status, err, out = folded_pipe(["-folded", rec, "-svg", "-"], "cat", s.dir)
+        check(status == 0 and err == "", "-svg -: status %d, %r" % (status, err))
+        check(out.startswith(b"<?xml") and out.rstrip().endswith(b"</svg>"), "-svg -: no SVG on stdout")
+        check(listing(s.dir) == [], "-svg - created %s" % listing(s.dir))
+        whole = out
+        status, err, out = folded_pipe(["-folded", rec, "-svg", "/dev/stdout"], "cat", s.dir)
+        check(status == 0 and err == "" and out == whole, "-svg /dev/stdout: status %d, %r" % (status, err))
+        fifo = os.path.join(s.base, "fifo")
+        os.mkfifo(fifo)
+        rd = subprocess.Popen(["cat", fifo], stdout=subprocess.PIPE)
+        r = run_limited(["-folded", rec, "-svg", fifo], timeout=30)
+        check(r.status == 0 and r.stderr == "", "-svg FIFO: status %s, %r" % (r.status, r.stderr))
+        check(rd.communicate(timeout=30)[0] == whole, "the FIFO's reader got another SVG")
+        r = run_limited(["-folded", rec, "-svg", "/dev/null"], timeout=30)
+        check(r.status == 0 and r.stderr == "", "-svg /dev/null: status %s, %r" % (r.status, r.stderr))
+        for args in (["-folded", rec], ["-folded", rec, "-svg", "-"]):
+            status, err, out = folded_pipe(args, "head -c 1", s.dir)
+            check(status == 0 and err == "", "%s | head -c 1: status %d, %r" % (" ".join(args[2:]) or
+                                                                                "-folded", status, err))
+        with open("/dev/full", "wb") as full:
+            r = subprocess.run([IOR, "-folded", rec], stdout=full, stderr=subprocess.PIPE, timeout=30)
+        lines = r.stderr.decode().splitlines()
+        check(r.returncode == 1 and len(lines) == 1 and "No space left on device" in lines[0],
+              "-folded > /dev/full: status %d, %r" % (r.returncode, lines))
+    scratch_test("stdout", body)()
+
+
+def test_version_and_help():
+    """-version names the commit ior was built from; -help lists -h and -version."""
+    r = run_limited(["-version"], timeout=10)
+    out = r.stdout.decode()
+    m = re.match(r"^ior \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(?:-dirty)?|unknown)\)\n$", out)
+    check(r.status == 0 and m is not None, "-version printed %r" % out)
+    root = os.path.dirname(os.path.dirname(HERE))
+    head = subprocess.run(["git", "-C", root, "rev-parse", "--short=12", "HEAD"],
+                          capture_output=True, text=True)
+    if head.returncode == 0:
+        check(m.group(1).split("-")[0] == head.stdout.strip(),
+              "-version says commit %s, the checkout is at %s" % (m.group(1), head.stdout.strip()))
+    r = run_limited(["-help"], timeout=10)
+    out = r.stdout.decode()
+    check(r.status == 0 and re.search(r"^  -h, -help\s", out, re.M) and
+          re.search(r"^  -version\s", out, re.M), "-help does not list -h and -version:\n" + out)
+
+
+TESTS += [("names:invisible-characters", test_names_invisible),
+          ("out:stdout-and-streams", test_outputs_to_stdout),
+          ("cli:version-and-help", test_version_and_help)]
 TESTS += [("command:duration-leaves-it:" + o, make_duration_command_test(o))
           for o in ("plain", "parquet", "flamegraph")]
 TESTS += [("command:survives-sigkill", test_command_survives_sigkill),
