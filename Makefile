@@ -111,8 +111,11 @@ ior: $(IOR_OBJS) $(LINKSTAMP)
 
 FORCE:
 
+# tracing needs root: as a user who may sudo, run and test go through sudo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 run: ior
-	./ior
+	$(SUDO) ./ior
 
 # ---- tests -------------------------------------------------------------
 $(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)/.deps
@@ -176,7 +179,7 @@ parquet: $(BUILD)/.testdeps
 
 # every suite, each to its end, then one line per suite and the total
 test:
-	$(Q)MAKE="$(MAKE)" tests/run-all.sh
+	$(Q)$(SUDO) env MAKE="$(MAKE)" MAKEFLAGS="$(MAKEFLAGS)" CI="$(CI)" PATH="$$PATH" tests/run-all.sh
 
 # ---- benchmark -----------------------------------------------------------
 $(BUILD)/bench/%: bench/%.c | $(BUILD)/.deps
@@ -200,7 +203,7 @@ $(BUILD)/bench/parquet_bench $(BUILD)/bench/ingest: $(BUILD)/bench/%: bench/%.c 
 
 bench: ior $(BENCH_BINS) $(BUILD)/bench/floor
 	$(Q)scripts/deps.sh bench
-	$(Q)BUILD=$(BUILD) bench/run.sh
+	$(Q)$(SUDO) env BUILD=$(BUILD) PATH="$$PATH" bench/run.sh
 
 clean:
 	rm -rf build build-san build-static ior

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages a target needs, when they are missing.
 # Usage: scripts/deps.sh build|test|bench
-# Run by the Makefile; as root it installs with apt-get, otherwise it names
-# the packages and the command to install them, and fails.
+# Run by the Makefile; it installs with apt-get as root, through sudo as a
+# user who has it, and otherwise names the packages and fails.
 set -eu
 
 build="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev libncurses-dev pkg-config gcc make"
@@ -27,12 +27,16 @@ if [ "${1:-build}" != build ] && ! { command -v node && command -v npm; } >/dev/
 fi
 [ -z "$missing" ] && exit 0
 
+as_root=""
 if [ "$(id -u)" != 0 ]; then
-	echo "ior: missing Debian packages:$missing; run 'sudo apt-get install$missing' or run make as root" >&2
-	exit 1
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "ior: missing Debian packages:$missing; install them as root (apt-get install$missing) or run make as root" >&2
+		exit 1
+	fi
+	as_root="sudo"
 fi
 echo "ior: installing$missing" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2 || true
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >&2
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || true
+# shellcheck disable=SC2086
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1764,6 +1764,41 @@ def test_version_and_help():
           re.search(r"^  -version\s", out, re.M), "-help does not list -h and -version:\n" + out)
 
 
+def test_readme_quick_start():
+    """The README's two set-up commands are plain `make run` and `make test`,
+    which work as written for root (no sudo: a root-only machine may have
+    none) and go through sudo for another user (make's SUDO, seen by a user
+    with no rights, from a copy of the Makefile it can read)."""
+    root = os.path.dirname(os.path.dirname(HERE))
+    with open(os.path.join(root, "README.md")) as f:
+        readme = f.read()
+    m = re.search(r"## Quick start[^\n]*\n\n```sh\n(.*?)```", readme, re.S)
+    check(m is not None, "no Quick start code block in README.md")
+    cmds = [x.split("#")[0].strip() for x in m.group(1).strip().split("\n")]
+    check(cmds == ["make run", "make test"], "the quick start's commands: %r" % cmds)
+    with open(os.path.join(root, "Makefile")) as f:
+        mk = f.read()
+    for target in ("run", "test"):
+        recipe = re.search(r"^%s:[^\n]*\n\t(\S*)" % target, mk, re.M)
+        check(recipe is not None and "$(SUDO)" in recipe.group(0),
+              "make %s does not run through $(SUDO)" % target)
+    probe = ["make", "-s", "--no-print-directory", "-f", "Makefile", "--eval",
+             "print-sudo: ; @echo '[$(SUDO)]'", "print-sudo"]
+    d = tempfile.mkdtemp(prefix="ior-mk-")
+    try:
+        os.chmod(d, 0o755)
+        shutil.copy(os.path.join(root, "Makefile"), d)
+        os.chmod(os.path.join(d, "Makefile"), 0o644)
+        as_root = subprocess.run(probe, cwd=d, capture_output=True, text=True, timeout=30)
+        as_user = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+                                 + probe, cwd=d, capture_output=True, text=True, timeout=30)
+    finally:
+        shutil.rmtree(d)
+    check(as_root.stdout == "[]\n", "as root make's SUDO is %r %s" % (as_root.stdout, as_root.stderr))
+    check(as_user.stdout == "[sudo]\n", "as nobody make's SUDO is %r %s" % (as_user.stdout, as_user.stderr))
+
+
+TESTS += [("readme:quick-start", test_readme_quick_start)]
 TESTS += [("names:invisible-characters", test_names_invisible),
           ("out:stdout-and-streams", test_outputs_to_stdout),
           ("cli:version-and-help", test_version_and_help)]
