@@ -35,12 +35,16 @@
 #include "util.h"
 
 #define POLL_MS 50
+/* How long a run stopped by a signal or -duration lets a slow reader take
+ * the lines still buffered, so that ior ends within a second. */
+#define SETTLE_MS 500
 
 /*
  * Where a headless run's events go: the -plain printer, the aggregator
  * behind -flamegraph, the Parquet recorder. tick runs after every drain
- * of the ring buffer (at least every POLL_MS); finish once, after the
- * final drain, with the loss counters.
+ * of the ring buffer (at least every POLL_MS) and returns 0, a positive
+ * value while output waits for a slow reader, or -errno; finish once,
+ * after the final drain, with the loss counters.
  */
 struct run;
 
@@ -51,8 +55,12 @@ struct sink {
 	void *ctx;
 	/* The dashboard: runs its own loop instead of run_loop (NULL: headless). */
 	int (*drive)(struct run *r, const struct cli *c);
-	/* Stop as soon as stdout's reader goes away (a pipe or socket). */
-	bool watch_stdout;
+	/* out_fd is a stream whose reader may stall or go away: its room
+	 * wakes the loop, its reader's going stops the run at once. */
+	bool watch_out;
+	int out_fd;
+	/* Output lines the sink could not write, for the summary (NULL: none). */
+	uint64_t (*lines_lost)(void *ctx);
 	/* Aggregate fd-based calls in the kernel and take the entries here at
 	 * the end of the run (NULL: every call comes as an event). */
 	tracer_agg_fn agg;
@@ -68,7 +76,7 @@ struct run {
 	pid_t child;
 	int child_status; /* exit status to return; -1 while running */
 	int signals;      /* stop requests received */
-	int out_fd;       /* stdout, watched for a closed reader (-plain); -1: not */
+	int out_fd;       /* the sink's out_fd, watched; -1: not */
 	uint64_t start_ns;
 	double start_cpu; /* ior's CPU seconds when tracing began */
 	const struct sink *sink;
@@ -235,10 +243,13 @@ static void print_summary(struct run *r, const struct tracer_stats *stats)
 		"ior: %" PRIu64 " syscalls in %.3f s (%.0f/s); lost: %" PRIu64 " ring-buffer drops, "
 		"%" PRIu64 " path drops, %" PRIu64 " unpaired exits, %" PRIu64 " lost entries, "
 		"%" PRIu64 " died in call, %" PRIu64 " unreadable strings, %" PRIu64
-		" recursion misses, %" PRIu64 " unknown paths\n",
+		" recursion misses, %" PRIu64 " unknown paths",
 		s.events, secs, secs > 0 ? (double)s.events / secs : 0.0, s.rb_drops, s.path_drops,
 		s.unpaired_exits, s.lost_enters, s.died_in_call, s.str_faults, s.recursion_misses,
 		s.unknown_paths);
+	if (r->sink->lines_lost)
+		fprintf(stderr, ", %" PRIu64 " output lines", r->sink->lines_lost(r->sink->ctx));
+	fputc('\n', stderr);
 	/* every thread of ior, the sinks' last writes included; COMMAND's
 	 * time and the BPF programs' (run by the traced threads) not */
 	double user, sys;
@@ -254,36 +265,53 @@ static void print_summary(struct run *r, const struct tracer_stats *stats)
 	}
 }
 
+/*
+ * Waits up to POLL_MS (less when deadline, monotonic ns or 0 for none,
+ * comes sooner) for the ring, a signal or room in the output. Returns 1
+ * once the deadline has passed, 0, -EPIPE when the output's reader went
+ * away, or -errno; sets *stop when a signal ends the run.
+ */
+static int run_wait(struct run *r, uint64_t deadline, bool *stop)
+{
+	struct epoll_event evs[4];
+	int timeout = POLL_MS;
+
+	if (deadline) {
+		uint64_t now = util_now_ns(CLOCK_MONOTONIC);
+
+		if (now >= deadline)
+			return 1;
+		if (deadline - now < (uint64_t)POLL_MS * 1000000u)
+			timeout = (int)((deadline - now) / 1000000u) + 1;
+	}
+	int n = epoll_wait(r->epfd, evs, 4, timeout);
+
+	if (n < 0 && errno != EINTR)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		if (evs[i].data.fd == r->sigfd && handle_signals(r))
+			*stop = true;
+		/* the reader of -plain's pipe is gone (| head): stop now, not at
+		 * the next write, which may never come on an idle system */
+		if (evs[i].data.fd == r->out_fd && r->out_fd >= 0 &&
+		    (evs[i].events & (EPOLLERR | EPOLLHUP)))
+			return -EPIPE;
+	}
+	return 0;
+}
+
 static int run_loop(struct run *r, uint64_t duration_ns)
 {
 	uint64_t deadline = duration_ns ? r->start_ns + duration_ns : 0;
-	struct epoll_event evs[4];
-	int err = 0;
 
 	for (;;) {
-		int timeout = POLL_MS;
 		bool stop = false;
+		int err = run_wait(r, deadline, &stop);
 
-		if (deadline) {
-			uint64_t now = util_now_ns(CLOCK_MONOTONIC);
-
-			if (now >= deadline)
-				break;
-			if (deadline - now < (uint64_t)POLL_MS * 1000000u)
-				timeout = (int)((deadline - now) / 1000000u) + 1;
-		}
-		int n = epoll_wait(r->epfd, evs, 4, timeout);
-
-		if (n < 0 && errno != EINTR)
-			return -errno;
-		for (int i = 0; i < n; i++) {
-			if (evs[i].data.fd == r->sigfd && handle_signals(r))
-				stop = true;
-			/* the reader of -plain's pipe is gone (| head): stop now, not at
-			 * the next write, which may never come on an idle system */
-			if (evs[i].data.fd == r->out_fd && r->out_fd >= 0)
-				return -EPIPE;
-		}
+		if (err > 0)
+			break;
+		if (err < 0)
+			return err;
 		err = tracer_consume(r->tracer);
 		if (err < 0)
 			return err;
@@ -295,6 +323,29 @@ static int run_loop(struct run *r, uint64_t duration_ns)
 	return 0;
 }
 
+/*
+ * After the final drain: lets a slow reader take the output still
+ * buffered. When COMMAND ended the run on its own, as long as the reader
+ * keeps it waiting; after a signal or -duration for SETTLE_MS at most. A
+ * stop signal ends the wait at once.
+ */
+static int run_settle(struct run *r)
+{
+	bool bounded = !(r->child > 0 && r->child_status >= 0 && r->signals == 0);
+	uint64_t deadline = bounded ? util_now_ns(CLOCK_MONOTONIC) + (uint64_t)SETTLE_MS * 1000000u : 0;
+
+	for (;;) {
+		bool stop = false;
+		int err = r->sink->tick(r->sink->ctx);
+
+		if (err <= 0)
+			return err;
+		err = run_wait(r, deadline, &stop);
+		if (err || stop)
+			return err < 0 ? err : 0;
+	}
+}
+
 static int plain_tick(void *ctx)
 {
 	return plain_flush(ctx);
@@ -302,8 +353,19 @@ static int plain_tick(void *ctx)
 
 static int plain_finish(void *ctx, const struct tracer_stats *stats)
 {
+	struct plain *p = ctx;
+	int err = plain_flush(p);
+
 	(void)stats;
-	return plain_tick(ctx);
+	if (err < 0 && err != -EPIPE)
+		fprintf(stderr, "ior: cannot write to stdout: %s; %llu output lines lost\n",
+			strerror(-err), plain_lost(p));
+	return err < 0 ? err : 0;
+}
+
+static uint64_t plain_lines_lost(void *ctx)
+{
+	return plain_lost(ctx);
 }
 
 /*
@@ -319,7 +381,6 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 	double user, sys;
 	struct tracer_stats stats;
 	sigset_t mask, orig_mask;
-	struct stat st;
 	int ret = 1;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -359,13 +420,13 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 	epoll_ctl(r.epfd, EPOLL_CTL_ADD, r.sigfd, &ev);
 	ev.data.fd = tracer_fd(r.tracer);
 	epoll_ctl(r.epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
-	/* no events asked for: epoll reports EPOLLERR/EPOLLHUP, a reader gone, anyway */
-	if (sink->watch_stdout && fstat(STDOUT_FILENO, &st) == 0 &&
-	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
-		struct epoll_event oev = { .events = 0, .data.fd = STDOUT_FILENO };
+	/* edge-triggered: a wake-up each time a full output gains room, none
+	 * while it has room; EPOLLERR/EPOLLHUP, a reader gone, come anyway */
+	if (sink->watch_out) {
+		struct epoll_event oev = { .events = EPOLLOUT | EPOLLET, .data.fd = sink->out_fd };
 
-		if (epoll_ctl(r.epfd, EPOLL_CTL_ADD, STDOUT_FILENO, &oev) == 0)
-			r.out_fd = STDOUT_FILENO;
+		if (epoll_ctl(r.epfd, EPOLL_CTL_ADD, sink->out_fd, &oev) == 0)
+			r.out_fd = sink->out_fd;
 	}
 
 	r.start_ns = util_now_ns(CLOCK_MONOTONIC);
@@ -417,6 +478,8 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 			loop_err = drain_err;
 		if (loop_err >= 0 && sink->agg)
 			loop_err = tracer_collect_agg(r.tracer, sink->agg, sink->ctx);
+		if (loop_err >= 0 && r.out_fd >= 0)
+			loop_err = run_settle(&r);
 	}
 	tracer_stats(r.tracer, &stats);
 	int finish_err = sink->finish ? sink->finish(sink->ctx, &stats) : 0;
@@ -445,18 +508,36 @@ cleanup:
 static int run_plain(const struct cli *c)
 {
 	static char lines[PLAIN_BUF_BYTES];
-	struct plain plain = { .fd = STDOUT_FILENO, .path_filter = c->path, .buf = lines };
+	struct plain plain;
+	int e, ret;
+
+	/* before anything is opened: a closed stdout's number would be reused */
+	e = plain_open(&plain, STDOUT_FILENO, lines, c->path);
+	if (e) {
+		if (e == -EBADF)
+			fprintf(stderr, "ior: stdout is closed; -plain writes its lines there\n");
+		else if (e == -EACCES)
+			fprintf(stderr, "ior: stdout is open for reading only; -plain writes its lines there\n");
+		else
+			fprintf(stderr, "ior: cannot open stdout again to write it without blocking: %s\n",
+				strerror(-e));
+		return 1;
+	}
 	const struct sink sink = {
 		.event = plain_event,
 		.tick = plain_tick,
 		.finish = plain_finish,
 		.ctx = &plain,
-		.watch_stdout = true,
+		.watch_out = plain.out != PLAIN_OUT_FILE && !plain.err,
+		.out_fd = plain.fd,
+		.lines_lost = plain_lines_lost,
 	};
 
 	/* lines are formatted into `lines` and written from there (no stdio
 	 * copy); the ticks write what a pass printed */
-	return run_headless(c, &sink);
+	ret = run_headless(c, &sink);
+	plain_close(&plain);
+	return ret;
 }
 
 /* Hands an output file to the sudo user, saying so if that fails. */

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Formatting of -plain lines and the sink that writes them. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "plain.h"
 #include "syscalls.h"
@@ -248,24 +252,163 @@ size_t plain_format(char *buf, size_t cap, const struct ior_event *ev)
 	return l.pos;
 }
 
+int plain_open(struct plain *p, int fd, char *buf, const char *path_filter)
+{
+	char path[32];
+	struct stat st;
+	int flags = fcntl(fd, F_GETFL), own;
+
+	*p = (struct plain){ .fd = fd, .buf = buf, .path_filter = path_filter };
+	if (flags < 0)
+		return -errno;
+	if ((flags & O_ACCMODE) == O_RDONLY)
+		return -EACCES;
+	if (fstat(fd, &st))
+		return -errno;
+	p->regular = S_ISREG(st.st_mode);
+	if (S_ISSOCK(st.st_mode)) {
+		p->out = PLAIN_OUT_SOCKET;
+		return 0;
+	}
+	if (!S_ISFIFO(st.st_mode) && !(S_ISCHR(st.st_mode) && isatty(fd)))
+		return 0;
+	/*
+	 * O_NONBLOCK on fd itself would change the open file description it
+	 * shares with COMMAND and whoever else writes there; an opening of
+	 * our own is non-blocking for ior alone.
+	 */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	own = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (own < 0 && errno == ENXIO) {
+		/* a FIFO without a reader: like a pipe whose reader went away */
+		p->err = -EPIPE;
+		return 0;
+	}
+	if (own < 0)
+		return -errno;
+	p->fd = own;
+	p->own_fd = true;
+	p->out = PLAIN_OUT_STREAM;
+	p->pipe = S_ISFIFO(st.st_mode);
+	return 0;
+}
+
+void plain_close(struct plain *p)
+{
+	if (p->own_fd)
+		close(p->fd);
+	p->own_fd = false;
+	p->fd = -1;
+}
+
+/* The first bytes of s (n > PIPE_BUF of them) to write to a pipe: the
+ * whole lines that fit in PIPE_BUF, else the one line that does not. */
+static size_t pipe_chunk(const char *s, size_t n)
+{
+	const char *nl = memrchr(s, '\n', PIPE_BUF);
+
+	if (!nl)
+		nl = memchr(s + PIPE_BUF, '\n', n - PIPE_BUF);
+	return nl ? (size_t)(nl - s) + 1 : n;
+}
+
+/* Counts the lines that n bytes written from s completed. */
+static void count_written(struct plain *p, const char *s, size_t n)
+{
+	const char *end = s + n, *nl;
+
+	while ((nl = memchr(s, '\n', (size_t)(end - s)))) {
+		p->written++;
+		p->line_out = 0;
+		s = nl + 1;
+	}
+	p->line_out += (size_t)(end - s);
+}
+
+/*
+ * A write failed for good. A regular file that holds part of a line (the
+ * disk filled in the middle of it) is cut back to the end of its last whole
+ * line, so that every line in it parses; its offset, which COMMAND may
+ * share, moves back with it.
+ */
+static void fail(struct plain *p, int err)
+{
+	off_t end;
+
+	p->err = err;
+	if (!p->regular || !p->line_out)
+		return;
+	end = lseek(p->fd, 0, SEEK_CUR);
+	if (end >= (off_t)p->line_out && ftruncate(p->fd, end - (off_t)p->line_out) == 0 &&
+	    lseek(p->fd, end - (off_t)p->line_out, SEEK_SET) >= 0)
+		p->line_out = 0;
+}
+
+/*
+ * Writes [head, len) as far as the output takes it without waiting. A
+ * pipe gets whole lines in writes of at most PIPE_BUF bytes, which the
+ * kernel makes whole or not at all, so a reader that stalls never holds a
+ * cut line (a line longer than PIPE_BUF excepted).
+ */
+static void write_out(struct plain *p)
+{
+	while (p->head < p->len && !p->err) {
+		const char *s = p->buf + p->head;
+		size_t n = p->len - p->head;
+		ssize_t w;
+
+		if (p->pipe && n > PIPE_BUF)
+			n = pipe_chunk(s, n);
+		if (p->out == PLAIN_OUT_SOCKET)
+			w = send(p->fd, s, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			w = write(p->fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w == 0 || (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) {
+			p->would_block = true;
+			return;
+		}
+		if (w < 0) {
+			fail(p, -errno);
+			return;
+		}
+		count_written(p, s, (size_t)w);
+		p->head += (size_t)w;
+	}
+	if (p->head == p->len)
+		p->head = p->len = 0;
+}
+
 int plain_flush(struct plain *p)
 {
-	size_t off = 0;
+	p->would_block = false;
+	write_out(p);
+	return p->err ? p->err : p->head < p->len;
+}
 
-	while (off < p->len) {
-		ssize_t n = write(p->fd, p->buf + off, p->len - off);
+unsigned long long plain_lost(const struct plain *p)
+{
+	return p->printed - p->written;
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			/* what is left can never go out: keep only the error */
-			p->len = 0;
-			return -EPIPE;
-		}
-		off += (size_t)n;
+/*
+ * Makes room for the longest line: writes out unless the output was just
+ * found full (the event loop retries when it can take more), and moves
+ * what is left to the front once an eighth of the buffer has gone out, so
+ * that a reader taking a little at a time does not cost a copy of the
+ * whole buffer per write.
+ */
+static bool make_room(struct plain *p)
+{
+	if (!p->would_block)
+		write_out(p);
+	if (p->head >= PLAIN_BUF_BYTES / 8) {
+		memmove(p->buf, p->buf + p->head, p->len - p->head);
+		p->len -= p->head;
+		p->head = 0;
 	}
-	p->len = 0;
-	return 0;
+	return !p->err && PLAIN_BUF_BYTES - p->len >= LINE_MAX_BYTES;
 }
 
 int plain_event(void *ctx, const struct ior_event *ev)
@@ -275,10 +418,12 @@ int plain_event(void *ctx, const struct ior_event *ev)
 	if (p->path_filter && !(ev->path && strstr(ev->path, p->path_filter)) &&
 	    !(ev->path2 && strstr(ev->path2, p->path_filter)))
 		return 0;
-	/* lines are formatted where they go, with room for the longest */
-	if (p->len > PLAIN_BUF_BYTES - LINE_MAX_BYTES && plain_flush(p))
-		return -EPIPE;
-	p->len += plain_format(p->buf + p->len, LINE_MAX_BYTES, ev);
 	p->printed++;
+	if (p->err)
+		return p->err;
+	/* lines are formatted where they go, with room for the longest */
+	if (PLAIN_BUF_BYTES - p->len < LINE_MAX_BYTES && !make_room(p))
+		return p->err; /* 0: this line is dropped, counted by plain_lost */
+	p->len += plain_format(p->buf + p->len, LINE_MAX_BYTES, ev);
 	return 0;
 }
