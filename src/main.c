@@ -38,6 +38,9 @@
 /* How long a run stopped by a signal or -duration lets a slow reader take
  * the lines still buffered, so that ior ends within a second. */
 #define SETTLE_MS 500
+/* A sink waits for a slow reader while every ring is less full than this
+ * (percent); past it, lines are dropped rather than events in the kernel. */
+#define WAIT_BACKLOG_PCT 50
 
 /*
  * Where a headless run's events go: the -plain printer, the aggregator
@@ -61,6 +64,9 @@ struct sink {
 	int out_fd;
 	/* Output lines the sink could not write, for the summary (NULL: none). */
 	uint64_t (*lines_lost)(void *ctx);
+	/* Once tracing runs: how the sink may wait for its output's reader
+	 * (may_wait(wait_ctx), a wait ended when wake_fd is readable). */
+	void (*allow_wait)(void *ctx, bool (*may_wait)(void *), void *wait_ctx, int wake_fd);
 	/* Aggregate fd-based calls in the kernel and take the entries here at
 	 * the end of the run (NULL: every call comes as an event). */
 	tracer_agg_fn agg;
@@ -72,10 +78,13 @@ struct sink {
 struct run {
 	struct tracer *tracer;
 	int sigfd;
+	int stopfd;       /* readable while a stop signal waits in sigfd; never read */
 	int epfd;
 	pid_t child;
 	int child_status; /* exit status to return; -1 while running */
 	int signals;      /* stop requests received */
+	uint64_t deadline; /* -duration's end, monotonic ns; 0: none */
+	bool stopping;    /* the loop has ended: the final drain */
 	int out_fd;       /* the sink's out_fd, watched; -1: not */
 	uint64_t start_ns;
 	double start_cpu; /* ior's CPU seconds when tracing began */
@@ -302,11 +311,10 @@ static int run_wait(struct run *r, uint64_t deadline, bool *stop)
 
 static int run_loop(struct run *r, uint64_t duration_ns)
 {
-	uint64_t deadline = duration_ns ? r->start_ns + duration_ns : 0;
-
+	r->deadline = duration_ns ? r->start_ns + duration_ns : 0;
 	for (;;) {
 		bool stop = false;
-		int err = run_wait(r, deadline, &stop);
+		int err = run_wait(r, r->deadline, &stop);
 
 		if (err > 0)
 			break;
@@ -323,6 +331,30 @@ static int run_loop(struct run *r, uint64_t duration_ns)
 	return 0;
 }
 
+/* COMMAND ended the run by exiting, no signal asked ior to stop. */
+static bool run_ended_by_command(const struct run *r)
+{
+	return r->child > 0 && r->child_status >= 0 && r->signals == 0;
+}
+
+/*
+ * Whether a sink may wait for its output's slow reader. While tracing, as
+ * long as the run goes on and every ring is under WAIT_BACKLOG_PCT full:
+ * the backlog then waits in the kernel, where it costs nothing, and past
+ * that ior drops lines rather than let the kernel drop events. In the
+ * final drain only when COMMAND ended the run (a signal still ends a wait).
+ */
+static bool run_may_wait(void *ctx)
+{
+	struct run *r = ctx;
+
+	if (r->stopping)
+		return run_ended_by_command(r);
+	if (r->deadline && util_now_ns(CLOCK_MONOTONIC) >= r->deadline)
+		return false;
+	return tracer_backlog_pct(r->tracer) < WAIT_BACKLOG_PCT;
+}
+
 /*
  * After the final drain: lets a slow reader take the output still
  * buffered. When COMMAND ended the run on its own, as long as the reader
@@ -331,8 +363,9 @@ static int run_loop(struct run *r, uint64_t duration_ns)
  */
 static int run_settle(struct run *r)
 {
-	bool bounded = !(r->child > 0 && r->child_status >= 0 && r->signals == 0);
-	uint64_t deadline = bounded ? util_now_ns(CLOCK_MONOTONIC) + (uint64_t)SETTLE_MS * 1000000u : 0;
+	uint64_t deadline = run_ended_by_command(r)
+				    ? 0
+				    : util_now_ns(CLOCK_MONOTONIC) + (uint64_t)SETTLE_MS * 1000000u;
 
 	for (;;) {
 		bool stop = false;
@@ -368,6 +401,15 @@ static uint64_t plain_lines_lost(void *ctx)
 	return plain_lost(ctx);
 }
 
+static void plain_allow_wait(void *ctx, bool (*may_wait)(void *), void *wait_ctx, int wake_fd)
+{
+	struct plain *p = ctx;
+
+	p->may_wait = may_wait;
+	p->wait_ctx = wait_ctx;
+	p->wake_fd = wake_fd;
+}
+
 /*
  * A tracing run without the dashboard: start COMMAND if any, load the
  * tracer, loop until the run ends, drain, let the sink finish, summarise.
@@ -376,7 +418,8 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 {
 	const char *cmdpath = command_path;
 	char err[512];
-	struct run r = { .sigfd = -1, .epfd = -1, .child_status = -1, .out_fd = -1, .sink = sink };
+	struct run r = { .sigfd = -1, .stopfd = -1, .epfd = -1, .child_status = -1, .out_fd = -1,
+			 .sink = sink };
 	int status_pipe[2] = { -1, -1 };
 	double user, sys;
 	struct tracer_stats stats;
@@ -468,8 +511,17 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 		}
 	}
 
+	/* a wait for the reader ends on a stop signal, not on COMMAND's SIGCHLD */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	r.stopfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sink->allow_wait && r.stopfd >= 0)
+		sink->allow_wait(sink->ctx, run_may_wait, &r, r.stopfd);
 	int loop_err = sink->drive ? sink->drive(&r, c) : run_loop(&r, c->duration_ns);
 
+	r.stopping = true;
 	tracer_stop(r.tracer);
 	if (loop_err != -EPIPE) {
 		int drain_err = tracer_consume(r.tracer);
@@ -502,6 +554,8 @@ cleanup:
 		close(r.epfd);
 	if (r.sigfd >= 0)
 		close(r.sigfd);
+	if (r.stopfd >= 0)
+		close(r.stopfd);
 	return ret;
 }
 
@@ -531,6 +585,7 @@ static int run_plain(const struct cli *c)
 		.watch_out = plain.out != PLAIN_OUT_FILE && !plain.err,
 		.out_fd = plain.fd,
 		.lines_lost = plain_lines_lost,
+		.allow_wait = plain_allow_wait,
 	};
 
 	/* lines are formatted into `lines` and written from there (no stdio

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -290,6 +292,11 @@ int plain_open(struct plain *p, int fd, char *buf, const char *path_filter)
 	p->own_fd = true;
 	p->out = PLAIN_OUT_STREAM;
 	p->pipe = S_ISFIFO(st.st_mode);
+	if (p->pipe) {
+		int size = fcntl(own, F_GETPIPE_SZ);
+
+		p->pipe_size = size > 0 ? (size_t)size : 0;
+	}
 	return 0;
 }
 
@@ -301,14 +308,27 @@ void plain_close(struct plain *p)
 	p->fd = -1;
 }
 
-/* The first bytes of s (n > PIPE_BUF of them) to write to a pipe: the
- * whole lines that fit in PIPE_BUF, else the one line that does not. */
-static size_t pipe_chunk(const char *s, size_t n)
+/*
+ * The first bytes of s (n of them) to write to a pipe: the whole lines that
+ * fit in what the pipe surely takes in one piece, else the one line that
+ * does not. That is its whole size when it is empty (a fast reader keeps
+ * it so), else PIPE_BUF.
+ */
+static size_t pipe_chunk(const struct plain *p, const char *s, size_t n)
 {
-	const char *nl = memrchr(s, '\n', PIPE_BUF);
+	size_t fits = PIPE_BUF;
+	const char *nl;
+	int queued;
 
+	if (n <= PIPE_BUF)
+		return n;
+	if (p->pipe_size > PIPE_BUF && ioctl(p->fd, FIONREAD, &queued) == 0 && queued == 0)
+		fits = p->pipe_size;
+	if (n <= fits)
+		return n;
+	nl = memrchr(s, '\n', fits);
 	if (!nl)
-		nl = memchr(s + PIPE_BUF, '\n', n - PIPE_BUF);
+		nl = memchr(s + fits, '\n', n - fits);
 	return nl ? (size_t)(nl - s) + 1 : n;
 }
 
@@ -352,13 +372,24 @@ static void fail(struct plain *p, int err)
  */
 static void write_out(struct plain *p)
 {
-	while (p->head < p->len && !p->err) {
+	while (!p->err) {
+		size_t end = p->wrapped ? p->end : p->tail;
 		const char *s = p->buf + p->head;
-		size_t n = p->len - p->head;
+		size_t n = end - p->head;
 		ssize_t w;
 
-		if (p->pipe && n > PIPE_BUF)
-			n = pipe_chunk(s, n);
+		if (!n && !p->wrapped) {
+			p->head = p->tail = 0;
+			return;
+		}
+		if (!n) {
+			/* the lines before head are next */
+			p->head = 0;
+			p->wrapped = false;
+			continue;
+		}
+		if (p->pipe)
+			n = pipe_chunk(p, s, n);
 		if (p->out == PLAIN_OUT_SOCKET)
 			w = send(p->fd, s, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 		else
@@ -376,15 +407,14 @@ static void write_out(struct plain *p)
 		count_written(p, s, (size_t)w);
 		p->head += (size_t)w;
 	}
-	if (p->head == p->len)
-		p->head = p->len = 0;
 }
 
 int plain_flush(struct plain *p)
 {
 	p->would_block = false;
+	p->no_wait = false;
 	write_out(p);
-	return p->err ? p->err : p->head < p->len;
+	return p->err ? p->err : p->head != p->tail || p->wrapped;
 }
 
 unsigned long long plain_lost(const struct plain *p)
@@ -393,22 +423,54 @@ unsigned long long plain_lost(const struct plain *p)
 }
 
 /*
+ * Waits up to PLAIN_WAIT_MS for room in the output. False when wake_fd
+ * ended the wait: then no other until plain_flush, which comes after the
+ * event loop has seen what woke it.
+ */
+static bool wait_writable(struct plain *p)
+{
+	struct pollfd fds[2] = { { .fd = p->fd, .events = POLLOUT },
+				 { .fd = p->wake_fd, .events = POLLIN } };
+
+	if (poll(fds, 2, PLAIN_WAIT_MS) < 0 && errno != EINTR)
+		return false;
+	if (fds[1].revents) {
+		p->no_wait = true;
+		return false;
+	}
+	p->would_block = false;
+	return true;
+}
+
+/* Bytes free where the next line goes. */
+static size_t room(const struct plain *p)
+{
+	return (p->wrapped ? p->head : PLAIN_BUF_BYTES) - p->tail;
+}
+
+/*
  * Makes room for the longest line: writes out unless the output was just
- * found full (the event loop retries when it can take more), and moves
- * what is left to the front once an eighth of the buffer has gone out, so
- * that a reader taking a little at a time does not cost a copy of the
- * whole buffer per write.
+ * found full (the event loop retries when it can take more), and once the
+ * longest line fits before head, goes on there (nothing is ever moved).
+ * While may_wait allows, waits for the reader.
  */
 static bool make_room(struct plain *p)
 {
-	if (!p->would_block)
-		write_out(p);
-	if (p->head >= PLAIN_BUF_BYTES / 8) {
-		memmove(p->buf, p->buf + p->head, p->len - p->head);
-		p->len -= p->head;
-		p->head = 0;
+	for (;;) {
+		if (!p->would_block)
+			write_out(p);
+		if (!p->wrapped && room(p) < LINE_MAX_BYTES && p->head >= LINE_MAX_BYTES) {
+			p->end = p->tail;
+			p->tail = 0;
+			p->wrapped = true;
+		}
+		if (p->err)
+			return false;
+		if (room(p) >= LINE_MAX_BYTES)
+			return true;
+		if (!p->may_wait || p->no_wait || !p->may_wait(p->wait_ctx) || !wait_writable(p))
+			return false;
 	}
-	return !p->err && PLAIN_BUF_BYTES - p->len >= LINE_MAX_BYTES;
 }
 
 int plain_event(void *ctx, const struct ior_event *ev)
@@ -422,8 +484,8 @@ int plain_event(void *ctx, const struct ior_event *ev)
 	if (p->err)
 		return p->err;
 	/* lines are formatted where they go, with room for the longest */
-	if (PLAIN_BUF_BYTES - p->len < LINE_MAX_BYTES && !make_room(p))
+	if (room(p) < LINE_MAX_BYTES && !make_room(p))
 		return p->err; /* 0: this line is dropped, counted by plain_lost */
-	p->len += plain_format(p->buf + p->len, LINE_MAX_BYTES, ev);
+	p->tail += plain_format(p->buf + p->tail, LINE_MAX_BYTES, ev);
 	return 0;
 }

@@ -6,8 +6,10 @@
  *   TIME COMM PID TID SYSCALL fd=FD ret=RET bytes=N dur=NS gap=NS flags=F path=P path2=P
  *
  * Lines are formatted into a bounded buffer and written from it without
- * ever waiting for the reader: a line that finds the buffer full is dropped
- * whole and counted, so a stalled reader costs lines, never ior's progress.
+ * blocking. When the buffer is full the sink waits for the reader only as
+ * long as its owner allows (may_wait: while the ring buffers have room);
+ * then a line that finds no room is dropped whole and counted, so a
+ * stalled reader costs lines, never ior's progress.
  */
 #ifndef IOR_PLAIN_H
 #define IOR_PLAIN_H
@@ -30,25 +32,39 @@ enum plain_out {
 };
 
 /*
- * buf holds the bytes not written yet at [head, len); the line being
- * written may have gone out in part (line_out bytes of it). A zeroed
- * struct with fd and buf set writes to a file, as plain_open would.
+ * buf holds the bytes not written yet, whole lines in order: [head, tail),
+ * or once the end of buf is reached and the longest line fits before head
+ * (wrapped), [head, end) and then [0, tail). The line being written may
+ * have gone out in part (line_out bytes of it). A zeroed struct with fd
+ * and buf set writes to a file, as plain_open would.
  */
 struct plain {
 	int fd;                     /* where the lines go */
 	enum plain_out out;
 	bool own_fd;                /* fd is ior's own opening: plain_close closes it */
 	bool pipe;                  /* a pipe or FIFO: writes of PIPE_BUF bytes are whole or none */
+	size_t pipe_size;           /* its capacity (0: unknown) */
 	bool regular;               /* a regular file: a cut line can be truncated away */
 	bool would_block;           /* the last write found no room: wait for plain_flush */
+	/* With the buffer full: may plain_event wait for the reader? Asked
+	 * again every PLAIN_WAIT_MS (NULL: never, the line is dropped). */
+	bool (*may_wait)(void *ctx);
+	void *wait_ctx;
+	int wake_fd;                /* with may_wait: readable ends a wait (a signal came) */
+	bool no_wait;               /* a wait was ended by wake_fd: none until plain_flush */
 	int err;                    /* sticky: the first write error; -EPIPE: the reader went away */
 	const char *path_filter;    /* substring of path or path2, or NULL */
 	unsigned long long printed; /* lines produced (that passed the filter) */
 	unsigned long long written; /* lines of them whose newline reached fd */
 	size_t line_out;            /* bytes written of the line whose newline has not been */
 	char *buf;                  /* PLAIN_BUF_BYTES */
-	size_t head, len;
+	size_t head, tail, end;
+	bool wrapped;
 };
+
+/* How long one wait of plain_event for the reader lasts before may_wait
+ * is asked again. */
+#define PLAIN_WAIT_MS 5
 
 /* The size of p->buf. A line is formatted in place when more bytes than
  * the longest line could take are free, else written out first or dropped. */
