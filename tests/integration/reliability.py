@@ -37,8 +37,8 @@ Every requirement is asserted on the real binary:
                the file whole, lines in it + lines lost = syscalls; a FIFO
                whose reader stops reading: SIGINT and -duration still end ior
                within 3 s, its ring buffers drained meanwhile (no drops),
-               lines read + lines lost = syscalls; a slow reader of a
-               COMMAND's lines gets every one of them
+               lines read + lines lost = syscalls; a reader that starts 3 s
+               late gets every one of COMMAND's ~5 MB of lines
 - storm:*      2000 short-lived threads and 500 forks (with grandchildren),
                each writing once: every write reported exactly once with its
                pid, tid and path, no ring-buffer drops, COMMAND's exit status
@@ -1245,15 +1245,16 @@ def test_plainout_stalled_duration():
 
 
 def test_plainout_slow_reader_gets_all():
-    """COMMAND writes ~3000 lines' worth of calls and exits while nobody
-    reads: ior waits for the reader, which gets every line."""
+    """COMMAND makes 20000 calls (~5 MB of lines, more than ior's buffer and
+    the pipe hold, less than half its rings) and exits while nobody reads:
+    ior waits for the reader, which gets every line."""
     def body(s):
         fifo = os.path.join(s.base, "out.fifo")
         os.mkfifo(fifo)
         rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
         try:
             with open(fifo, "wb") as w, tempfile.TemporaryFile() as err:
-                proc = subprocess.Popen([IOR, "-plain", "--", storm(), "names", "3000", "0"],
+                proc = subprocess.Popen([IOR, "-plain", "--", storm(), "names", "20000", "0"],
                                         stdin=subprocess.DEVNULL, stdout=w, stderr=err,
                                         start_new_session=True)
                 w.close()
@@ -1272,7 +1273,7 @@ def test_plainout_slow_reader_gets_all():
         check(summary["output lines"] == 0 and len(records) == summary["syscalls"],
               "%d lines read for %d syscalls: %s" % (len(records), summary["syscalls"], summary))
         stats = [r for r in records if r["raw_path"] and r["raw_path"].startswith(b"/nonexistent-ior-storm/")]
-        check(len(stats) == 3000, "%d of the 3000 stat lines" % len(stats))
+        check(len(stats) == 20000, "%d of the 20000 stat lines" % len(stats))
     scratch_test("slow-reader", body)()
 
 
