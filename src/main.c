@@ -243,22 +243,51 @@ static int own_cpu(double *user, double *sys)
 	return 0;
 }
 
+/* How long ior's last messages wait for room in a stalled stderr. */
+#define STDERR_WAIT_MS 200
+
+/*
+ * A stderr that is a pipe, FIFO or terminal is replaced, in ior only, by a
+ * non-blocking opening of it (COMMAND keeps its own), after waiting up to
+ * STDERR_WAIT_MS for room: a reader of stderr that stalled (2>&1 into the
+ * stalled pipe of -plain) then costs ior's last messages, not its exit.
+ */
+static void stderr_unblock(void)
+{
+	struct pollfd out = { .fd = STDERR_FILENO, .events = POLLOUT };
+	struct stat st;
+	int fd;
+
+	if (fstat(STDERR_FILENO, &st) ||
+	    !(S_ISFIFO(st.st_mode) || (S_ISCHR(st.st_mode) && isatty(STDERR_FILENO))))
+		return;
+	fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	poll(&out, 1, STDERR_WAIT_MS);
+}
+
 static void print_summary(struct run *r, const struct tracer_stats *stats)
 {
 	const struct tracer_stats s = *stats;
 	double secs = (double)(util_now_ns(CLOCK_MONOTONIC) - r->start_ns) / 1e9;
+	char lines_lost[48] = "";
+
+	/* one write for the line: a non-blocking stderr takes it whole or not at all */
+	if (r->sink->lines_lost)
+		snprintf(lines_lost, sizeof(lines_lost), ", %" PRIu64 " output lines",
+			 r->sink->lines_lost(r->sink->ctx));
 
 	fprintf(stderr,
 		"ior: %" PRIu64 " syscalls in %.3f s (%.0f/s); lost: %" PRIu64 " ring-buffer drops, "
 		"%" PRIu64 " path drops, %" PRIu64 " unpaired exits, %" PRIu64 " lost entries, "
 		"%" PRIu64 " died in call, %" PRIu64 " unreadable strings, %" PRIu64
-		" recursion misses, %" PRIu64 " unknown paths",
+		" recursion misses, %" PRIu64 " unknown paths%s\n",
 		s.events, secs, secs > 0 ? (double)s.events / secs : 0.0, s.rb_drops, s.path_drops,
 		s.unpaired_exits, s.lost_enters, s.died_in_call, s.str_faults, s.recursion_misses,
-		s.unknown_paths);
-	if (r->sink->lines_lost)
-		fprintf(stderr, ", %" PRIu64 " output lines", r->sink->lines_lost(r->sink->ctx));
-	fputc('\n', stderr);
+		s.unknown_paths, lines_lost);
 	/* every thread of ior, the sinks' last writes included; COMMAND's
 	 * time and the BPF programs' (run by the traced threads) not */
 	double user, sys;
@@ -534,6 +563,7 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 			loop_err = run_settle(&r);
 	}
 	tracer_stats(r.tracer, &stats);
+	stderr_unblock();
 	int finish_err = sink->finish ? sink->finish(sink->ctx, &stats) : 0;
 
 	print_summary(&r, &stats);

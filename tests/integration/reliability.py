@@ -36,7 +36,8 @@ Every requirement is asserted on the real binary:
                read-only: one `ior: ` line naming it, exit 1, every line in
                the file whole, lines in it + lines lost = syscalls; a FIFO
                whose reader stops reading: SIGINT and -duration still end ior
-               within 3 s, its ring buffers drained meanwhile (no drops),
+               within 3 s (SIGINT also with stderr into the same FIFO), its
+               ring buffers drained meanwhile (no drops),
                lines read + lines lost = syscalls; a reader that starts 3 s
                late gets every one of COMMAND's ~5 MB of lines
 - storm:*      2000 short-lived threads and 500 forks (with grandchildren),
@@ -1164,12 +1165,12 @@ def read_to_eof(fd, timeout):
         data += chunk
 
 
-def stalled_reader_run(s, args, stall, sig):
-    """ior -plain -pid WORKLOAD ARGS > FIFO. The reader takes ior's first
-    write, then reads nothing more until ior has exited; sig (or None) goes to
-    ior stall seconds after that first write. Returns (seconds from the first
-    write (sig: from sig) to ior's exit, exit status, every byte ior wrote,
-    stderr lines, summary)."""
+def stalled_reader_run(s, args, stall, sig, stderr_too=False):
+    """ior -plain -pid WORKLOAD ARGS > FIFO (2>&1 with stderr_too). The reader
+    takes ior's first write, then reads nothing more until ior has exited;
+    sig (or None) goes to ior stall seconds after that first write. Returns
+    (seconds from the first write (sig: from sig) to ior's exit, exit status,
+    every byte ior wrote, stderr lines, summary)."""
     fifo = os.path.join(s.base, "out.fifo")
     os.mkfifo(fifo)
     loop = subprocess.Popen(["sh", "-c", 'while :; do echo x >> "$0"; done', os.path.join(s.dir, "f")],
@@ -1179,8 +1180,8 @@ def stalled_reader_run(s, args, stall, sig):
     try:
         with open(fifo, "wb") as w, tempfile.TemporaryFile() as err:
             proc = subprocess.Popen([IOR, "-plain", "-pid", str(loop.pid)] + args,
-                                    stdin=subprocess.DEVNULL, stdout=w, stderr=err,
-                                    start_new_session=True)
+                                    stdin=subprocess.DEVNULL, stdout=w,
+                                    stderr=w if stderr_too else err, start_new_session=True)
             w.close()
             data = read_some(rfd, 30)
             t0 = time.monotonic()
@@ -1233,6 +1234,15 @@ def test_plainout_stalled_sigint():
         check(elapsed < 3.0, "ior took %.2f s after SIGINT to exit (bound: 3 s)" % elapsed)
         check_stalled_accounting(status, data, lines, summary)
     scratch_test("stall-int", body)()
+
+
+def test_plainout_stalled_stderr_too():
+    """2>&1 into the stalled FIFO: ior's last messages cannot hold it either."""
+    def body(s):
+        elapsed, status, data, _, _ = stalled_reader_run(s, [], 1.5, signal.SIGINT, stderr_too=True)
+        check(elapsed < 3.0, "ior took %.2f s after SIGINT to exit (bound: 3 s)" % elapsed)
+        check(status == 0, "ior exited %s" % status)
+    scratch_test("stall-2", body)()
 
 
 def test_plainout_stalled_duration():
@@ -1375,6 +1385,7 @@ TESTS += [("sigpipe:idle-command", make_sigpipe_test(["-plain", "--", "sh", "-c"
 TESTS += [("plainout:dev-full", test_plainout_dev_full), ("plainout:enospc", test_plainout_enospc),
           ("plainout:closed", test_plainout_closed), ("plainout:read-only", test_plainout_read_only),
           ("plainout:stalled-sigint", test_plainout_stalled_sigint),
+          ("plainout:stalled-stderr-too", test_plainout_stalled_stderr_too),
           ("plainout:stalled-duration", test_plainout_stalled_duration),
           ("plainout:slow-reader-gets-all", test_plainout_slow_reader_gets_all)]
 TESTS += [("storm:threads-2000", test_storm_threads), ("storm:forks-500", test_storm_forks)]
