@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for plain.c: the exact -plain line for typical and hostile events. */
+/* Unit tests for plain.c: the exact -plain line for typical and hostile events, and the
+ * sink that writes lines without blocking, drops and counts them, and reports errors. */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
