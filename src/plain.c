@@ -365,10 +365,9 @@ static void fail(struct plain *p, int err)
 }
 
 /*
- * Writes [head, len) as far as the output takes it without waiting. A
- * pipe gets whole lines in writes of at most PIPE_BUF bytes, which the
- * kernel makes whole or not at all, so a reader that stalls never holds a
- * cut line (a line longer than PIPE_BUF excepted).
+ * Writes the unwritten lines as far as the output takes them without
+ * waiting. A pipe gets whole lines in writes it takes whole or not at all
+ * (pipe_chunk), so a reader that stalls holds no cut line.
  */
 static void write_out(struct plain *p)
 {
