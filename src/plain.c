@@ -293,9 +293,13 @@ int plain_open(struct plain *p, int fd, char *buf, const char *path_filter)
 	p->out = PLAIN_OUT_STREAM;
 	p->pipe = S_ISFIFO(st.st_mode);
 	if (p->pipe) {
+		long page = sysconf(_SC_PAGESIZE);
 		int size = fcntl(own, F_GETPIPE_SZ);
 
-		p->pipe_size = size > 0 ? (size_t)size : 0;
+		if (page > 0 && size >= page && size / page <= PLAIN_PIPE_PAGES) {
+			p->pipe_model.page = (size_t)page;
+			p->pipe_model.pages = (unsigned)(size / page);
+		}
 	}
 	return 0;
 }
@@ -309,21 +313,74 @@ void plain_close(struct plain *p)
 }
 
 /*
- * The first bytes of s (n of them) to write to a pipe: the whole lines that
- * fit in what the pipe surely takes in one piece, else the one line that
- * does not. That is its whole size when it is empty (a fast reader keeps
- * it so), else PIPE_BUF.
+ * Bytes a write surely puts whole into a pipe holding queued bytes: its
+ * free pages but one, the one kept for a reader that emptied the pipe
+ * between FIONREAD and the write (then the write's start is not merged
+ * into the last page, as the model assumes). 0 when unknown.
  */
-static size_t pipe_chunk(const struct plain *p, const char *s, size_t n)
+static size_t pipe_room(struct plain_pipe *m, size_t queued)
 {
-	size_t fits = PIPE_BUF;
-	const char *nl;
-	int queued;
+	if (!m->pages)
+		return 0;
+	if (!queued) {
+		m->first = m->count = 0;
+		m->bytes = 0;
+		m->valid = true;
+	}
+	if (!m->valid || m->bytes < queued) {
+		m->valid = false;
+		return 0;
+	}
+	/* the reader has emptied, and the pipe freed, the oldest pages */
+	while (m->count && m->bytes - m->fill[m->first] >= queued) {
+		m->bytes -= m->fill[m->first];
+		m->first = (m->first + 1) % PLAIN_PIPE_PAGES;
+		m->count--;
+	}
+	return m->count + 1 < m->pages ? (m->pages - m->count - 1) * m->page : 0;
+}
 
-	if (n <= PIPE_BUF)
-		return n;
-	if (p->pipe_size > PIPE_BUF && ioctl(p->fd, FIONREAD, &queued) == 0 && queued == 0)
-		fits = p->pipe_size;
+/* A write of n bytes went into the pipe whole; merged: into its last page first. */
+static void pipe_wrote(struct plain_pipe *m, size_t n, bool merged)
+{
+	size_t rest = n % m->page;
+
+	if (merged && rest && m->count) {
+		uint32_t *last = &m->fill[(m->first + m->count - 1) % PLAIN_PIPE_PAGES];
+
+		if (*last + rest <= m->page) {
+			*last += (uint32_t)rest;
+			m->bytes += rest;
+			n -= rest;
+		}
+	}
+	for (; n; n -= rest) {
+		rest = n < m->page ? n : m->page;
+		if (m->count == PLAIN_PIPE_PAGES) {
+			m->valid = false;
+			return;
+		}
+		m->fill[(m->first + m->count++) % PLAIN_PIPE_PAGES] = (uint32_t)rest;
+		m->bytes += rest;
+	}
+}
+
+/*
+ * The first bytes of s (n of them) to write to a pipe: the whole lines that
+ * fit in what it surely takes in one piece (pipe_room, at least PIPE_BUF,
+ * which the kernel writes whole or not at all), else the one line that
+ * does not. *queued is what FIONREAD said (-1: it failed).
+ */
+static size_t pipe_chunk(struct plain *p, const char *s, size_t n, int *queued)
+{
+	size_t fits = PIPE_BUF, room;
+	const char *nl;
+
+	if (ioctl(p->fd, FIONREAD, queued))
+		*queued = -1;
+	room = *queued >= 0 ? pipe_room(&p->pipe_model, (size_t)*queued) : 0;
+	if (room > fits)
+		fits = room;
 	if (n <= fits)
 		return n;
 	nl = memrchr(s, '\n', fits);
@@ -375,6 +432,7 @@ static void write_out(struct plain *p)
 		size_t end = p->wrapped ? p->end : p->tail;
 		const char *s = p->buf + p->head;
 		size_t n = end - p->head;
+		int queued = -1;
 		ssize_t w;
 
 		if (!n && !p->wrapped) {
@@ -388,7 +446,7 @@ static void write_out(struct plain *p)
 			continue;
 		}
 		if (p->pipe)
-			n = pipe_chunk(p, s, n);
+			n = pipe_chunk(p, s, n, &queued);
 		if (p->out == PLAIN_OUT_SOCKET)
 			w = send(p->fd, s, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 		else
@@ -402,6 +460,12 @@ static void write_out(struct plain *p)
 		if (w < 0) {
 			fail(p, -errno);
 			return;
+		}
+		if (p->pipe && p->pipe_model.valid) {
+			if ((size_t)w == n && queued >= 0)
+				pipe_wrote(&p->pipe_model, n, queued > 0);
+			else
+				p->pipe_model.valid = false;
 		}
 		count_written(p, s, (size_t)w);
 		p->head += (size_t)w;

@@ -16,8 +16,29 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "event.h"
+
+/* The most pipe pages whose fill plain_pipe follows. */
+#define PLAIN_PIPE_PAGES 256
+
+/*
+ * The pages of a pipe that ior's own writes filled, oldest first. A pipe
+ * keeps its bytes in pages: a write's last n % page bytes go into the last
+ * page when they fit there, the rest into new pages. With the bytes still
+ * queued (FIONREAD) this says how many pages are in use, so how much a
+ * write surely puts in whole. It holds while ior is the only writer; a
+ * write cut short says it is not, and the model waits for an empty pipe.
+ */
+struct plain_pipe {
+	uint32_t fill[PLAIN_PIPE_PAGES]; /* bytes written into each page, a ring */
+	unsigned first, count;
+	size_t bytes;                    /* the sum of fill over the count pages */
+	size_t page;                     /* the page size */
+	unsigned pages;                  /* the pipe's capacity in pages; 0: not followed */
+	bool valid;                      /* the pipe was seen empty since the model was last wrong */
+};
 
 /* How lines reach the output, decided once by plain_open from its type. */
 enum plain_out {
@@ -43,7 +64,7 @@ struct plain {
 	enum plain_out out;
 	bool own_fd;                /* fd is ior's own opening: plain_close closes it */
 	bool pipe;                  /* a pipe or FIFO: writes of PIPE_BUF bytes are whole or none */
-	size_t pipe_size;           /* its capacity (0: unknown) */
+	struct plain_pipe pipe_model;
 	bool regular;               /* a regular file: a cut line can be truncated away */
 	bool would_block;           /* the last write found no room: wait for plain_flush */
 	/* With the buffer full: may plain_event wait for the reader? Asked

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 
 #include "harness.h"
@@ -306,6 +307,13 @@ static size_t whole_lines(const char *s, size_t n, bool *ends_whole)
 	return lines;
 }
 
+/* A sink on a new pipe whose read end (fds[0]) does not block. */
+static bool pipe_sink(struct plain *p, int fds[2], char *buf)
+{
+	return buf && pipe(fds) == 0 && fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0 &&
+	       plain_open(p, fds[1], buf, NULL) == 0;
+}
+
 TEST(plain_sink_stalled_pipe_drops_whole_lines)
 {
 	/* a reader that reads nothing: plain_event never blocks, the lines
@@ -319,9 +327,7 @@ TEST(plain_sink_stalled_pipe_drops_whole_lines)
 	bool whole;
 	ssize_t r;
 
-	CHECK(buf != NULL && got != NULL);
-	CHECK_EQ_INT(pipe(fds), 0);
-	CHECK_EQ_INT(plain_open(&p, fds[1], buf, NULL), 0);
+	CHECK(got != NULL && pipe_sink(&p, fds, buf));
 	CHECK_EQ_INT(p.out, PLAIN_OUT_STREAM);
 	CHECK(p.pipe && p.own_fd && p.fd != fds[1]);
 	/* the pipe's own opening is untouched: its writers still block */
@@ -335,7 +341,6 @@ TEST(plain_sink_stalled_pipe_drops_whole_lines)
 	CHECK_EQ_UINT(p.printed, 40000);
 	CHECK(plain_lost(&p) > 0 && p.written > 0);
 	CHECK_EQ_UINT(p.line_out, 0);
-	CHECK_EQ_INT(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
 	while ((r = read(fds[0], got + n, (8u << 20) - n)) > 0)
 		n += (size_t)r;
 	lines = whole_lines(got, n, &whole);
@@ -456,10 +461,7 @@ TEST(plain_sink_slow_reader_gets_whole_lines_in_order)
 	struct plain p;
 	int fds[2];
 
-	CHECK(buf != NULL && got != NULL);
-	CHECK_EQ_INT(pipe(fds), 0);
-	CHECK_EQ_INT(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
-	CHECK_EQ_INT(plain_open(&p, fds[1], buf, NULL), 0);
+	CHECK(got != NULL && pipe_sink(&p, fds, buf));
 	ev.time_ns = 1000000000;
 	for (int round = 0; round < 400; round++) {
 		ssize_t n;
@@ -487,6 +489,55 @@ TEST(plain_sink_slow_reader_gets_whole_lines_in_order)
 	CHECK(plain_lost(&p) > 0);
 	CHECK_EQ_UINT(lines, p.written);
 	CHECK_EQ_UINT(p.printed, 400 * 600);
+	plain_close(&p);
+	close(fds[0]);
+	close(fds[1]);
+	free(got);
+	free(buf);
+}
+
+TEST(plain_sink_pipe_model_follows_the_kernel)
+{
+	/* lines of many lengths into a pipe whose reader takes a few KiB at a
+	 * time: every write sized by the model of the pipe's pages goes in
+	 * whole (one cut short would mark the model wrong), and the reader
+	 * gets whole lines */
+	struct ior_event ev = sample();
+	size_t cap = 32u << 20, n = 0, lines;
+	char *buf = malloc(PLAIN_BUF_BYTES), *got = malloc(cap), path[2600];
+	unsigned busy = 0;
+	struct plain p;
+	int fds[2];
+	bool whole;
+	ssize_t r;
+
+	CHECK(got != NULL && pipe_sink(&p, fds, buf));
+	CHECK(p.pipe_model.pages >= 2);
+	memset(path, 'a', sizeof(path));
+	ev.path = path;
+	ev.path_known = true;
+	for (int round = 0; round < 600; round++) {
+		int queued = 0;
+
+		for (int i = 0; i < 30; i++) {
+			ev.path_len = 10 + (uint32_t)(round * 7 + i * 13) % 2500;
+			CHECK_EQ_INT(plain_event(&p, &ev), 0);
+		}
+		CHECK_EQ_INT(ioctl(fds[0], FIONREAD, &queued), 0);
+		busy += queued > 0;
+		CHECK(plain_flush(&p) >= 0);
+		CHECK(p.pipe_model.valid);
+		r = read(fds[0], got + n, 3000 + (size_t)(round * 101) % 20000);
+		CHECK(r > 0);
+		n += (size_t)r;
+		CHECK(n + (1u << 20) < cap);
+	}
+	CHECK(busy > 100);
+	while ((r = read(fds[0], got + n, cap - n)) > 0)
+		n += (size_t)r;
+	lines = whole_lines(got, n, &whole);
+	CHECK(whole);
+	CHECK_EQ_UINT(lines, p.written);
 	plain_close(&p);
 	close(fds[0]);
 	close(fds[1]);
