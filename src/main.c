@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +36,19 @@
 #include "version.h"
 
 #define POLL_MS 50
+/* How long a run stopped by a signal or -duration lets a slow reader take
+ * the lines still buffered, so that ior ends within a second. */
+#define SETTLE_MS 500
+/* A sink waits for a slow reader while every ring is less full than this
+ * (percent); past it, lines are dropped rather than events in the kernel. */
+#define WAIT_BACKLOG_PCT 50
 
 /*
  * Where a headless run's events go: the -plain printer, the aggregator
  * behind -flamegraph, the Parquet recorder. tick runs after every drain
- * of the ring buffer (at least every POLL_MS); finish once, after the
- * final drain, with the loss counters.
+ * of the ring buffer (at least every POLL_MS) and returns 0, a positive
+ * value while output waits for a slow reader, or -errno; finish once,
+ * after the final drain, with the loss counters.
  */
 struct run;
 
@@ -51,8 +59,15 @@ struct sink {
 	void *ctx;
 	/* The dashboard: runs its own loop instead of run_loop (NULL: headless). */
 	int (*drive)(struct run *r, const struct cli *c);
-	/* Stop as soon as stdout's reader goes away (a pipe or socket). */
-	bool watch_stdout;
+	/* out_fd is a stream whose reader may stall or go away: its room
+	 * wakes the loop, its reader's going stops the run at once. */
+	bool watch_out;
+	int out_fd;
+	/* Output lines the sink could not write, for the summary (NULL: none). */
+	uint64_t (*lines_lost)(void *ctx);
+	/* Once tracing runs: how the sink may wait for its output's reader
+	 * (may_wait(wait_ctx), a wait ended when wake_fd is readable). */
+	void (*allow_wait)(void *ctx, bool (*may_wait)(void *), void *wait_ctx, int wake_fd);
 	/* Aggregate fd-based calls in the kernel and take the entries here at
 	 * the end of the run (NULL: every call comes as an event). */
 	tracer_agg_fn agg;
@@ -66,10 +81,13 @@ struct sink {
 struct run {
 	struct tracer *tracer;
 	int sigfd;
+	int stopfd;       /* readable while a stop signal waits in sigfd; never read */
 	int epfd;
 	struct command cmd; /* pid 0: no COMMAND */
 	int signals;      /* stop requests received */
-	int out_fd;       /* stdout, watched for a closed reader (-plain); -1: not */
+	uint64_t deadline; /* -duration's end, monotonic ns; 0: none */
+	bool stopping;    /* the loop has ended: the final drain */
+	int out_fd;       /* the sink's out_fd, watched; -1: not */
 	uint64_t start_ns;
 	double start_cpu; /* ior's CPU seconds when tracing began */
 	const struct sink *sink;
@@ -117,19 +135,51 @@ static int own_cpu(double *user, double *sys)
 	return 0;
 }
 
+/* How long ior's last messages wait for room in a stalled stderr. */
+#define STDERR_WAIT_MS 200
+
+/*
+ * A stderr that is a pipe, FIFO or terminal is replaced, in ior only, by a
+ * non-blocking opening of it (COMMAND keeps its own), after waiting up to
+ * STDERR_WAIT_MS for room: a reader of stderr that stalled (2>&1 into the
+ * stalled pipe of -plain) then costs ior's last messages, not its exit.
+ */
+static void stderr_unblock(void)
+{
+	struct pollfd out = { .fd = STDERR_FILENO, .events = POLLOUT };
+	struct stat st;
+	int fd;
+
+	if (fstat(STDERR_FILENO, &st) ||
+	    !(S_ISFIFO(st.st_mode) || (S_ISCHR(st.st_mode) && isatty(STDERR_FILENO))))
+		return;
+	fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	poll(&out, 1, STDERR_WAIT_MS);
+}
+
 static void print_summary(struct run *r, const struct tracer_stats *stats)
 {
 	const struct tracer_stats s = *stats;
 	double secs = (double)(util_now_ns(CLOCK_MONOTONIC) - r->start_ns) / 1e9;
+	char lines_lost[48] = "";
+
+	/* one write for the line: a non-blocking stderr takes it whole or not at all */
+	if (r->sink->lines_lost)
+		snprintf(lines_lost, sizeof(lines_lost), ", %" PRIu64 " output lines",
+			 r->sink->lines_lost(r->sink->ctx));
 
 	fprintf(stderr,
 		"ior: %" PRIu64 " syscalls in %.3f s (%.0f/s); lost: %" PRIu64 " ring-buffer drops, "
 		"%" PRIu64 " path drops, %" PRIu64 " unpaired exits, %" PRIu64 " lost entries, "
 		"%" PRIu64 " died in call, %" PRIu64 " unreadable strings, %" PRIu64
-		" recursion misses, %" PRIu64 " unknown paths\n",
+		" recursion misses, %" PRIu64 " unknown paths%s\n",
 		s.events, secs, secs > 0 ? (double)s.events / secs : 0.0, s.rb_drops, s.path_drops,
 		s.unpaired_exits, s.lost_enters, s.died_in_call, s.str_faults, s.recursion_misses,
-		s.unknown_paths);
+		s.unknown_paths, lines_lost);
 	/* every thread of ior, the sinks' last writes included; COMMAND's
 	 * time and the BPF programs' (run by the traced threads) not */
 	double user, sys;
@@ -145,36 +195,52 @@ static void print_summary(struct run *r, const struct tracer_stats *stats)
 	}
 }
 
+/*
+ * Waits up to POLL_MS (less when deadline, monotonic ns or 0 for none,
+ * comes sooner) for the ring, a signal or room in the output. Returns 1
+ * once the deadline has passed, 0, -EPIPE when the output's reader went
+ * away, or -errno; sets *stop when a signal ends the run.
+ */
+static int run_wait(struct run *r, uint64_t deadline, bool *stop)
+{
+	struct epoll_event evs[4];
+	int timeout = POLL_MS;
+
+	if (deadline) {
+		uint64_t now = util_now_ns(CLOCK_MONOTONIC);
+
+		if (now >= deadline)
+			return 1;
+		if (deadline - now < (uint64_t)POLL_MS * 1000000u)
+			timeout = (int)((deadline - now) / 1000000u) + 1;
+	}
+	int n = epoll_wait(r->epfd, evs, 4, timeout);
+
+	if (n < 0 && errno != EINTR)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		if (evs[i].data.fd == r->sigfd && handle_signals(r))
+			*stop = true;
+		/* the reader of -plain's pipe is gone (| head): stop now, not at
+		 * the next write, which may never come on an idle system */
+		if (evs[i].data.fd == r->out_fd && r->out_fd >= 0 &&
+		    (evs[i].events & (EPOLLERR | EPOLLHUP)))
+			return -EPIPE;
+	}
+	return 0;
+}
+
 static int run_loop(struct run *r, uint64_t duration_ns)
 {
-	uint64_t deadline = duration_ns ? r->start_ns + duration_ns : 0;
-	struct epoll_event evs[4];
-	int err = 0;
-
+	r->deadline = duration_ns ? r->start_ns + duration_ns : 0;
 	for (;;) {
-		int timeout = POLL_MS;
 		bool stop = false;
+		int err = run_wait(r, r->deadline, &stop);
 
-		if (deadline) {
-			uint64_t now = util_now_ns(CLOCK_MONOTONIC);
-
-			if (now >= deadline)
-				break;
-			if (deadline - now < (uint64_t)POLL_MS * 1000000u)
-				timeout = (int)((deadline - now) / 1000000u) + 1;
-		}
-		int n = epoll_wait(r->epfd, evs, 4, timeout);
-
-		if (n < 0 && errno != EINTR)
-			return -errno;
-		for (int i = 0; i < n; i++) {
-			if (evs[i].data.fd == r->sigfd && handle_signals(r))
-				stop = true;
-			/* the reader of -plain's pipe is gone (| head): stop now, not at
-			 * the next write, which may never come on an idle system */
-			if (evs[i].data.fd == r->out_fd && r->out_fd >= 0)
-				return -EPIPE;
-		}
+		if (err > 0)
+			break;
+		if (err < 0)
+			return err;
 		err = tracer_consume(r->tracer);
 		if (err < 0)
 			return err;
@@ -186,6 +252,54 @@ static int run_loop(struct run *r, uint64_t duration_ns)
 	return 0;
 }
 
+/* COMMAND ended the run by exiting, no signal asked ior to stop. */
+static bool run_ended_by_command(const struct run *r)
+{
+	return r->cmd.pid > 0 && r->cmd.status >= 0 && r->signals == 0;
+}
+
+/*
+ * Whether a sink may wait for its output's slow reader. While tracing, as
+ * long as the run goes on and every ring is under WAIT_BACKLOG_PCT full:
+ * the backlog then waits in the kernel, where it costs nothing, and past
+ * that ior drops lines rather than let the kernel drop events. In the
+ * final drain only when COMMAND ended the run (a signal still ends a wait).
+ */
+static bool run_may_wait(void *ctx)
+{
+	struct run *r = ctx;
+
+	if (r->stopping)
+		return run_ended_by_command(r);
+	if (r->deadline && util_now_ns(CLOCK_MONOTONIC) >= r->deadline)
+		return false;
+	return tracer_backlog_pct(r->tracer) < WAIT_BACKLOG_PCT;
+}
+
+/*
+ * After the final drain: lets a slow reader take the output still
+ * buffered. When COMMAND ended the run on its own, as long as the reader
+ * keeps it waiting; after a signal or -duration for SETTLE_MS at most. A
+ * stop signal ends the wait at once.
+ */
+static int run_settle(struct run *r)
+{
+	uint64_t deadline = run_ended_by_command(r)
+				    ? 0
+				    : util_now_ns(CLOCK_MONOTONIC) + (uint64_t)SETTLE_MS * 1000000u;
+
+	for (;;) {
+		bool stop = false;
+		int err = r->sink->tick(r->sink->ctx);
+
+		if (err <= 0)
+			return err;
+		err = run_wait(r, deadline, &stop);
+		if (err || stop)
+			return err < 0 ? err : 0;
+	}
+}
+
 static int plain_tick(void *ctx)
 {
 	return plain_flush(ctx);
@@ -193,8 +307,28 @@ static int plain_tick(void *ctx)
 
 static int plain_finish(void *ctx, const struct tracer_stats *stats)
 {
+	struct plain *p = ctx;
+	int err = plain_flush(p);
+
 	(void)stats;
-	return plain_tick(ctx);
+	if (err < 0 && err != -EPIPE)
+		fprintf(stderr, "ior: cannot write to stdout: %s; %llu output lines lost\n",
+			strerror(-err), plain_lost(p));
+	return err < 0 ? err : 0;
+}
+
+static uint64_t plain_lines_lost(void *ctx)
+{
+	return plain_lost(ctx);
+}
+
+static void plain_allow_wait(void *ctx, bool (*may_wait)(void *), void *wait_ctx, int wake_fd)
+{
+	struct plain *p = ctx;
+
+	p->may_wait = may_wait;
+	p->wait_ctx = wait_ctx;
+	p->wake_fd = wake_fd;
 }
 
 /*
@@ -205,13 +339,12 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 {
 	const char *cmdpath = command_path;
 	char err[512];
-	struct run r = { .sigfd = -1, .epfd = -1, .out_fd = -1, .sink = sink,
+	struct run r = { .sigfd = -1, .stopfd = -1, .epfd = -1, .out_fd = -1, .sink = sink,
 			 .cmd = { .status = -1, .ready_fd = -1, .status_fd = -1 } };
 	struct command_env env;
 	double user, sys;
 	struct tracer_stats stats;
 	sigset_t mask;
-	struct stat st;
 	int ret = 1;
 
 	command_take_signals(&env, &mask);
@@ -246,13 +379,13 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 	epoll_ctl(r.epfd, EPOLL_CTL_ADD, r.sigfd, &ev);
 	ev.data.fd = tracer_fd(r.tracer);
 	epoll_ctl(r.epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
-	/* no events asked for: epoll reports EPOLLERR/EPOLLHUP, a reader gone, anyway */
-	if (sink->watch_stdout && fstat(STDOUT_FILENO, &st) == 0 &&
-	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
-		struct epoll_event oev = { .events = 0, .data.fd = STDOUT_FILENO };
+	/* edge-triggered: a wake-up each time a full output gains room, none
+	 * while it has room; EPOLLERR/EPOLLHUP, a reader gone, come anyway */
+	if (sink->watch_out) {
+		struct epoll_event oev = { .events = EPOLLOUT | EPOLLET, .data.fd = sink->out_fd };
 
-		if (epoll_ctl(r.epfd, EPOLL_CTL_ADD, STDOUT_FILENO, &oev) == 0)
-			r.out_fd = STDOUT_FILENO;
+		if (epoll_ctl(r.epfd, EPOLL_CTL_ADD, sink->out_fd, &oev) == 0)
+			r.out_fd = sink->out_fd;
 	}
 
 	r.start_ns = util_now_ns(CLOCK_MONOTONIC);
@@ -291,8 +424,17 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 		}
 	}
 
+	/* a wait for the reader ends on a stop signal, not on COMMAND's SIGCHLD */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	r.stopfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sink->allow_wait && r.stopfd >= 0)
+		sink->allow_wait(sink->ctx, run_may_wait, &r, r.stopfd);
 	int loop_err = sink->drive ? sink->drive(&r, c) : run_loop(&r, c->duration_ns);
 
+	r.stopping = true;
 	tracer_stop(r.tracer);
 	if (loop_err != -EPIPE) {
 		int drain_err = tracer_consume(r.tracer);
@@ -301,8 +443,11 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 			loop_err = drain_err;
 		if (loop_err >= 0 && sink->agg)
 			loop_err = tracer_collect_agg(r.tracer, sink->agg, sink->ctx);
+		if (loop_err >= 0 && r.out_fd >= 0)
+			loop_err = run_settle(&r);
 	}
 	tracer_stats(r.tracer, &stats);
+	stderr_unblock();
 	int finish_err = sink->finish ? sink->finish(sink->ctx, &stats) : 0;
 
 	print_summary(&r, &stats);
@@ -322,24 +467,45 @@ cleanup:
 		close(r.epfd);
 	if (r.sigfd >= 0)
 		close(r.sigfd);
+	if (r.stopfd >= 0)
+		close(r.stopfd);
 	return ret;
 }
 
 static int run_plain(const struct cli *c)
 {
 	static char lines[PLAIN_BUF_BYTES];
-	struct plain plain = { .fd = STDOUT_FILENO, .path_filter = c->path, .buf = lines };
+	struct plain plain;
+	int e, ret;
+
+	/* before anything is opened: a closed stdout's number would be reused */
+	e = plain_open(&plain, STDOUT_FILENO, lines, c->path);
+	if (e) {
+		if (e == -EBADF)
+			fprintf(stderr, "ior: stdout is closed; -plain writes its lines there\n");
+		else if (e == -EACCES)
+			fprintf(stderr, "ior: stdout is open for reading only; -plain writes its lines there\n");
+		else
+			fprintf(stderr, "ior: cannot open stdout again to write it without blocking: %s\n",
+				strerror(-e));
+		return 1;
+	}
 	const struct sink sink = {
 		.event = plain_event,
 		.tick = plain_tick,
 		.finish = plain_finish,
 		.ctx = &plain,
-		.watch_stdout = true,
+		.watch_out = plain.out != PLAIN_OUT_FILE && !plain.err,
+		.out_fd = plain.fd,
+		.lines_lost = plain_lines_lost,
+		.allow_wait = plain_allow_wait,
 	};
 
 	/* lines are formatted into `lines` and written from there (no stdio
 	 * copy); the ticks write what a pass printed */
-	return run_headless(c, &sink);
+	ret = run_headless(c, &sink);
+	plain_close(&plain);
+	return ret;
 }
 
 /* Hands an output file to the sudo user, saying so if that fails. */

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Formatting of -plain lines and the sink that writes them. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "plain.h"
 #include "syscalls.h"
@@ -248,24 +254,286 @@ size_t plain_format(char *buf, size_t cap, const struct ior_event *ev)
 	return l.pos;
 }
 
+int plain_open(struct plain *p, int fd, char *buf, const char *path_filter)
+{
+	char path[32];
+	struct stat st;
+	int flags = fcntl(fd, F_GETFL), own;
+
+	*p = (struct plain){ .fd = fd, .buf = buf, .path_filter = path_filter };
+	if (flags < 0)
+		return -errno;
+	if ((flags & O_ACCMODE) == O_RDONLY)
+		return -EACCES;
+	if (fstat(fd, &st))
+		return -errno;
+	p->regular = S_ISREG(st.st_mode);
+	if (S_ISSOCK(st.st_mode)) {
+		p->out = PLAIN_OUT_SOCKET;
+		return 0;
+	}
+	if (!S_ISFIFO(st.st_mode) && !(S_ISCHR(st.st_mode) && isatty(fd)))
+		return 0;
+	/*
+	 * O_NONBLOCK on fd itself would change the open file description it
+	 * shares with COMMAND and whoever else writes there; an opening of
+	 * our own is non-blocking for ior alone.
+	 */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	own = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (own < 0 && errno == ENXIO) {
+		/* a FIFO without a reader: like a pipe whose reader went away */
+		p->err = -EPIPE;
+		return 0;
+	}
+	if (own < 0)
+		return -errno;
+	p->fd = own;
+	p->own_fd = true;
+	p->out = PLAIN_OUT_STREAM;
+	p->pipe = S_ISFIFO(st.st_mode);
+	if (p->pipe) {
+		long page = sysconf(_SC_PAGESIZE);
+		int size = fcntl(own, F_GETPIPE_SZ);
+
+		if (page > 0 && size >= page && size / page <= PLAIN_PIPE_PAGES) {
+			p->pipe_model.page = (size_t)page;
+			p->pipe_model.pages = (unsigned)(size / page);
+		}
+	}
+	return 0;
+}
+
+void plain_close(struct plain *p)
+{
+	if (p->own_fd)
+		close(p->fd);
+	p->own_fd = false;
+	p->fd = -1;
+}
+
+/*
+ * Bytes a write surely puts whole into a pipe holding queued bytes: its
+ * free pages but one, the one kept for a reader that emptied the pipe
+ * between FIONREAD and the write (then the write's start is not merged
+ * into the last page, as the model assumes). 0 when unknown.
+ */
+static size_t pipe_room(struct plain_pipe *m, size_t queued)
+{
+	if (!m->pages)
+		return 0;
+	if (!queued) {
+		m->first = m->count = 0;
+		m->bytes = 0;
+		m->valid = true;
+	}
+	if (!m->valid || m->bytes < queued) {
+		m->valid = false;
+		return 0;
+	}
+	/* the reader has emptied, and the pipe freed, the oldest pages */
+	while (m->count && m->bytes - m->fill[m->first] >= queued) {
+		m->bytes -= m->fill[m->first];
+		m->first = (m->first + 1) % PLAIN_PIPE_PAGES;
+		m->count--;
+	}
+	return m->count + 1 < m->pages ? (m->pages - m->count - 1) * m->page : 0;
+}
+
+/* A write of n bytes went into the pipe whole; merged: into its last page first. */
+static void pipe_wrote(struct plain_pipe *m, size_t n, bool merged)
+{
+	size_t rest = n % m->page;
+
+	if (merged && rest && m->count) {
+		uint32_t *last = &m->fill[(m->first + m->count - 1) % PLAIN_PIPE_PAGES];
+
+		if (*last + rest <= m->page) {
+			*last += (uint32_t)rest;
+			m->bytes += rest;
+			n -= rest;
+		}
+	}
+	for (; n; n -= rest) {
+		rest = n < m->page ? n : m->page;
+		if (m->count == PLAIN_PIPE_PAGES) {
+			m->valid = false;
+			return;
+		}
+		m->fill[(m->first + m->count++) % PLAIN_PIPE_PAGES] = (uint32_t)rest;
+		m->bytes += rest;
+	}
+}
+
+/*
+ * The first bytes of s (n of them) to write to a pipe: the whole lines that
+ * fit in what it surely takes in one piece (pipe_room, at least PIPE_BUF,
+ * which the kernel writes whole or not at all), else the one line that
+ * does not. *queued is what FIONREAD said (-1: it failed).
+ */
+static size_t pipe_chunk(struct plain *p, const char *s, size_t n, int *queued)
+{
+	size_t fits = PIPE_BUF, room;
+	const char *nl;
+
+	if (ioctl(p->fd, FIONREAD, queued))
+		*queued = -1;
+	room = *queued >= 0 ? pipe_room(&p->pipe_model, (size_t)*queued) : 0;
+	if (room > fits)
+		fits = room;
+	if (n <= fits)
+		return n;
+	nl = memrchr(s, '\n', fits);
+	if (!nl)
+		nl = memchr(s + fits, '\n', n - fits);
+	return nl ? (size_t)(nl - s) + 1 : n;
+}
+
+/* Counts the lines that n bytes written from s completed. */
+static void count_written(struct plain *p, const char *s, size_t n)
+{
+	const char *end = s + n, *nl;
+
+	while ((nl = memchr(s, '\n', (size_t)(end - s)))) {
+		p->written++;
+		p->line_out = 0;
+		s = nl + 1;
+	}
+	p->line_out += (size_t)(end - s);
+}
+
+/*
+ * A write failed for good. A regular file that holds part of a line (the
+ * disk filled in the middle of it) is cut back to the end of its last whole
+ * line, so that every line in it parses; its offset, which COMMAND may
+ * share, moves back with it.
+ */
+static void fail(struct plain *p, int err)
+{
+	off_t end;
+
+	p->err = err;
+	if (!p->regular || !p->line_out)
+		return;
+	end = lseek(p->fd, 0, SEEK_CUR);
+	if (end >= (off_t)p->line_out && ftruncate(p->fd, end - (off_t)p->line_out) == 0 &&
+	    lseek(p->fd, end - (off_t)p->line_out, SEEK_SET) >= 0)
+		p->line_out = 0;
+}
+
+/*
+ * Writes the unwritten lines as far as the output takes them without
+ * waiting. A pipe gets whole lines in writes it takes whole or not at all
+ * (pipe_chunk), so a reader that stalls holds no cut line.
+ */
+static void write_out(struct plain *p)
+{
+	while (!p->err) {
+		size_t end = p->wrapped ? p->end : p->tail;
+		const char *s = p->buf + p->head;
+		size_t n = end - p->head;
+		int queued = -1;
+		ssize_t w;
+
+		if (!n && !p->wrapped) {
+			p->head = p->tail = 0;
+			return;
+		}
+		if (!n) {
+			/* the lines before head are next */
+			p->head = 0;
+			p->wrapped = false;
+			continue;
+		}
+		if (p->pipe)
+			n = pipe_chunk(p, s, n, &queued);
+		if (p->out == PLAIN_OUT_SOCKET)
+			w = send(p->fd, s, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			w = write(p->fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w == 0 || (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))) {
+			p->would_block = true;
+			return;
+		}
+		if (w < 0) {
+			fail(p, -errno);
+			return;
+		}
+		if (p->pipe && p->pipe_model.valid) {
+			if ((size_t)w == n && queued >= 0)
+				pipe_wrote(&p->pipe_model, n, queued > 0);
+			else
+				p->pipe_model.valid = false;
+		}
+		count_written(p, s, (size_t)w);
+		p->head += (size_t)w;
+	}
+}
+
 int plain_flush(struct plain *p)
 {
-	size_t off = 0;
+	p->would_block = false;
+	p->no_wait = false;
+	write_out(p);
+	return p->err ? p->err : p->head != p->tail || p->wrapped;
+}
 
-	while (off < p->len) {
-		ssize_t n = write(p->fd, p->buf + off, p->len - off);
+unsigned long long plain_lost(const struct plain *p)
+{
+	return p->printed - p->written;
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			/* what is left can never go out: keep only the error */
-			p->len = 0;
-			return -EPIPE;
-		}
-		off += (size_t)n;
+/*
+ * Waits up to PLAIN_WAIT_MS for room in the output. False when wake_fd
+ * ended the wait: then no other until plain_flush, which comes after the
+ * event loop has seen what woke it.
+ */
+static bool wait_writable(struct plain *p)
+{
+	struct pollfd fds[2] = { { .fd = p->fd, .events = POLLOUT },
+				 { .fd = p->wake_fd, .events = POLLIN } };
+
+	if (poll(fds, 2, PLAIN_WAIT_MS) < 0 && errno != EINTR)
+		return false;
+	if (fds[1].revents) {
+		p->no_wait = true;
+		return false;
 	}
-	p->len = 0;
-	return 0;
+	p->would_block = false;
+	return true;
+}
+
+/* Bytes free where the next line goes. */
+static size_t room(const struct plain *p)
+{
+	return (p->wrapped ? p->head : PLAIN_BUF_BYTES) - p->tail;
+}
+
+/*
+ * Makes room for the longest line: writes out unless the output was just
+ * found full (the event loop retries when it can take more), and once the
+ * longest line fits before head, goes on there (nothing is ever moved).
+ * While may_wait allows, waits for the reader.
+ */
+static bool make_room(struct plain *p)
+{
+	for (;;) {
+		if (!p->would_block)
+			write_out(p);
+		if (!p->wrapped && room(p) < LINE_MAX_BYTES && p->head >= LINE_MAX_BYTES) {
+			p->end = p->tail;
+			p->tail = 0;
+			p->wrapped = true;
+		}
+		if (p->err)
+			return false;
+		if (room(p) >= LINE_MAX_BYTES)
+			return true;
+		if (!p->may_wait || p->no_wait || !p->may_wait(p->wait_ctx) || !wait_writable(p))
+			return false;
+	}
 }
 
 int plain_event(void *ctx, const struct ior_event *ev)
@@ -275,10 +543,12 @@ int plain_event(void *ctx, const struct ior_event *ev)
 	if (p->path_filter && !(ev->path && strstr(ev->path, p->path_filter)) &&
 	    !(ev->path2 && strstr(ev->path2, p->path_filter)))
 		return 0;
-	/* lines are formatted where they go, with room for the longest */
-	if (p->len > PLAIN_BUF_BYTES - LINE_MAX_BYTES && plain_flush(p))
-		return -EPIPE;
-	p->len += plain_format(p->buf + p->len, LINE_MAX_BYTES, ev);
 	p->printed++;
+	if (p->err)
+		return p->err;
+	/* lines are formatted where they go, with room for the longest */
+	if (room(p) < LINE_MAX_BYTES && !make_room(p))
+		return p->err; /* 0: this line is dropped, counted by plain_lost */
+	p->tail += plain_format(p->buf + p->tail, LINE_MAX_BYTES, ev);
 	return 0;
 }

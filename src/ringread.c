@@ -79,6 +79,13 @@ void ringread_close(struct ringread *r)
 	memset(r, 0, sizeof(*r));
 }
 
+size_t ringread_backlog(const struct ringread *r)
+{
+	if (!r->producer_pos)
+		return 0;
+	return __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE) - r->cons;
+}
+
 /* Bounded wait for a record being written at a ring's head (the window
  * between reserve and commit is a few hundred ns unless its writer was
  * interrupted); then the caller comes back later. */

@@ -54,6 +54,10 @@ void ringread_init_mem(struct ringread *r, unsigned long *consumer_pos,
 /* Unmaps what ringread_open mapped; safe on a zeroed or closed reader. */
 void ringread_close(struct ringread *r);
 
+/* Bytes the producer has reserved past the reader's position: what the
+ * ring holds for the reader, records still being written included. */
+size_t ringread_backlog(const struct ringread *r);
+
 /*
  * Hands committed records to fn, at most max of them (0: no limit),
  * until the ring is empty or a record is still being written. Returns

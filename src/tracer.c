@@ -908,6 +908,22 @@ int tracer_consume_n(struct tracer *t, unsigned max)
 #define DRAIN_BUSY 1024
 #define DRAIN_SLICE_NS (50ull * 1000000)
 
+/* r's backlog in percent of its size */
+static unsigned ring_pct(const struct ringread *r)
+{
+	return r->mask ? (unsigned)(ringread_backlog(r) * 100 / (r->mask + 1)) : 0;
+}
+
+unsigned tracer_backlog_pct(const struct tracer *t)
+{
+	unsigned pct = ring_pct(&t->path_rb);
+
+	for (unsigned i = 0; i < t->nrings; i++)
+		if (ring_pct(&t->rings[i]) > pct)
+			pct = ring_pct(&t->rings[i]);
+	return pct;
+}
+
 int tracer_consume(struct tracer *t)
 {
 	uint64_t start = util_now_ns(CLOCK_MONOTONIC);

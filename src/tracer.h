@@ -84,6 +84,9 @@ int tracer_consume(struct tracer *t);
  */
 int tracer_consume_n(struct tracer *t, unsigned max);
 
+/* How full the fullest ring (of events or of paths) is, in percent. */
+unsigned tracer_backlog_pct(const struct tracer *t);
+
 /* Stops producing new events (detaches); what is buffered can be consumed. */
 void tracer_stop(struct tracer *t);
 

@@ -41,6 +41,14 @@ Every requirement is asserted on the real binary:
                folded counts agree in the closing line, metadata and -view
 - sigpipe:*    `ior -plain | head -1` ends within 2 s even when nothing is
                traced, with no message but the summary
+- plainout:*   -plain's stdout is /dev/full, a full 1 MiB tmpfs, closed or
+               read-only: one `ior: ` line naming it, exit 1, every line in
+               the file whole, lines in it + lines lost = syscalls; a FIFO
+               whose reader stops reading: SIGINT and -duration still end ior
+               within 3 s (SIGINT also with stderr into the same FIFO), its
+               ring buffers drained meanwhile (no drops),
+               lines read + lines lost = syscalls; a reader that starts 3 s
+               late gets every one of COMMAND's ~5 MB of lines
 - storm:*      2000 short-lived threads and 500 forks (with grandchildren),
                each writing once: every write reported exactly once with its
                pid, tid and path, no ring-buffer drops, COMMAND's exit status
@@ -966,12 +974,12 @@ def make_segv_test(output):
 
 
 class Tmpfs:
-    """A 256 KiB tmpfs mounted on a fresh directory; unmounted by close()."""
+    """A 256 KiB (or size) tmpfs mounted on a fresh directory; unmounted by close()."""
 
-    def __init__(self, s):
+    def __init__(self, s, size="256k"):
         self.dir = os.path.join(s.base, "small")
         os.mkdir(self.dir)
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", self.dir],
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%s,mode=0755" % size, "tmpfs", self.dir],
                            capture_output=True, text=True)
         check(r.returncode == 0, "cannot mount a tmpfs: %s" % r.stderr.strip())
 
@@ -1380,6 +1388,228 @@ def make_sigpipe_test(args, head_after=1.5):
     return test
 
 
+# ---- -plain's stdout: errors said, a stalled reader never holds ior ------------------
+
+def run_to(args, stdout, close_stdout=False, timeout=60):
+    """Runs IOR args with stdout (a file object), or with fd 1 closed; a Result."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        proc = subprocess.Popen([IOR] + args, stdin=subprocess.DEVNULL, stdout=stdout, stderr=err,
+                                start_new_session=True,
+                                preexec_fn=(lambda: os.close(1)) if close_stdout else None)
+        try:
+            status = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            status = None
+        elapsed = time.monotonic() - t0
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        proc.wait()
+        err.seek(0)
+        return Result(args, status, elapsed, b"", err.read(), 0)
+
+
+def check_write_error(r, reason):
+    """exit 1, one `ior: cannot write to stdout: REASON; N output lines lost`
+    line, the summary's two lines and nothing else; returns (N, summary)."""
+    check(r.status == 1, "%s exited %s, expected 1\n%s" % (r.describe(), r.status, r.stderr))
+    errors = [x for x in r.lines if not it.is_summary(x)]
+    check(len(errors) == 1 and len(r.lines) == 3, "expected one error line and the summary, got:\n%s"
+          % r.stderr)
+    m = re.match(r"^ior: cannot write to stdout: %s; (\d+) output lines lost$" % re.escape(reason),
+                 errors[0])
+    check(m, "the error line does not say %r and the lines lost: %s" % (reason, errors[0]))
+    summary = it.parse_summary(r.stderr)
+    check(summary["output lines"] == int(m.group(1)), "the error line and the summary disagree:\n%s"
+          % r.stderr)
+    return int(m.group(1)), summary
+
+
+def test_plainout_dev_full():
+    with open("/dev/full", "wb") as full:
+        r = run_to(["-plain", "--", "sh", "-c", "echo a > /dev/null; echo b > /dev/null"], full)
+    lost, summary = check_write_error(r, "No space left on device")
+    check(lost == summary["syscalls"] > 0, "%d lines lost of %d syscalls: every one is lost on /dev/full"
+          % (lost, summary["syscalls"]))
+
+
+def test_plainout_enospc():
+    """A 1 MiB tmpfs fills while -plain writes ~5 MB of lines: the file holds
+    whole lines only, and they plus the lines lost are every syscall."""
+    def body(s):
+        fs = Tmpfs(s, "1m")
+        try:
+            out = os.path.join(fs.dir, "lines")
+            with open(out, "wb") as f:
+                r = run_to(["-plain", "--", storm(), "names", "20000", "0"], f, timeout=40)
+            lost, summary = check_write_error(r, "No space left on device")
+            with open(out, "rb") as f:
+                data = f.read()
+            check(len(data) > 512 * 1024, "only %d bytes in the file: the disk never filled" % len(data))
+            check(data.endswith(b"\n"), "the file ends with a cut line: %r" % data[-200:])
+            lines = data.split(b"\n")[:-1]
+            bad = [x for x in lines if it.parse_record(x) is None]
+            check(not bad, "%d lines of the file do not parse, e.g. %r" % (len(bad), bad[:2]))
+            check(len(lines) + lost == summary["syscalls"], "%d lines in the file + %d lost != %d syscalls"
+                  % (len(lines), lost, summary["syscalls"]))
+        finally:
+            fs.close()
+    scratch_test("enospc-plain", body)()
+
+
+def test_plainout_closed():
+    r = run_to(["-plain", "--", "true"], subprocess.DEVNULL, close_stdout=True)
+    check_one_error(r, "stdout is closed", status=1)
+
+
+def test_plainout_read_only():
+    with open(os.devnull, "rb") as ro:
+        r = run_to(["-plain", "--", "true"], ro)
+    check_one_error(r, "stdout is open for reading only", status=1)
+
+
+def read_some(fd, timeout):
+    """One read of what fd (a FIFO) holds, waiting up to timeout s; b"" at EOF."""
+    import select
+    ready, _, _ = select.select([fd], [], [], timeout)
+    check(ready, "nothing to read from ior within %.0f s" % timeout)
+    return os.read(fd, 1 << 20)
+
+
+def read_to_eof(fd, timeout):
+    """Everything fd (a FIFO) gives until its writers are gone."""
+    data = b""
+    while True:
+        chunk = read_some(fd, timeout)
+        if not chunk:
+            return data
+        data += chunk
+
+
+def stalled_reader_run(s, args, stall, sig, stderr_too=False):
+    """ior -plain -pid WORKLOAD ARGS > FIFO (2>&1 with stderr_too). The reader
+    takes ior's first write, then reads nothing more until ior has exited;
+    sig (or None) goes to ior stall seconds after that first write. Returns
+    (seconds from the first write (sig: from sig) to ior's exit, exit status,
+    every byte ior wrote, stderr lines, summary)."""
+    fifo = os.path.join(s.base, "out.fifo")
+    os.mkfifo(fifo)
+    loop = subprocess.Popen(["sh", "-c", 'while :; do echo x >> "$0"; done', os.path.join(s.dir, "f")],
+                            start_new_session=True)
+    rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    proc = None
+    try:
+        with open(fifo, "wb") as w, tempfile.TemporaryFile() as err:
+            proc = subprocess.Popen([IOR, "-plain", "-pid", str(loop.pid)] + args,
+                                    stdin=subprocess.DEVNULL, stdout=w,
+                                    stderr=w if stderr_too else err, start_new_session=True)
+            w.close()
+            data = read_some(rfd, 30)
+            t0 = time.monotonic()
+            time.sleep(stall)
+            if sig is not None:
+                proc.send_signal(sig)
+                t0 = time.monotonic()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                raise TestFailure("ior kept running 30 s with a reader that stopped reading")
+            elapsed = time.monotonic() - t0
+            data += read_to_eof(rfd, 10)
+            err.seek(0)
+            text = err.read().decode(errors="replace")
+    finally:
+        os.close(rfd)
+        loop.kill()
+        loop.wait()
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            proc.wait()
+    return elapsed, proc.returncode, data, text.splitlines(), it.parse_summary(text)
+
+
+def check_stalled_accounting(status, data, lines, summary):
+    """exit 0, only the summary; whole lines that parse; lines read + lines
+    lost = syscalls; lines lost, but no ring-buffer drops."""
+    check(status == 0, "ior exited %s\n%s" % (status, "\n".join(lines)))
+    check(summary is not None and all(it.is_summary(x) for x in lines),
+          "expected only the summary on stderr:\n%s" % "\n".join(lines))
+    check(data.endswith(b"\n"), "the reader got a cut line: %r" % data[-200:])
+    records = data.split(b"\n")[:-1]
+    bad = [x for x in records if it.parse_record(x) is None]
+    check(not bad, "%d lines do not parse, e.g. %r" % (len(bad), bad[:2]))
+    lost = summary["output lines"]
+    check(lost > 0, "no lines lost, though the reader stopped: %s" % summary)
+    check(len(records) + lost == summary["syscalls"], "%d lines read + %d lost != %d syscalls"
+          % (len(records), lost, summary["syscalls"]))
+    check(summary["ring-buffer drops"] == 0 and summary["path drops"] == 0,
+          "the rings were not drained while stdout was stalled: %s" % summary)
+
+
+def test_plainout_stalled_sigint():
+    def body(s):
+        elapsed, status, data, lines, summary = stalled_reader_run(s, [], 1.5, signal.SIGINT)
+        check(elapsed < 3.0, "ior took %.2f s after SIGINT to exit (bound: 3 s)" % elapsed)
+        check_stalled_accounting(status, data, lines, summary)
+    scratch_test("stall-int", body)()
+
+
+def test_plainout_stalled_stderr_too():
+    """2>&1 into the stalled FIFO: ior's last messages cannot hold it either."""
+    def body(s):
+        elapsed, status, data, _, _ = stalled_reader_run(s, [], 1.5, signal.SIGINT, stderr_too=True)
+        check(elapsed < 3.0, "ior took %.2f s after SIGINT to exit (bound: 3 s)" % elapsed)
+        check(status == 0, "ior exited %s" % status)
+    scratch_test("stall-2", body)()
+
+
+def test_plainout_stalled_duration():
+    def body(s):
+        elapsed, status, data, lines, summary = stalled_reader_run(s, ["-duration", "2"], 0, None)
+        check(elapsed < 2 + 3.0, "ior ran %.2f s past its first line with -duration 2 (bound: 5 s)"
+              % elapsed)
+        check_stalled_accounting(status, data, lines, summary)
+    scratch_test("stall-dur", body)()
+
+
+def test_plainout_slow_reader_gets_all():
+    """COMMAND makes 20000 calls (~5 MB of lines, more than ior's buffer and
+    the pipe hold, less than half its rings) and exits while nobody reads:
+    ior waits for the reader, which gets every line."""
+    def body(s):
+        fifo = os.path.join(s.base, "out.fifo")
+        os.mkfifo(fifo)
+        rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            with open(fifo, "wb") as w, tempfile.TemporaryFile() as err:
+                proc = subprocess.Popen([IOR, "-plain", "--", storm(), "names", "20000", "0"],
+                                        stdin=subprocess.DEVNULL, stdout=w, stderr=err,
+                                        start_new_session=True)
+                w.close()
+                time.sleep(3)
+                check(proc.poll() is None, "ior exited before its reader read its lines")
+                data = read_to_eof(rfd, 30)
+                proc.wait(30)
+                err.seek(0)
+                text = err.read().decode(errors="replace")
+        finally:
+            os.close(rfd)
+        check(proc.returncode == 0, "ior exited %s\n%s" % (proc.returncode, text))
+        summary = it.parse_summary(text)
+        records = [it.parse_record(x) for x in data.split(b"\n")[:-1]]
+        check(data.endswith(b"\n") and None not in records, "cut or bad lines")
+        check(summary["output lines"] == 0 and len(records) == summary["syscalls"],
+              "%d lines read for %d syscalls: %s" % (len(records), summary["syscalls"], summary))
+        stats = [r for r in records if r["raw_path"] and r["raw_path"].startswith(b"/nonexistent-ior-storm/")]
+        check(len(stats) == 20000, "%d of the 20000 stat lines" % len(stats))
+    scratch_test("slow-reader", body)()
+
+
 # ---- 6. thread and fork storms ---------------------------------------------------------
 
 def check_storm(s, run, files, want_status):
@@ -1478,6 +1708,12 @@ TESTS += [("sigpipe:idle-command", make_sigpipe_test(["-plain", "--", "sh", "-c"
           ("sigpipe:busy-command", make_sigpipe_test(["-plain", "--", "sh", "-c",
                                                       "while :; do echo x > /dev/null; done"])),
           ("sigpipe:system-wide", make_sigpipe_test(["-plain"], 0.0))]
+TESTS += [("plainout:dev-full", test_plainout_dev_full), ("plainout:enospc", test_plainout_enospc),
+          ("plainout:closed", test_plainout_closed), ("plainout:read-only", test_plainout_read_only),
+          ("plainout:stalled-sigint", test_plainout_stalled_sigint),
+          ("plainout:stalled-stderr-too", test_plainout_stalled_stderr_too),
+          ("plainout:stalled-duration", test_plainout_stalled_duration),
+          ("plainout:slow-reader-gets-all", test_plainout_slow_reader_gets_all)]
 TESTS += [("storm:threads-2000", test_storm_threads), ("storm:forks-500", test_storm_forks)]
 
 

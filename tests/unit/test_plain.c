@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for plain.c: the exact -plain line for typical and hostile events. */
+/* Unit tests for plain.c: the exact -plain line for typical and hostile events, and the
+ * sink that writes lines without blocking, drops and counts them, and reports errors. */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 
 #include "harness.h"
 #include "plain.h"
@@ -239,9 +243,13 @@ TEST(plain_sink_writes_when_full_and_reports_a_closed_reader)
 	close(fds[0]);
 	old = signal(SIGPIPE, SIG_IGN);
 	p.fd = fds[1];
+	p.written = p.printed;
 	CHECK_EQ_INT(plain_event(&p, &ev), 0);
 	CHECK_EQ_INT(plain_flush(&p), -EPIPE);
-	CHECK_EQ_UINT(p.len, 0);
+	CHECK_EQ_UINT(plain_lost(&p), 1);
+	/* the error sticks: the next event stops the drain and counts as lost */
+	CHECK_EQ_INT(plain_event(&p, &ev), -EPIPE);
+	CHECK_EQ_UINT(plain_lost(&p), 2);
 	signal(SIGPIPE, old);
 	close(fds[1]);
 	free(buf);
@@ -286,4 +294,253 @@ TEST(plain_line_small_buffers_stay_inside)
 		CHECK(last != '\\' || (n >= 3 && buf[n - 3] == '\\'));
 		CHECK((unsigned char)next < 0x80 || (unsigned char)next >= 0xc0);
 	}
+}
+
+/* Complete lines in s (n bytes), and whether s ends with one. */
+static size_t whole_lines(const char *s, size_t n, bool *ends_whole)
+{
+	size_t lines = 0;
+
+	for (size_t i = 0; i < n; i++)
+		lines += s[i] == '\n';
+	*ends_whole = n == 0 || s[n - 1] == '\n';
+	return lines;
+}
+
+/* A sink on a new pipe whose read end (fds[0]) does not block. */
+static bool pipe_sink(struct plain *p, int fds[2], char *buf)
+{
+	return buf && pipe(fds) == 0 && fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0 &&
+	       plain_open(p, fds[1], buf, NULL) == 0;
+}
+
+TEST(plain_sink_stalled_pipe_drops_whole_lines)
+{
+	/* a reader that reads nothing: plain_event never blocks, the lines
+	 * that find no room are dropped and counted, and what the pipe holds
+	 * is whole lines, each as formatted */
+	struct ior_event ev = sample();
+	char *buf = malloc(PLAIN_BUF_BYTES), *got = malloc(8u << 20), line[1024];
+	size_t line_len, n = 0, lines;
+	struct plain p;
+	int fds[2];
+	bool whole;
+	ssize_t r;
+
+	CHECK(got != NULL && pipe_sink(&p, fds, buf));
+	CHECK_EQ_INT(p.out, PLAIN_OUT_STREAM);
+	CHECK(p.pipe && p.own_fd && p.fd != fds[1]);
+	/* the pipe's own opening is untouched: its writers still block */
+	CHECK_EQ_INT(fcntl(fds[1], F_GETFL) & O_NONBLOCK, 0);
+	line_len = plain_format(line, sizeof(line), &ev);
+	for (int i = 0; i < 40000; i++) {
+		CHECK_EQ_INT(plain_event(&p, &ev), 0);
+		ev.time_ns++;
+	}
+	CHECK_EQ_INT(plain_flush(&p), 1); /* lines wait for the reader */
+	CHECK_EQ_UINT(p.printed, 40000);
+	CHECK(plain_lost(&p) > 0 && p.written > 0);
+	CHECK_EQ_UINT(p.line_out, 0);
+	while ((r = read(fds[0], got + n, (8u << 20) - n)) > 0)
+		n += (size_t)r;
+	lines = whole_lines(got, n, &whole);
+	CHECK(whole);
+	CHECK_EQ_UINT(lines, p.written);
+	CHECK_EQ_UINT(n, lines * line_len);
+	/* the reader took them: the rest goes out */
+	for (int more = 1; more;) {
+		more = plain_flush(&p);
+		CHECK(more == 0 || more == 1);
+		r = read(fds[0], got, 8u << 20);
+		CHECK(r > 0);
+		lines += whole_lines(got, (size_t)r, &whole);
+		CHECK(whole);
+	}
+	CHECK_EQ_UINT(lines, p.written);
+	CHECK_EQ_UINT(p.written + plain_lost(&p), 40000);
+	plain_close(&p);
+	close(fds[0]);
+	close(fds[1]);
+	free(got);
+	free(buf);
+}
+
+TEST(plain_sink_refuses_a_closed_or_read_only_stdout)
+{
+	char buf[16];
+	struct plain p;
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	CHECK(fd >= 0);
+	CHECK_EQ_INT(plain_open(&p, fd, buf, NULL), -EACCES);
+	close(fd);
+	CHECK_EQ_INT(plain_open(&p, fd, buf, NULL), -EBADF);
+}
+
+TEST(plain_sink_full_device_is_an_error)
+{
+	struct ior_event ev = sample();
+	char *buf = malloc(PLAIN_BUF_BYTES);
+	int fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+	struct plain p;
+
+	CHECK(fd >= 0 && buf != NULL);
+	CHECK_EQ_INT(plain_open(&p, fd, buf, NULL), 0);
+	CHECK_EQ_INT(p.out, PLAIN_OUT_FILE);
+	CHECK_EQ_INT(plain_event(&p, &ev), 0);
+	CHECK_EQ_INT(plain_event(&p, &ev), 0);
+	CHECK_EQ_INT(plain_flush(&p), -ENOSPC);
+	CHECK_EQ_INT(plain_event(&p, &ev), -ENOSPC);
+	CHECK_EQ_UINT(plain_lost(&p), 3);
+	plain_close(&p);
+	/* with -path, only the lines that pass are printed, and lost */
+	CHECK_EQ_INT(plain_open(&p, fd, buf, "passwd"), 0);
+	CHECK_EQ_INT(plain_event(&p, &ev), 0);
+	ev.path = "/etc/group";
+	CHECK_EQ_INT(plain_event(&p, &ev), 0);
+	CHECK_EQ_INT(plain_flush(&p), -ENOSPC);
+	CHECK_EQ_INT(plain_event(&p, &ev), 0);
+	CHECK_EQ_UINT(p.printed, 1);
+	CHECK_EQ_UINT(plain_lost(&p), 1);
+	plain_close(&p);
+	close(fd);
+	free(buf);
+}
+
+TEST(plain_sink_cuts_a_file_back_to_whole_lines)
+{
+	/* a file size limit stops a write in the middle of a line, as a full
+	 * disk does: the file keeps only whole lines, each counted written */
+	struct ior_event ev = sample();
+	char *buf = malloc(PLAIN_BUF_BYTES), *got;
+	struct rlimit old, small;
+	void (*old_sig)(int) = signal(SIGXFSZ, SIG_IGN);
+	FILE *f = tmpfile();
+	size_t line_len, len = 0, lines;
+	struct plain p;
+	bool whole;
+	int err;
+
+	CHECK(f != NULL && buf != NULL);
+	CHECK_EQ_INT(getrlimit(RLIMIT_FSIZE, &old), 0);
+	CHECK_EQ_INT(plain_open(&p, fileno(f), buf, NULL), 0);
+	line_len = plain_format(buf, PLAIN_BUF_BYTES, &ev);
+	for (int i = 0; i < 100; i++)
+		CHECK_EQ_INT(plain_event(&p, &ev), 0);
+	small = old;
+	small.rlim_cur = 10 * line_len + line_len / 2;
+	CHECK_EQ_INT(setrlimit(RLIMIT_FSIZE, &small), 0);
+	err = plain_flush(&p);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, old_sig);
+	CHECK_EQ_INT(err, -EFBIG);
+	got = fd_contents(fileno(f), &len);
+	CHECK(got != NULL);
+	lines = whole_lines(got, len, &whole);
+	free(got);
+	CHECK(whole);
+	CHECK_EQ_UINT(lines, 10);
+	CHECK_EQ_UINT(len, 10 * line_len);
+	CHECK_EQ_UINT(p.written, 10);
+	CHECK_EQ_UINT(plain_lost(&p), 90);
+	CHECK_EQ_UINT((size_t)lseek(fileno(f), 0, SEEK_CUR), len);
+	plain_close(&p);
+	fclose(f);
+	free(buf);
+}
+
+TEST(plain_sink_slow_reader_gets_whole_lines_in_order)
+{
+	/* a reader that takes 64 KiB while 90 KiB of lines come: the buffer
+	 * fills, goes on before its head, and drops what finds no room; the
+	 * reader gets whole lines, none twice, in order */
+	struct ior_event ev = sample();
+	char *buf = malloc(PLAIN_BUF_BYTES), *got = malloc(1u << 20);
+	unsigned long long last = 0, lines = 0;
+	bool wrapped = false, ordered = true;
+	struct plain p;
+	int fds[2];
+
+	CHECK(got != NULL && pipe_sink(&p, fds, buf));
+	ev.time_ns = 1000000000;
+	for (int round = 0; round < 400; round++) {
+		ssize_t n;
+
+		for (int i = 0; i < 600; i++) {
+			ev.time_ns++;
+			CHECK_EQ_INT(plain_event(&p, &ev), 0);
+			wrapped |= p.wrapped;
+		}
+		CHECK(plain_flush(&p) >= 0);
+		while ((n = read(fds[0], got, 1u << 20)) > 0) {
+			CHECK_EQ_INT(got[n - 1], '\n');
+			for (char *s = got; s < got + n; s = strchr(s, '\n') + 1) {
+				unsigned long long t = strtoull(s, NULL, 10) * 1000000000ull +
+						       strtoull(strchr(s, '.') + 1, NULL, 10);
+
+				ordered &= t > last;
+				last = t;
+				lines++;
+			}
+		}
+	}
+	CHECK(wrapped);
+	CHECK(ordered);
+	CHECK(plain_lost(&p) > 0);
+	CHECK_EQ_UINT(lines, p.written);
+	CHECK_EQ_UINT(p.printed, 400 * 600);
+	plain_close(&p);
+	close(fds[0]);
+	close(fds[1]);
+	free(got);
+	free(buf);
+}
+
+TEST(plain_sink_pipe_model_follows_the_kernel)
+{
+	/* lines of many lengths into a pipe whose reader takes a few KiB at a
+	 * time: every write sized by the model of the pipe's pages goes in
+	 * whole (one cut short would mark the model wrong), and the reader
+	 * gets whole lines */
+	struct ior_event ev = sample();
+	size_t cap = 32u << 20, n = 0, lines;
+	char *buf = malloc(PLAIN_BUF_BYTES), *got = malloc(cap), path[2600];
+	unsigned busy = 0;
+	struct plain p;
+	int fds[2];
+	bool whole;
+	ssize_t r;
+
+	CHECK(got != NULL && pipe_sink(&p, fds, buf));
+	CHECK(p.pipe_model.pages >= 2);
+	memset(path, 'a', sizeof(path));
+	ev.path = path;
+	ev.path_known = true;
+	for (int round = 0; round < 600; round++) {
+		int queued = 0;
+
+		for (int i = 0; i < 30; i++) {
+			ev.path_len = 10 + (uint32_t)(round * 7 + i * 13) % 2500;
+			CHECK_EQ_INT(plain_event(&p, &ev), 0);
+		}
+		CHECK_EQ_INT(ioctl(fds[0], FIONREAD, &queued), 0);
+		busy += queued > 0;
+		CHECK(plain_flush(&p) >= 0);
+		CHECK(p.pipe_model.valid);
+		r = read(fds[0], got + n, 3000 + (size_t)(round * 101) % 20000);
+		CHECK(r > 0);
+		n += (size_t)r;
+		CHECK(n + (1u << 20) < cap);
+	}
+	CHECK(busy > 100);
+	while ((r = read(fds[0], got + n, cap - n)) > 0)
+		n += (size_t)r;
+	lines = whole_lines(got, n, &whole);
+	CHECK(whole);
+	CHECK_EQ_UINT(lines, p.written);
+	plain_close(&p);
+	close(fds[0]);
+	close(fds[1]);
+	free(got);
+	free(buf);
 }
