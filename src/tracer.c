@@ -1054,6 +1054,11 @@ int tracer_collect_agg(struct tracer *t, tracer_agg_fn fn, void *ctx)
 			return err;
 		int idx = ior_syscall_by_nr(k.nr);
 
+		/* while tracing, a file whose path is still on its way through the
+		 * path ring waits for the next collection, not to be [unknown] */
+		if (!t->stopped && ((k.file_id && !id_path(t, k.file_id)) ||
+				    (k.file_id2 && !id_path(t, k.file_id2))))
+			continue;
 		if (!agg_read_delta(t, vals, slot, &v) || idx < 0 || !v.count)
 			continue;
 		memcpy(comm, k.comm, IOR_COMM_LEN);
