@@ -23,6 +23,7 @@
 #include "harness.h"
 #include "parquet.h"
 #include "pqenc.h"
+#include "pqread.h"
 #include "syscalls.h"
 #include "thrift.h"
 #include "util.h"
@@ -662,6 +663,30 @@ static const char *tmp_path(const char *name)
 	return path;
 }
 
+/* Rows of the file at path as ior's own reader reads them; -1 if it fails. */
+static long long rows_read(const char *path)
+{
+	struct pqread *r;
+	struct ior_event ev;
+	char err[256];
+	long long n = 0;
+	int rc;
+
+	if (pqread_open(path, &r, err, sizeof(err)))
+		return -1;
+	while ((rc = pqread_next(r, &ev)) == 1)
+		n++;
+	pqread_close(r);
+	return rc < 0 ? -1 : n;
+}
+
+static ino_t inode_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
 static struct ior_event row(uint64_t i)
 {
 	struct ior_event ev = { 0 };
@@ -1113,6 +1138,180 @@ TEST(parquet_writer_sticky_write_error)
 		CHECK_EQ_INT(parquet_writer_add(w, &ev), -EFBIG);  /* sticky */
 	}
 	CHECK_EQ_INT(parquet_writer_flush(w), -EFBIG);
+	/* the file is its last completed save; the rest is counted lost */
+	CHECK(parquet_writer_saved_rows(w) > 0);
+	CHECK(rows_read(path) == (long long)parquet_writer_saved_rows(w));
+	CHECK_EQ_UINT(parquet_writer_saved_rows(w) + parquet_writer_lost_rows(w), (uint64_t)i + 1);
 	CHECK_EQ_INT(parquet_writer_close(w), -EFBIG);
+	unlink(path);
+}
+
+/* ---- saving by exchange ------------------------------------------------------ */
+
+/*
+ * Every save replaces the file by another inode holding the new save, so a
+ * reader that opened the file before it still reads the previous save, in
+ * full; the sibling is there while the writer is open and gone after close.
+ */
+TEST(parquet_writer_saves_by_exchange)
+{
+	const char *path = tmp_path("swap.parquet");
+	char swap[256], held[64];
+	struct parquet_writer *w = NULL;
+	ino_t first, second;
+	int fd;
+
+	CHECK_EQ_INT(parquet_swap_path(path, swap, sizeof(swap)), 0);
+	CHECK(strstr(swap, "/.swap.parquet.ior-swap") != NULL);
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	CHECK_EQ_INT(parquet_writer_in_place(w), 0);
+	CHECK(inode_of(swap) != 0);
+	CHECK(rows_read(path) == 0);
+	first = inode_of(path);
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0);
+	snprintf(held, sizeof(held), "/proc/self/fd/%d", fd);
+	for (uint64_t i = 0; i < 1000; i++) {
+		struct ior_event ev = row(i);
+
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_flush(w), 0);
+	second = inode_of(path);
+	CHECK(second != first);
+	CHECK(inode_of(swap) == first);
+	CHECK(rows_read(path) == 1000);
+	CHECK_EQ_UINT(parquet_writer_saved_rows(w), 1000);
+	CHECK(rows_read(held) == 0); /* the held save, unchanged */
+	close(fd);
+	fd = open(path, O_RDONLY);
+	snprintf(held, sizeof(held), "/proc/self/fd/%d", fd);
+	for (uint64_t i = 1000; i < 1500; i++) {
+		struct ior_event ev = row(i);
+
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_flush(w), 0);
+	CHECK(inode_of(path) == first);
+	CHECK(rows_read(path) == 1500);
+	CHECK(rows_read(held) == 1000);
+	close(fd);
+	CHECK_EQ_INT(parquet_writer_close(w), 0);
+	CHECK(inode_of(swap) == 0);
+	CHECK(rows_read(path) == 1500);
+	unlink(path);
+}
+
+/*
+ * Sealed row groups the sibling lacks are copied from the file: after many
+ * saves across several sealed row groups, each save has every row, and the
+ * file holds exactly what was added.
+ */
+TEST(parquet_writer_exchange_carries_sealed_groups)
+{
+	const char *path = tmp_path("groups.parquet");
+	struct parquet_writer *w = NULL;
+	const uint64_t n = 2 * PARQUET_ROWS_PER_GROUP + 12345;
+	uint64_t i = 0;
+
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	for (int save = 1; i < n; save++) {
+		uint64_t end = i + n / 7 < n ? i + n / 7 : n;
+
+		for (; i < end; i++) {
+			struct ior_event ev = row(i);
+
+			CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+		}
+		CHECK_EQ_INT(parquet_writer_flush(w), 0);
+		CHECK(rows_read(path) == (long long)i);
+	}
+	CHECK_EQ_INT(parquet_writer_close(w), 0);
+	CHECK(rows_read(path) == (long long)n);
+	unlink(path);
+}
+
+/*
+ * A sibling left by a killed writer is never overwritten: open fails with
+ * -EEXIST, creates nothing and leaves the sibling's bytes as they were.
+ */
+TEST(parquet_writer_refuses_a_leftover_sibling)
+{
+	const char *path = tmp_path("left.parquet");
+	struct parquet_writer *w = NULL;
+	char swap[256], buf[8] = { 0 };
+	int fd;
+
+	CHECK_EQ_INT(parquet_swap_path(path, swap, sizeof(swap)), 0);
+	fd = open(swap, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	CHECK(write(fd, "keep", 4) == 4);
+	close(fd);
+	CHECK_EQ_INT(parquet_writer_open(path, &w), -EEXIST);
+	CHECK(w == NULL);
+	CHECK(inode_of(path) == 0);
+	fd = open(swap, O_RDONLY);
+	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) == 4);
+	close(fd);
+	CHECK_EQ_MEM(buf, "keep", 4);
+	unlink(swap);
+	CHECK_EQ_INT(parquet_swap_path("dir/", buf, sizeof(buf)), -EISDIR);
+	CHECK_EQ_INT(parquet_swap_path("a-long-name", buf, sizeof(buf)), -ENAMETOOLONG);
+}
+
+/* A row no dictionary or zstd shrinks much: a random path. */
+static struct ior_event wide_row(uint64_t i, char *p, size_t len)
+{
+	struct ior_event ev = row(i);
+
+	snprintf(p, len, "/w/%08x%08x%08x%08x", (unsigned)rng(), (unsigned)rng(), (unsigned)rng(),
+		 (unsigned)rng());
+	ev.path = p;
+	return ev;
+}
+
+/*
+ * Between the timer's saves, tick saves as soon as the new rows pass the
+ * budget, but never into the sibling less than PARQUET_SAVE_GAP_NS after
+ * the previous save.
+ */
+TEST(parquet_writer_tick_saves_by_budget_after_the_gap)
+{
+	const char *path = tmp_path("budget.parquet");
+	const uint64_t t0 = 5000000000ull, ms = 1000000;
+	struct parquet_writer *w = NULL;
+	char p[64];
+	uint64_t i = 0;
+
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	CHECK_EQ_INT(parquet_writer_tick(w, t0), 0);
+	for (; i < 1000; i++) {
+		struct ior_event ev = wide_row(i, p, sizeof(p));
+
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_tick(w, t0 + ms), 0);
+	CHECK_EQ_UINT(parquet_writer_saved_rows(w), 0); /* under the budget */
+	for (; i < PARQUET_SAVE_BYTES / 16; i++) {
+		struct ior_event ev = wide_row(i, p, sizeof(p));
+
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_tick(w, t0 + 2 * ms), 0);
+	CHECK_EQ_UINT(parquet_writer_saved_rows(w), i); /* past it, long before a second */
+	uint64_t saved = i;
+
+	for (uint64_t end = 2 * i; i < end; i++) {
+		struct ior_event ev = wide_row(i, p, sizeof(p));
+
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_tick(w, t0 + 2 * ms + PARQUET_SAVE_GAP_NS - 1), 0);
+	CHECK_EQ_UINT(parquet_writer_saved_rows(w), saved); /* the gap */
+	CHECK_EQ_INT(parquet_writer_tick(w, t0 + 2 * ms + PARQUET_SAVE_GAP_NS), 0);
+	CHECK_EQ_UINT(parquet_writer_saved_rows(w), i);
+	CHECK_EQ_UINT(parquet_writer_lost_rows(w), 0);
+	CHECK_EQ_INT(parquet_writer_close(w), 0);
+	CHECK(rows_read(path) == (long long)i);
 	unlink(path);
 }
