@@ -1594,15 +1594,25 @@ bool parquet_flush_due(uint64_t since_ns, uint64_t footer_bytes, uint64_t new_by
  * Bytes of new rows worth a save of their own: PARQUET_SAVE_BYTES, or an
  * eighth of the space left on the disk if less, so that the saves shrink as
  * it fills; never less than PARQUET_SAVE_BYTES_MIN, nor than the footer
- * every save writes again.
+ * every save writes again. Once the disk cannot hold a second copy of the
+ * file and PARQUET_SWAP_ROOM more, the sibling is given up (its blocks
+ * too) and saves go in place: a save by exchange would soon fail for want
+ * of room, losing every row since the previous one.
  */
-static uint64_t save_budget(const struct parquet_writer *w)
+static uint64_t save_budget(struct parquet_writer *w)
 {
-	uint64_t budget = PARQUET_SAVE_BYTES;
+	uint64_t budget = PARQUET_SAVE_BYTES, avail;
 	struct statvfs st;
 
-	if (fstatvfs(w->fd, &st) == 0 && (uint64_t)st.f_bavail * st.f_frsize / 8 < budget)
-		budget = (uint64_t)st.f_bavail * st.f_frsize / 8;
+	if (fstatvfs(w->fd, &st) == 0) {
+		avail = (uint64_t)st.f_bavail * st.f_frsize;
+		if (w->swap_fd >= 0 && avail + w->swap_size < 2 * w->file_size + PARQUET_SWAP_ROOM) {
+			avail += w->swap_size;
+			swap_drop(w, -ENOSPC);
+		}
+		if (avail / 8 < budget)
+			budget = avail / 8;
+	}
 	if (budget < PARQUET_SAVE_BYTES_MIN)
 		budget = PARQUET_SAVE_BYTES_MIN;
 	return budget > w->footer_len ? budget : w->footer_len;
@@ -1630,8 +1640,11 @@ int parquet_writer_tick(struct parquet_writer *w, uint64_t now_ns)
 		new_bytes = (uint64_t)((unsigned __int128)rows * data / w->file_rows);
 	else
 		new_bytes = rows * FIRST_ROW_BYTES;
-	if (!parquet_flush_due(since, w->footer_len, new_bytes) &&
-	    (new_bytes < PARQUET_SAVE_BYTES_MIN || new_bytes < save_budget(w)))
+	bool due = parquet_flush_due(since, w->footer_len, new_bytes);
+
+	if (!due && new_bytes < PARQUET_SAVE_BYTES_MIN)
+		return 0;
+	if (new_bytes < save_budget(w) && !due)
 		return 0;
 	if (!save_gap_passed(w, now_ns))
 		return 0;

@@ -99,7 +99,10 @@ int parquet_writer_flush(struct parquet_writer *w);
  * of the free disk space if less (at least PARQUET_SAVE_BYTES_MIN), so that
  * a save is never large and a filling disk gets small saves. No save writes
  * into the sibling less than PARQUET_SAVE_GAP_NS after it was the file: a
- * reader that opened the file reads one save for at least that long.
+ * reader that opened the file reads one save for at least that long. Once
+ * the free space (the sibling's included) is under twice the file's size
+ * plus PARQUET_SWAP_ROOM, the sibling is removed and saves go in place
+ * (parquet_writer_in_place says -ENOSPC), never held back by the gap.
  */
 #define PARQUET_FLUSH_NS 1000000000ull
 #define PARQUET_FLUSH_MAX_NS 60000000000ull
@@ -107,6 +110,7 @@ int parquet_writer_flush(struct parquet_writer *w);
 #define PARQUET_SAVE_BYTES (1u << 20)
 #define PARQUET_SAVE_BYTES_MIN (16u << 10)
 #define PARQUET_SAVE_GAP_NS 500000000ull
+#define PARQUET_SWAP_ROOM (8u << 20)
 
 /*
  * Whether a flush is due since_ns after the last one, with the last footer
