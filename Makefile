@@ -144,6 +144,7 @@ integration: ior $(WORKLOADS) $(BUILD)/workload/histcheck $(BUILD)/bench/storm $
 	$(Q)IOR_BPF=portable IOR_TEST_SUITE=integration-portable IOR=./ior \
 		WORKLOAD_DIR=$(BUILD)/workload STORM=$(BUILD)/bench/storm python3 tests/integration/run.py
 	$(Q)IOR=./ior WORKLOAD_DIR=$(BUILD)/workload python3 tests/integration/reliability.py
+	$(Q)IOR=./ior STORM=$(BUILD)/bench/storm python3 tests/integration/savesafe.py
 
 # each reader of untrusted files is fuzzed briefly on every test run
 FUZZ_SECONDS ?= 20

@@ -12,20 +12,20 @@
  *     PAR1 | sealed row groups | open row group | footer | length | PAR1
  * Rows collect in the open row group; each data page of an integer column,
  * or of a string column in dictionary mode, is encoded as soon as its
- * PAGE_ROWS rows are in. A flush writes the open row group (its dictionary
- * pages, the pages encoded so far and the rows after them, encoded then)
- * with a new footer over the previous version of itself, and truncates the
- * file should it have shrunk; the next flush does the same with more rows.
- * The open row group is sealed, and a new one opened, once it holds
- * PARQUET_ROWS_PER_GROUP rows or its strings take PARQUET_GROUP_BYTES (add
- * seals it in memory; out holds it until the next write), or once flush has
- * written it PARQUET_FLUSHES_PER_GROUP times or it takes OPEN_BYTES (flush
- * seals it where it lies). Making a row group
- * of every flush instead would grow the footer by about 720 bytes a flush
- * without end (2.6 MB after an hour of one flush a second, all rewritten by
- * every flush) and fill the file with tiny row groups; rewriting the open
- * one encodes at most a page of rows per column again (a PLAIN string
- * column, whose pages end by bytes, all of its rows).
+ * PAGE_ROWS rows are in. A save by exchange (below) writes the open row
+ * group and seals it where it lies: a reader may take the footer of one
+ * save from FILE and read row groups from the next (DuckDB opens the file
+ * twice a query), so a save must leave every byte the previous footer
+ * points to as it is, and each save is thus a row group of its own (the
+ * footer grows by some 850 bytes a save: see parquet_flush_due). A save in
+ * place writes the open row group (its dictionary pages, the pages encoded
+ * so far and the rows after them, encoded then) with a new footer over the
+ * previous version of itself, and truncates the file should it have shrunk;
+ * there the open row group is sealed once flush has written it
+ * PARQUET_FLUSHES_PER_GROUP times or it takes OPEN_BYTES. Either way it is
+ * also sealed once it holds PARQUET_ROWS_PER_GROUP rows or its strings
+ * take PARQUET_GROUP_BYTES (add seals it in memory; out holds it until the
+ * next write).
  *
  * Saving by exchange. Readers find the footer from the end of the file, and
  * Linux may cut a write short when a fatal signal arrives, so no ordering
@@ -1248,6 +1248,8 @@ static int commit(struct parquet_writer *w)
 	err = save(w, at);
 	if (err)
 		return fail(w, err);
+	bool by_exchange = w->swap_fd >= 0;
+
 	w->file_size = at + w->out.len;
 	if (at == w->data_end && w->nbuf)
 		w->open_flushes++;
@@ -1257,9 +1259,15 @@ static int commit(struct parquet_writer *w)
 	w->kv_dirty = false;
 	w->footer_len = footer_len;
 	w->file_rows = w->rows;
-	/* Sealing it where it lies keeps the footer from growing by a row
-	 * group a flush, and bounds what each flush writes again. */
-	if (w->open_flushes >= PARQUET_FLUSHES_PER_GROUP || w->open_len >= OPEN_BYTES) {
+	/* A save by exchange seals the open row group where it lies: a
+	 * reader may have the footer of this save from FILE and read the
+	 * row groups from the next one (DuckDB opens the file twice), so the
+	 * next save must leave every byte this footer points to as it is.
+	 * In place, sealing it only now and then keeps the footer from
+	 * growing by a row group a flush, and bounds what each flush writes
+	 * again. */
+	if (w->nbuf && (by_exchange || w->open_flushes >= PARQUET_FLUSHES_PER_GROUP ||
+			w->open_len >= OPEN_BYTES)) {
 		w->data_end += w->open_len;
 		bytebuf_put(&w->groups, w->open_meta.data, w->open_meta.len);
 		if (w->groups.err)

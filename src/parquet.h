@@ -22,8 +22,9 @@
 
 /* A row group is sealed (and later rows go to a new one) when it holds
  * PARQUET_ROWS_PER_GROUP rows, when its strings take PARQUET_GROUP_BYTES,
- * or when flush has written it PARQUET_FLUSHES_PER_GROUP times: until then
- * each flush writes it again, with its new rows, over its previous version.
+ * and at every save by exchange; saving in place, when flush has written it
+ * PARQUET_FLUSHES_PER_GROUP times: until then each flush writes it again,
+ * with its new rows, over its previous version.
  * Memory: about 80 bytes for each of PARQUET_ROWS_PER_GROUP rows, plus the
  * strings of the open row group and sealed row groups not yet written. */
 #define PARQUET_ROWS_PER_GROUP 262144
@@ -90,8 +91,8 @@ int parquet_writer_flush(struct parquet_writer *w);
 
 /*
  * The recorders' flush timer. Every flush writes the footer again, and the
- * footer lists every row group: past PARQUET_FOOTER_CHEAP bytes (after some
- * 300 row groups, 80 million rows) rewriting it every second would cost more
+ * footer lists every row group: past PARQUET_FOOTER_CHEAP bytes (some 300
+ * row groups: five minutes of saves a second) rewriting it every second would cost more
  * than the rows it adds, so then a flush waits until the rows since the last
  * one are about as large as the footer, but never more than
  * PARQUET_FLUSH_MAX_NS. Between the timer's flushes, one is due as soon as
@@ -145,8 +146,8 @@ uint64_t parquet_writer_footer_bytes(const struct parquet_writer *w);
 int parquet_writer_set_kv(struct parquet_writer *w, const struct parquet_kv *kv, size_t n);
 
 /*
- * Saves what the file lacks (parquet_writer_flush), removes the sibling, closes the file and frees w
- * (accepts NULL: returns 0). Returns 0, or the first error that ever
+ * Saves what the file lacks (parquet_writer_flush), removes the sibling,
+ * closes the file and frees w (accepts NULL: returns 0). Returns 0, or the first error that ever
  * happened to w, including one of this final save, fsync or close. After
  * an error the file holds the rows of its last completed save
  * (parquet_writer_saved_rows, asked before close).

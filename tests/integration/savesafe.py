@@ -130,8 +130,8 @@ def read_counts(path, duckdb_only=False):
     out = json.loads(proc.stdout.decode().splitlines()[0]) if proc.stdout else {}
     check(proc.returncode == 0 and "error" not in out,
           "a reader could not read %s: %s %s" % (path, out.get("error"), proc.stderr.decode()[-500:]))
-    check(duckdb_only or out["duckdb"] == out["hyparquet"], "DuckDB read %d rows, hyparquet %d"
-          % (out["duckdb"], out["hyparquet"]))
+    check(duckdb_only or out["duckdb"] == out["hyparquet"], "DuckDB read %s rows, hyparquet %s"
+          % (out.get("duckdb"), out.get("hyparquet")))
     return out["duckdb"]
 
 

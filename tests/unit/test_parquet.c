@@ -765,10 +765,10 @@ TEST(parquet_writer_round_trip)
 	ev.path = NULL;
 	ev.has_fd = false;
 	CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
-	CHECK_EQ_INT(parquet_writer_flush(w), 0);  /* rewrites the open row group */
+	CHECK_EQ_INT(parquet_writer_flush(w), 0);  /* a row group of its own */
 	CHECK(pqfile_read(path, &f));
 	CHECK_EQ_INT(f.fields[3], 1001);
-	CHECK_EQ_INT(f.fields[4], 1);
+	CHECK_EQ_INT(f.fields[4], 2);
 	CHECK(f.size > size);
 	CHECK_EQ_INT(parquet_writer_close(w), 0);
 	CHECK(pqfile_read(path, &f));
@@ -969,7 +969,7 @@ TEST(parquet_writer_automatic_row_groups)
 	unlink(path);
 }
 
-TEST(parquet_writer_seals_after_many_flushes)
+TEST(parquet_writer_seals_each_save)
 {
 	const char *path = tmp_path("seal.parquet");
 	struct parquet_writer *w = NULL;
@@ -978,23 +978,19 @@ TEST(parquet_writer_seals_after_many_flushes)
 	long size = 0;
 	int i;
 
+	/* Saved by exchange, every flush seals the rows it adds as a row
+	 * group: the bytes a footer points to never change afterwards. */
 	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
-	for (i = 0; i < PARQUET_FLUSHES_PER_GROUP; i++) {
+	for (i = 0; i < 5; i++) {
 		ev = row((uint64_t)i);
 		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
 		CHECK_EQ_INT(parquet_writer_flush(w), 0);
 		CHECK(pqfile_read(path, &f));
 		CHECK_EQ_INT(f.fields[3], i + 1);
-		CHECK_EQ_INT(f.fields[4], 1);      /* one row group, rewritten */
+		CHECK_EQ_INT(f.fields[4], i + 1);
+		CHECK(f.size > size);
 		size = f.size;
 	}
-	ev = row((uint64_t)i);
-	CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
-	CHECK_EQ_INT(parquet_writer_flush(w), 0);
-	CHECK(pqfile_read(path, &f));
-	CHECK_EQ_INT(f.fields[3], PARQUET_FLUSHES_PER_GROUP + 1);
-	CHECK_EQ_INT(f.fields[4], 2);              /* the first one was sealed */
-	CHECK(f.size > size);
 	CHECK_EQ_INT(parquet_writer_close(w), 0);
 	unlink(path);
 }
@@ -1029,7 +1025,7 @@ TEST(parquet_writer_writes_big_row_groups_unasked)
 	unlink(path);
 }
 
-TEST(parquet_writer_seals_big_open_row_groups)
+TEST(parquet_writer_writes_each_row_group_once)
 {
 	const char *path = tmp_path("open.parquet");
 	struct parquet_writer *w = NULL;
@@ -1037,9 +1033,8 @@ TEST(parquet_writer_seals_big_open_row_groups)
 	struct pqfile f;
 	int err = 0, i;
 
-	/* Each flush writes the open row group again: once that takes 8 MiB
-	 * (about 2100 rows of incompressible 4000-byte paths) it is sealed,
-	 * long before PARQUET_FLUSHES_PER_GROUP flushes. */
+	/* Each flush seals the rows since the last one (100 rows of
+	 * incompressible 4000-byte paths) as a row group, written once. */
 	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
 	for (i = 0; i < 3000 && !err; i++) {
 		struct ior_event ev = row((uint64_t)i);
@@ -1054,8 +1049,8 @@ TEST(parquet_writer_seals_big_open_row_groups)
 	CHECK_EQ_INT(err, 0);
 	CHECK(pqfile_read(path, &f));
 	CHECK_EQ_INT(f.fields[3], 3000);
-	CHECK_EQ_INT(f.fields[4], 2);
-	CHECK(f.size < 14 << 20); /* no dead copies of the open row group */
+	CHECK_EQ_INT(f.fields[4], 30);
+	CHECK(f.size < 13 << 20); /* no dead copies of any row group */
 	CHECK_EQ_INT(parquet_writer_close(w), 0);
 	unlink(path);
 }
@@ -1202,6 +1197,78 @@ TEST(parquet_writer_saves_by_exchange)
 	unlink(path);
 }
 
+/* A row no dictionary or zstd shrinks much: a random path. */
+static struct ior_event wide_row(uint64_t i, char *p, size_t len)
+{
+	struct ior_event ev = row(i);
+
+	snprintf(p, len, "/w/%08x%08x%08x%08x", (unsigned)rng(), (unsigned)rng(), (unsigned)rng(),
+		 (unsigned)rng());
+	ev.path = p;
+	return ev;
+}
+
+/* The bytes of the file at path (caller frees), or NULL. */
+static uint8_t *file_bytes(const char *path, size_t *len)
+{
+	struct stat st;
+	uint8_t *b;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st) || !(b = malloc((size_t)st.st_size + 1)) ||
+	    read(fd, b, (size_t)st.st_size) != st.st_size) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	close(fd);
+	*len = (size_t)st.st_size;
+	return b;
+}
+
+/*
+ * A reader may take a save's footer from FILE and read the row groups from
+ * the next save (DuckDB opens the file twice): every save holds the bytes
+ * of the one before it, but for that one's footer, unchanged at the same
+ * offsets.
+ */
+TEST(parquet_writer_saves_keep_what_the_last_footer_points_to)
+{
+	const char *path = tmp_path("keep.parquet");
+	struct parquet_writer *w = NULL;
+	uint8_t *before = NULL, *after;
+	size_t blen = 0, alen;
+	char p[64];
+	uint64_t i = 0;
+
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	for (int save = 0; save < 12; save++) {
+		for (uint64_t end = i + 1000 + 20000 * (save % 3); i < end; i++) {
+			struct ior_event ev = wide_row(i, p, sizeof(p));
+
+			CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+		}
+		CHECK_EQ_INT(parquet_writer_flush(w), 0);
+		after = file_bytes(path, &alen);
+		CHECK(after != NULL);
+		if (before) {
+			/* the footer: FileMetaData, its 4-byte length, PAR1 */
+			size_t kept = blen - 8 - (before[blen - 8] | before[blen - 7] << 8 |
+						  before[blen - 6] << 16 | (size_t)before[blen - 5] << 24);
+
+			CHECK(alen > kept);
+			CHECK(memcmp(before, after, kept) == 0);
+		}
+		free(before);
+		before = after;
+		blen = alen;
+	}
+	free(before);
+	CHECK_EQ_INT(parquet_writer_close(w), 0);
+	CHECK(rows_read(path) == (long long)i);
+	unlink(path);
+}
+
 /*
  * Sealed row groups the sibling lacks are copied from the file: after many
  * saves across several sealed row groups, each save has every row, and the
@@ -1257,17 +1324,6 @@ TEST(parquet_writer_refuses_a_leftover_sibling)
 	unlink(swap);
 	CHECK_EQ_INT(parquet_swap_path("dir/", buf, sizeof(buf)), -EISDIR);
 	CHECK_EQ_INT(parquet_swap_path("a-long-name", buf, sizeof(buf)), -ENAMETOOLONG);
-}
-
-/* A row no dictionary or zstd shrinks much: a random path. */
-static struct ior_event wide_row(uint64_t i, char *p, size_t len)
-{
-	struct ior_event ev = row(i);
-
-	snprintf(p, len, "/w/%08x%08x%08x%08x", (unsigned)rng(), (unsigned)rng(), (unsigned)rng(),
-		 (unsigned)rng());
-	ev.path = p;
-	return ev;
 }
 
 /*
