@@ -69,9 +69,9 @@ static int stop(struct tui_stream *s, const char *why, char *msg, size_t msglen)
 		snprintf(s->rec_label, sizeof(s->rec_label), "error: %s: %s", s->rec_path,
 			 strerror(-err));
 		s->ui->recording = s->rec_label;
-		snprintf(msg, msglen, "recording %s failed: %s; it keeps %llu rows (its last "
-				      "complete save), %llu recorded rows are not in it", s->rec_path,
-			 strerror(-err), (unsigned long long)rows, (unsigned long long)lost);
+		snprintf(msg, msglen, "recording %s failed: %s; it keeps %llu rows, %llu recorded "
+				      "rows are not in it", s->rec_path, strerror(-err),
+			 (unsigned long long)rows, (unsigned long long)lost);
 		return err;
 	}
 	snprintf(msg, msglen, "recording stopped%s: %llu rows in %s", why,
