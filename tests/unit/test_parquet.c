@@ -14,8 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -1237,7 +1243,7 @@ TEST(parquet_writer_saves_keep_what_the_last_footer_points_to)
 	const char *path = tmp_path("keep.parquet");
 	struct parquet_writer *w = NULL;
 	uint8_t *before = NULL, *after;
-	size_t blen = 0, alen;
+	size_t blen = 0, alen = 0;
 	char p[64];
 	uint64_t i = 0;
 
@@ -1370,4 +1376,58 @@ TEST(parquet_writer_tick_saves_by_budget_after_the_gap)
 	CHECK_EQ_INT(parquet_writer_close(w), 0);
 	CHECK(rows_read(path) == (long long)i);
 	unlink(path);
+}
+
+/*
+ * In a child whose syscall nr fails with errno (a seccomp filter, as a file
+ * system without RENAME_EXCHANGE or hard links would make it fail): a
+ * recording opens, saves in place from the start (parquet_writer_in_place
+ * says want), and ends with every row in the file and no sibling left.
+ * Returns the child's exit status: 0 when all of that held, else the step
+ * that failed.
+ */
+static int in_place_child(long nr, int errno_value, int want)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)errno_value),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(filter) / sizeof(filter[0]), filter };
+	const char *path = tmp_path("inplace.parquet");
+	struct parquet_writer *w = NULL;
+	char swap[256];
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+			_exit(10);
+		if (parquet_writer_open(path, &w) || parquet_writer_in_place(w) != want)
+			_exit(11);
+		for (uint64_t i = 0; i < 3000; i++) {
+			struct ior_event ev = row(i);
+
+			if (parquet_writer_add(w, &ev) || (i % 1000 == 999 && parquet_writer_flush(w)))
+				_exit(12);
+			if (i % 1000 == 999 && rows_read(path) != (long long)i + 1)
+				_exit(13);
+		}
+		if (parquet_writer_close(w) || rows_read(path) != 3000 ||
+		    parquet_swap_path(path, swap, sizeof(swap)) || inode_of(swap))
+			_exit(14);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	unlink(path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST(parquet_writer_saves_in_place_without_exchange_or_links)
+{
+	CHECK_EQ_INT(in_place_child(SYS_renameat2, EINVAL, -EINVAL), 0);
+	CHECK_EQ_INT(in_place_child(SYS_linkat, EPERM, -EPERM), 0);
 }
