@@ -5,18 +5,19 @@
 storm (build/bench/storm: 1-byte pwrite/pread as fast as one thread can):
 
 - kill:file-changed:N     SIGKILL the moment FILE's inode or size changes
-                          (a save just completed): FILE is exactly the save
-                          seen, DuckDB and hyparquet read all of its rows, as
-                          many as its footer says, and no fewer than the
-                          save before it
+                          (a save just completed): DuckDB and hyparquet read
+                          all of FILE's rows, as many as its footer says, and
+                          no fewer than the save before the change
 - kill:sibling-growing:N  SIGKILL the moment the sibling .FILE.ior-swap grows
                           (a save is being written): the same for FILE; the
                           leftover sibling makes a new run on FILE refuse
                           with one `ior: ` line, exit 2, the sibling
                           untouched
 - readers:during-recording  DuckDB and hyparquet open FILE over and over while
-                          ior records: no read fails in 200 passes, the row
-                          counts never go down, the sibling is gone at the end
+                          ior records (200 passes and 5 s at least, so over
+                          several saves): no read fails, the row counts never
+                          go down, the file holds every syscall traced, the
+                          sibling is gone at the end
 - enospc:tmpfs-2m         on a 2 MiB tmpfs: exit 1, one line naming the file,
                           the rows kept and lost and the error; kept + lost =
                           the syscalls traced; DuckDB reads exactly the rows
@@ -219,9 +220,6 @@ def make_kill_test(run, mode):
         finally:
             stop_all(proc)
         check(proc.returncode == -signal.SIGKILL, "ior ended with %s before the kill" % proc.returncode)
-        if mode == "file-changed":
-            check(stat_of(out) == seen, "FILE is not the save seen at the kill: %s, saw %s"
-                  % (stat_of(out), seen))
         rows = read_counts(out)
         check(rows == held_rows(out), "the readers read %d rows, the footer says %d"
               % (rows, held_rows(out)))
@@ -256,8 +254,8 @@ def test_readers():
         out = os.path.join(s.base, "r.parquet")
         proc = start_recording(out, s.dir)
         try:
-            loop = subprocess.run(["node", os.path.join(PARQUET_DIR, "readloop.mjs"), out, "200", "120"],
-                                  capture_output=True, timeout=200)
+            loop = subprocess.run(["node", os.path.join(PARQUET_DIR, "readloop.mjs"), out, "200", "5", "300"],
+                                  capture_output=True, timeout=400)
             proc.send_signal(signal.SIGINT)
             try:
                 proc.wait(60)
@@ -269,7 +267,7 @@ def test_readers():
         check(loop.returncode == 0, "the reader loop crashed: %s" % loop.stderr.decode()[-2000:])
         res = json.loads(loop.stdout.decode())
         check(res["failures"] == 0, "%d of %d reads failed: %s" % (res["failures"], res["passes"], res["errors"]))
-        check(res["passes"] == 200, "only %d reads in 120 s" % res["passes"])
+        check(res["passes"] >= 200, "only %d reads in 300 s" % res["passes"])
         check(res["rows"] == sorted(res["rows"]), "the row count went down between reads")
         check(len(set(res["rows"])) >= 3, "fewer than 3 saves seen: %s" % sorted(set(res["rows"])))
         summary = it.parse_summary(err)

@@ -2,23 +2,25 @@
 // user's query would: each pass opens the file with DuckDB (count(*) and
 // the sums of two integer columns, so every row group's pages are read) and
 // with hyparquet (the footer, then the bytes column of the last 1000 rows:
-// the open row group a save rewrites). Stops after PASSES passes or SECONDS.
+// the newest rows). Goes on until PASSES passes and MIN_SECONDS have both
+// passed, or MAX_SECONDS have.
 // Prints one JSON object: {"passes", "failures", "errors": [first few],
 // "rows": [DuckDB's count per pass]}.
-//   node readloop.mjs FILE PASSES SECONDS
+//   node readloop.mjs FILE PASSES MIN_SECONDS MAX_SECONDS
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 
-const [file, passesArg, secondsArg] = process.argv.slice(2);
-const passes = Number(passesArg), deadline = Date.now() + 1000 * Number(secondsArg);
+const [file, passesArg, minArg, maxArg] = process.argv.slice(2);
+const passes = Number(passesArg), start = Date.now();
+const minEnd = start + 1000 * Number(minArg), deadline = start + 1000 * Number(maxArg);
 const db = await DuckDBInstance.create(':memory:');
 const con = await db.connect();
 const sql = `select count(*)::varchar as n, sum(bytes)::varchar as b, sum(duration_ns)::varchar as d
   from read_parquet('${file.replace(/'/g, "''")}')`;
 const out = { passes: 0, failures: 0, errors: [], rows: [] };
-while (out.passes < passes && Date.now() < deadline) {
+while ((out.passes < passes || Date.now() < minEnd) && Date.now() < deadline) {
   out.passes++;
   try {
     const rows = (await con.runAndReadAll(sql)).getRowObjectsJson();
