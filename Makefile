@@ -154,6 +154,7 @@ integration: ior $(WORKLOADS) $(BUILD)/workload/histcheck $(BUILD)/bench/storm $
 	python3 tests/integration/run.py || status=1; \
 	IOR_BPF=portable IOR_TEST_SUITE=integration-portable python3 tests/integration/run.py || status=1; \
 	python3 tests/integration/reliability.py || status=1; \
+	python3 tests/integration/savesafe.py || status=1; \
 	exit $$status
 
 # each reader of untrusted files is fuzzed briefly on every test run

@@ -863,6 +863,7 @@ struct parquet_run {
 	const struct cli *cli;
 	const char *cmdline;
 	uint64_t start_wall_ns;
+	bool said_in_place;
 };
 
 static int set_meta(struct parquet_writer *w, const struct run_meta *m)
@@ -881,32 +882,68 @@ static int parquet_event(void *ctx, const struct ior_event *ev)
 	return parquet_writer_add(((struct parquet_run *)ctx)->w, ev);
 }
 
+/* Says once that saves went in place, where a kill can tear the file. */
+static void parquet_in_place_note(struct parquet_run *p)
+{
+	int why = parquet_writer_in_place(p->w);
+
+	if (!why || p->said_in_place || why == -ENOSPC || why == -EDQUOT)
+		return;
+	p->said_in_place = true;
+	fprintf(stderr, "ior: %s: this file system cannot %s (%s); saving in place, so a kill "
+			"during a save can leave the file unreadable\n", p->cli->file,
+		why == -EINVAL ? "exchange two files atomically" : "hard-link a file",
+		strerror(-why));
+}
+
 static int parquet_tick(void *ctx)
 {
 	struct parquet_run *p = ctx;
+	int err = parquet_writer_tick(p->w, util_now_ns(CLOCK_MONOTONIC));
 
-	return parquet_writer_tick(p->w, util_now_ns(CLOCK_MONOTONIC));
+	parquet_in_place_note(p);
+	return err;
 }
 
 static int parquet_finish(void *ctx, const struct tracer_stats *st)
 {
 	struct parquet_run *p = ctx;
-	uint64_t rows = parquet_writer_rows(p->w);
+	uint64_t saved, lost;
 	struct run_meta m;
 	int err;
 
 	meta_build(&m, p->cli, p->cmdline, p->start_wall_ns, st);
 	set_meta(p->w, &m);
+	parquet_writer_flush(p->w);
+	parquet_in_place_note(p);
+	saved = parquet_writer_saved_rows(p->w);
+	lost = parquet_writer_lost_rows(p->w);
 	err = parquet_writer_close(p->w);
 	p->w = NULL;
 	give_to_sudo_user(p->cli->file);
 	if (err) {
-		fprintf(stderr, "ior: cannot write %s: %s; the recording stopped there and the file "
-				"holds the rows of its last complete flush\n", p->cli->file, strerror(-err));
+		fprintf(stderr, "ior: cannot write %s: %s; it keeps %llu rows (its last complete save), "
+				"%llu traced rows are not in it\n", p->cli->file, strerror(-err),
+			(unsigned long long)saved, (unsigned long long)lost);
 		return err;
 	}
-	fprintf(stderr, "ior: wrote %s: %llu rows\n", p->cli->file, (unsigned long long)rows);
+	fprintf(stderr, "ior: wrote %s: %llu rows\n", p->cli->file, (unsigned long long)saved);
 	return 0;
+}
+
+/* The message for parquet_writer_open's error e on file. */
+static void parquet_open_error(const char *file, int e)
+{
+	char swap[4096];
+	struct stat st;
+
+	if (e == -EEXIST && lstat(file, &st) < 0 && parquet_swap_path(file, swap, sizeof(swap)) == 0) {
+		fprintf(stderr, "ior: cannot create %s: %s exists, left by an ior killed while "
+				"recording to %s; delete it or choose another name\n", file, swap, file);
+		return;
+	}
+	fprintf(stderr, "ior: cannot create %s: %s%s\n", file, strerror(-e),
+		e == -EEXIST ? " (ior never overwrites a recording)" : "");
 }
 
 static int run_parquet(const struct cli *c, int argc, char **argv)
@@ -919,10 +956,10 @@ static int run_parquet(const struct cli *c, int argc, char **argv)
 	join_cmdline(cmdline, sizeof(cmdline), argc, argv);
 	e = parquet_writer_open(c->file, &p.w);
 	if (e) {
-		fprintf(stderr, "ior: cannot create %s: %s%s\n", c->file, strerror(-e),
-			e == -EEXIST ? " (ior never overwrites a recording)" : "");
+		parquet_open_error(c->file, e);
 		return 2;
 	}
+	parquet_in_place_note(&p);
 	p.start_wall_ns = util_now_ns(CLOCK_REALTIME);
 	parquet_writer_tick(p.w, util_now_ns(CLOCK_MONOTONIC)); /* starts its flush timer */
 	meta_build(&m, c, cmdline, p.start_wall_ns, NULL);

@@ -12,45 +12,49 @@
  *     PAR1 | sealed row groups | open row group | footer | length | PAR1
  * Rows collect in the open row group; each data page of an integer column,
  * or of a string column in dictionary mode, is encoded as soon as its
- * PAGE_ROWS rows are in. A flush writes the open row group (its dictionary
- * pages, the pages encoded so far and the rows after them, encoded then)
- * with a new footer over the previous version of itself, and truncates the
- * file should it have shrunk; the next flush does the same with more rows.
- * The open row group is sealed, and a new one opened, once it holds
- * PARQUET_ROWS_PER_GROUP rows or its strings take PARQUET_GROUP_BYTES (add
- * seals it in memory; out holds it until the next write), or once flush has
- * written it PARQUET_FLUSHES_PER_GROUP times or it takes OPEN_BYTES (flush
- * seals it where it lies). Making a row group
- * of every flush instead would grow the footer by about 720 bytes a flush
- * without end (2.6 MB after an hour of one flush a second, all rewritten by
- * every flush) and fill the file with tiny row groups; rewriting the open
- * one encodes at most a page of rows per column again (a PLAIN string
- * column, whose pages end by bytes, all of its rows).
+ * PAGE_ROWS rows are in. A save by exchange (below) writes the open row
+ * group and seals it where it lies: a reader may take the footer of one
+ * save from FILE and read row groups from the next (DuckDB opens the file
+ * twice a query), so a save must leave every byte the previous footer
+ * points to as it is, and each save is thus a row group of its own (the
+ * footer grows by some 850 bytes a save: see parquet_flush_due). A save in
+ * place writes the open row group (its dictionary pages, the pages encoded
+ * so far and the rows after them, encoded then) with a new footer over the
+ * previous version of itself, and truncates the file should it have shrunk;
+ * there the open row group is sealed once flush has written it
+ * PARQUET_FLUSHES_PER_GROUP times or it takes OPEN_BYTES. Either way it is
+ * also sealed once it holds PARQUET_ROWS_PER_GROUP rows or its strings
+ * take PARQUET_GROUP_BYTES (add seals it in memory; out holds it until the
+ * next write).
  *
- * Crash safety. Readers find the footer from the end of the file, so after
- * every completed flush the file is valid and holds every row flushed; a
- * kill -9 between flushes loses only the rows since the last one. The one
- * unsafe window is the write itself: Linux may cut a write short at a page
- * boundary when a fatal signal arrives, so a kill during it (well under a
- * millisecond a second for a syscall storm) leaves a torn tail that readers
- * reject. No ordering of plain writes closes that window: the file's last
- * bytes must be the new footer's length and PAR1, the new footer must end
- * right before them, and it is longer than a page. Writing after the old
- * footer instead would not help (the tail is torn just the same) and would
- * leave a dead footer behind every flush. What a torn file still holds is
- * every sealed row group, each page behind a self-describing header, so its
- * rows can be recovered by rebuilding a footer. Nothing is fsynced before
- * close: the guarantee is for a killed process, not for a lost machine.
- * A full disk is found before the write (the new bytes are allocated
- * first), so it leaves the file as the last flush made it; the error is
- * sticky and later calls do nothing.
+ * Saving by exchange. Readers find the footer from the end of the file, and
+ * Linux may cut a write short when a fatal signal arrives, so no ordering
+ * of writes into the file itself keeps it valid while a save rewrites its
+ * tail. Two inodes each hold a complete file instead: FILE (the last
+ * completed save) and its sibling .FILE.ior-swap in the same directory.
+ * A save brings the sibling up to date (the sealed row groups it lacks,
+ * copied from FILE; the open row group and footer, from memory), truncates
+ * and fdatasyncs it, and exchanges the two names with renameat2
+ * (RENAME_EXCHANGE), the one atomic step; the next save updates the other
+ * inode. A kill or a power cut at any instant leaves FILE one complete save;
+ * a reader that opened FILE keeps reading that save until the next one
+ * writes into its inode, PARQUET_SAVE_GAP_NS or more later (tick never
+ * saves sooner; close waits for it). Close removes the sibling. File
+ * systems without RENAME_EXCHANGE, and a disk too full for the sibling,
+ * make the writer save in place: the new bytes are allocated first, so a
+ * full disk leaves the file as the last save made it, but a kill during
+ * such a save can tear its tail.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -70,6 +74,8 @@
 #define OPEN_BYTES (8u << 20)     /* an open row group this big is sealed */
 #define STAT_MAX 256              /* longer string min/max are not written */
 #define STR_MAX (1u << 20)        /* longest string value accepted */
+#define COPY_CHUNK (1u << 20)     /* bytes copied by read and write at once */
+#define FIRST_ROW_BYTES 16        /* a row's guessed size before the file has one */
 #define ZSTD_LEVEL 1
 /*
  * A data page of at least ZSTD_RAW_MIN bytes that zstd shrinks by less than
@@ -204,9 +210,18 @@ struct chunk {
  * to be written at data_end) and the rows of the open row group (col[]).
  */
 struct parquet_writer {
-	int fd;
+	int dirfd;                /* the directory of both names */
+	char *name, *swap_name;   /* in dirfd; one allocation */
+	int fd;                   /* FILE: its last completed save */
+	int swap_fd;              /* the sibling; -1: saves go in place */
+	int in_place;             /* 0, or why saves go in place (-errno) */
+	uint64_t swap_prefix;     /* bytes of sealed row groups the sibling holds */
+	uint64_t swap_size;
+	uint64_t swap_ns;         /* tick's clock when the sibling was last FILE; 0: never */
+	uint64_t clock_ns;        /* the latest now_ns given to tick; 0: none yet */
 	int err;                  /* first error, sticky */
 	uint64_t rows;            /* accepted by add */
+	uint64_t refused;         /* rows add refused (an error) */
 	uint64_t memo_misses;     /* memoised values that went to the dictionary */
 	uint64_t raw_pages;       /* data pages stored as raw zstd blocks */
 	uint64_t data_end;        /* end of the sealed row groups on disk */
@@ -1039,6 +1054,7 @@ static void footer_encode(struct parquet_writer *w, struct bytebuf *b)
 	bytebuf_put(b, "PAR1", 4);
 }
 
+
 static int write_at(int fd, const uint8_t *p, size_t n, uint64_t off)
 {
 	while (n) {
@@ -1059,9 +1075,8 @@ static int write_at(int fd, const uint8_t *p, size_t n, uint64_t off)
 
 /*
  * Allocates the blocks of [size, end) without changing the file's size, so
- * that a full disk fails here, before the write starts overwriting the
- * previous footer: the file stays as the last flush left it, valid. File
- * systems without fallocate are written to as they are.
+ * that a full disk fails here, before any byte is overwritten. File systems
+ * without fallocate are written to as they are.
  */
 static int reserve(int fd, uint64_t size, uint64_t end)
 {
@@ -1077,16 +1092,140 @@ static int reserve(int fd, uint64_t size, uint64_t end)
 	return 0;
 }
 
+/* Copies [off, end) of file from to the same place in file to. */
+static int copy_range(struct parquet_writer *w, int from, int to, uint64_t off, uint64_t end)
+{
+	bool kernel = true;
+
+	while (off < end) {
+		size_t n = end - off < COPY_CHUNK ? (size_t)(end - off) : COPY_CHUNK;
+		loff_t in = (loff_t)off, out = (loff_t)off;
+		ssize_t k = -1;
+
+		if (kernel) {
+			k = copy_file_range(from, &in, to, &out, n, 0);
+			if (k < 0 && errno != EINTR && errno != ENOSPC && errno != EDQUOT &&
+			    errno != EIO && errno != EFBIG) {
+				kernel = false; /* not supported here: read and write */
+				continue;
+			}
+		} else {
+			w->page.len = 0;
+			if (!bytebuf_room(&w->page, n))
+				return -ENOMEM;
+			k = pread(from, w->page.data, n, (off_t)off);
+			if (k > 0) {
+				int err = write_at(to, w->page.data, (size_t)k, off);
+
+				if (err)
+					return err;
+			}
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			return -EIO; /* the file is shorter than the writer knows */
+		off += (uint64_t)k;
+	}
+	return 0;
+}
+
+/* Saves go in place from now on (why: a negative errno): the sibling and
+ * its blocks are given up. */
+static void swap_drop(struct parquet_writer *w, int why)
+{
+	if (ftruncate(w->swap_fd, 0) == 0)
+		unlinkat(w->dirfd, w->swap_name, 0);
+	close(w->swap_fd);
+	w->swap_fd = -1;
+	w->in_place = why;
+}
+
 /*
- * Brings the file up to date in one positioned write: the sealed row groups
- * of out, the open row group (encoded again if it has rows the file lacks),
- * a footer listing them all. With nothing but new key-value metadata, only
- * the footer is written, after the open row group already in the file.
+ * Makes the sibling, now complete, durable and FILE, in one atomic step;
+ * the old FILE is the sibling from now on.
+ */
+static int swap_exchange(struct parquet_writer *w)
+{
+	int fd;
+
+	if (fdatasync(w->swap_fd) < 0)
+		return -errno;
+	if (renameat2(w->dirfd, w->swap_name, w->dirfd, w->name, RENAME_EXCHANGE) < 0)
+		return -errno;
+	/* the exchange itself survives a power cut before the old FILE,
+	 * now the sibling, is written to */
+	fsync(w->dirfd);
+	fd = w->fd;
+	w->fd = w->swap_fd;
+	w->swap_fd = fd;
+	w->swap_prefix = w->data_end;
+	w->swap_size = w->file_size;
+	w->swap_ns = w->clock_ns;
+	return 0;
+}
+
+/*
+ * Writes out (end - at bytes) at offset at of the sibling, after the bytes
+ * of FILE it lacks before at; truncates it to end, makes it durable and
+ * exchanges it with FILE. On an error FILE is untouched.
+ */
+static int save_swap(struct parquet_writer *w, uint64_t at, uint64_t end)
+{
+	int err;
+
+	err = reserve(w->swap_fd, w->swap_size, end);
+	if (!err && w->swap_prefix < at)
+		err = copy_range(w, w->fd, w->swap_fd, w->swap_prefix, at);
+	if (!err)
+		err = write_at(w->swap_fd, w->out.data, w->out.len, at);
+	if (!err && ftruncate(w->swap_fd, (off_t)end) < 0)
+		err = -errno;
+	return err ? err : swap_exchange(w);
+}
+
+/* Writes out at offset at of FILE itself and truncates it to end. */
+static int save_in_place(struct parquet_writer *w, uint64_t at, uint64_t end)
+{
+	int err = reserve(w->fd, w->file_size, end);
+
+	if (!err)
+		err = write_at(w->fd, w->out.data, w->out.len, at);
+	if (!err && end < w->file_size && ftruncate(w->fd, (off_t)end) < 0)
+		err = -errno;
+	return err;
+}
+
+/* Writes out at offset at, by exchange while the sibling is there. */
+static int save(struct parquet_writer *w, uint64_t at)
+{
+	uint64_t end = at + w->out.len;
+	int err;
+
+	if (w->swap_fd >= 0) {
+		err = save_swap(w, at, end);
+		if (err == -EINVAL || err == -ENOSYS)
+			err = -EINVAL; /* no RENAME_EXCHANGE on this file system */
+		else if (err != -ENOSPC && err != -EDQUOT)
+			return err;
+		/* the space the sibling takes may be what the save lacks */
+		swap_drop(w, err);
+	}
+	return save_in_place(w, at, end);
+}
+
+/*
+ * Brings the file up to date: the sealed row groups of out, the open row
+ * group (encoded again if it has rows the file lacks), a footer listing
+ * them all. With nothing but new key-value metadata, only the footer is
+ * written, after the open row group already in the file.
  */
 static int commit(struct parquet_writer *w)
 {
 	size_t sealed = w->out.len;
-	uint64_t at = w->data_end, open_len = w->open_len, end;
+	uint64_t at = w->data_end, open_len = w->open_len;
 	int err;
 
 	if (sealed || w->nbuf != w->open_flushed) {
@@ -1107,16 +1246,12 @@ static int commit(struct parquet_writer *w)
 	/* the footer ends with its length (4 bytes) and PAR1 */
 	uint64_t footer_len = w->out.len - before_footer - 8;
 
-	err = reserve(w->fd, w->file_size, at + w->out.len);
+	err = save(w, at);
 	if (err)
 		return fail(w, err);
-	err = write_at(w->fd, w->out.data, w->out.len, at);
-	if (err)
-		return fail(w, err);
-	end = at + w->out.len;
-	if (end < w->file_size && ftruncate(w->fd, (off_t)end) < 0)
-		return fail(w, -errno);
-	w->file_size = end;
+	bool by_exchange = w->swap_fd >= 0;
+
+	w->file_size = at + w->out.len;
 	if (at == w->data_end && w->nbuf)
 		w->open_flushes++;
 	w->data_end += sealed;
@@ -1125,9 +1260,15 @@ static int commit(struct parquet_writer *w)
 	w->kv_dirty = false;
 	w->footer_len = footer_len;
 	w->file_rows = w->rows;
-	/* Sealing it where it lies keeps the footer from growing by a row
-	 * group a flush, and bounds what each flush writes again. */
-	if (w->open_flushes >= PARQUET_FLUSHES_PER_GROUP || w->open_len >= OPEN_BYTES) {
+	/* A save by exchange seals the open row group where it lies: a
+	 * reader may have the footer of this save from FILE and read the
+	 * row groups from the next one (DuckDB opens the file twice), so the
+	 * next save must leave every byte this footer points to as it is.
+	 * In place, sealing it only now and then keeps the footer from
+	 * growing by a row group a flush, and bounds what each flush writes
+	 * again. */
+	if (w->nbuf && (by_exchange || w->open_flushes >= PARQUET_FLUSHES_PER_GROUP ||
+			w->open_len >= OPEN_BYTES)) {
 		w->data_end += w->open_len;
 		bytebuf_put(&w->groups, w->open_meta.data, w->open_meta.len);
 		if (w->groups.err)
@@ -1158,6 +1299,13 @@ static void writer_free(struct parquet_writer *w)
 	free(w->levels);
 	free(w->kv);
 	ZSTD_freeCCtx(w->zc);
+	if (w->swap_fd >= 0)
+		close(w->swap_fd);
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->dirfd >= 0)
+		close(w->dirfd);
+	free(w->name);
 	free(w);
 }
 
@@ -1189,9 +1337,125 @@ static int writer_alloc(struct parquet_writer *w)
 	return 0;
 }
 
+int parquet_swap_path(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	int dir = slash ? (int)(slash - path + 1) : 0;
+	int n;
+
+	if (!path[dir])
+		return -EISDIR;
+	n = snprintf(buf, len, "%.*s.%s" PARQUET_SWAP_SUFFIX, dir, path, path + dir);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Opens path's directory and keeps both names in it. */
+static int names_open(struct parquet_writer *w, const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	size_t blen = strlen(base);
+	char *dir;
+
+	if (!blen)
+		return -EISDIR;
+	dir = slash ? strndup(path, (size_t)(slash - path) + 1) : strdup(".");
+	if (!dir)
+		return -ENOMEM;
+	w->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (w->dirfd < 0)
+		return -errno;
+	w->name = malloc(2 * blen + sizeof(PARQUET_SWAP_SUFFIX) + 2);
+	if (!w->name)
+		return -ENOMEM;
+	memcpy(w->name, base, blen + 1);
+	w->swap_name = w->name + blen + 1;
+	sprintf(w->swap_name, ".%s" PARQUET_SWAP_SUFFIX, base);
+	return 0;
+}
+
+static int swap_create(struct parquet_writer *w)
+{
+	w->swap_fd = openat(w->dirfd, w->swap_name,
+			    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (w->swap_fd < 0)
+		return -errno;
+	util_give_fd_to_sudo_user(w->swap_fd);
+	w->swap_prefix = w->swap_size = w->swap_ns = 0;
+	return 0;
+}
+
+/*
+ * Learns at once whether the file system can exchange two names: the new
+ * sibling, made a copy of FILE, is exchanged with it. Without
+ * RENAME_EXCHANGE saves go in place from the start.
+ */
+static int swap_probe(struct parquet_writer *w)
+{
+	int err = copy_range(w, w->fd, w->swap_fd, 0, w->file_size);
+
+	if (!err)
+		err = swap_exchange(w);
+	if (err == -EINVAL || err == -ENOSYS) {
+		swap_drop(w, -EINVAL);
+		return 0;
+	}
+	return err;
+}
+
+/*
+ * Creates FILE already holding an empty Parquet file: written under the
+ * sibling's name, then hard-linked as FILE (which fails if FILE exists), so
+ * that no reader ever finds FILE empty. A file system without hard links
+ * gets FILE created and written in place. Then a fresh sibling.
+ */
+static int file_create(struct parquet_writer *w, bool *created)
+{
+	struct stat st;
+	int err;
+
+	if (fstatat(w->dirfd, w->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return -EEXIST;
+	if (errno != ENOENT)
+		return -errno;
+	err = swap_create(w);
+	if (err)
+		return err;
+	w->fd = w->swap_fd;
+	w->swap_fd = -1;
+	bytebuf_put(&w->out, "PAR1", 4);
+	err = commit(w);
+	if (!err && fdatasync(w->fd) < 0)
+		err = -errno;
+	if (!err && linkat(w->dirfd, w->swap_name, w->dirfd, w->name, 0) < 0)
+		err = -errno;
+	if (!err)
+		*created = true;
+	unlinkat(w->dirfd, w->swap_name, 0);
+	if (err == -EEXIST || (err && err != -EPERM && err != -EOPNOTSUPP && err != -EMLINK))
+		return err;
+	if (err) {
+		close(w->fd);
+		w->fd = openat(w->dirfd, w->name,
+			       O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (w->fd < 0)
+			return -errno;
+		*created = true;
+		w->data_end = w->file_size = 0;
+		bytebuf_put(&w->out, "PAR1", 4);
+		w->in_place = err;
+		return commit(w);
+	}
+	err = swap_create(w);
+	if (!err)
+		err = swap_probe(w);
+	return err;
+}
+
 int parquet_writer_open(const char *path, struct parquet_writer **out)
 {
 	struct parquet_writer *w;
+	bool created = false;
 	int err;
 
 	if (!path || !out)
@@ -1199,26 +1463,22 @@ int parquet_writer_open(const char *path, struct parquet_writer **out)
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	w->fd = -1;
+	w->fd = w->swap_fd = w->dirfd = -1;
 	err = writer_alloc(w);
+	if (!err)
+		err = names_open(w, path);
+	if (!err)
+		err = file_create(w, &created);
 	if (err)
 		goto cleanup;
-	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (w->fd < 0) {
-		err = -errno;
-		goto cleanup;
-	}
-	bytebuf_put(&w->out, "PAR1", 4);
-	err = commit(w);
-	if (err)
-		goto cleanup;
+	util_give_fd_to_sudo_user(w->fd);
 	*out = w;
 	return 0;
 cleanup:
-	if (w->fd >= 0) {
-		close(w->fd);
-		unlink(path);
-	}
+	if (w->swap_fd >= 0)
+		unlinkat(w->dirfd, w->swap_name, 0);
+	if (created)
+		unlinkat(w->dirfd, w->name, 0);
 	writer_free(w);
 	return err;
 }
@@ -1263,9 +1523,32 @@ static void put_numbers(struct parquet_writer *w, const struct ior_event *ev)
 	col[COL_FLAGS].def[n] = ev->has_flags;
 }
 
+static int row_add(struct parquet_writer *w, const struct ior_event *ev);
+
 int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev)
 {
-	if (!w || !ev || ev->sc < 0 || ev->sc >= IOR_SC_COUNT)
+	if (!w)
+		return -EINVAL;
+	int err = row_add(w, ev);
+
+	if (err)
+		w->refused++;
+	return err;
+}
+
+/*
+ * Whether a save may write into the sibling at now_ns (tick's clock): a
+ * reader may hold it open from when it was FILE, so not before
+ * PARQUET_SAVE_GAP_NS has passed since.
+ */
+static bool save_gap_passed(const struct parquet_writer *w, uint64_t now_ns)
+{
+	return w->swap_fd < 0 || !w->swap_ns || now_ns >= w->swap_ns + PARQUET_SAVE_GAP_NS;
+}
+
+static int row_add(struct parquet_writer *w, const struct ior_event *ev)
+{
+	if (!ev || ev->sc < 0 || ev->sc >= IOR_SC_COUNT)
 		return -EINVAL;
 	size_t path_len = 0;
 	uint64_t cw[2];
@@ -1302,7 +1585,7 @@ int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev)
 		pages_store(w);
 	if (w->nbuf == PARQUET_ROWS_PER_GROUP || string_bytes(w) >= PARQUET_GROUP_BYTES) {
 		group_seal(w);
-		if (!w->err && w->out.len >= PENDING_BYTES)
+		if (!w->err && w->out.len >= PENDING_BYTES && save_gap_passed(w, w->clock_ns))
 			commit(w);
 	}
 	return w->err;
@@ -1316,6 +1599,34 @@ bool parquet_flush_due(uint64_t since_ns, uint64_t footer_bytes, uint64_t new_by
 	       since_ns >= PARQUET_FLUSH_MAX_NS;
 }
 
+/*
+ * Bytes of new rows worth a save of their own: PARQUET_SAVE_BYTES, or an
+ * eighth of the space left on the disk if less, so that the saves shrink as
+ * it fills; never less than PARQUET_SAVE_BYTES_MIN, nor than the footer
+ * every save writes again. Once the disk cannot hold a second copy of the
+ * file and PARQUET_SWAP_ROOM more, the sibling is given up (its blocks
+ * too) and saves go in place: a save by exchange would soon fail for want
+ * of room, losing every row since the previous one.
+ */
+static uint64_t save_budget(struct parquet_writer *w)
+{
+	uint64_t budget = PARQUET_SAVE_BYTES, avail;
+	struct statvfs st;
+
+	if (fstatvfs(w->fd, &st) == 0) {
+		avail = (uint64_t)st.f_bavail * st.f_frsize;
+		if (w->swap_fd >= 0 && avail + w->swap_size < 2 * w->file_size + PARQUET_SWAP_ROOM) {
+			avail += w->swap_size;
+			swap_drop(w, -ENOSPC);
+		}
+		if (avail / 8 < budget)
+			budget = avail / 8;
+	}
+	if (budget < PARQUET_SAVE_BYTES_MIN)
+		budget = PARQUET_SAVE_BYTES_MIN;
+	return budget > w->footer_len ? budget : w->footer_len;
+}
+
 int parquet_writer_tick(struct parquet_writer *w, uint64_t now_ns)
 {
 	uint64_t rows, since, new_bytes, data;
@@ -1324,20 +1635,27 @@ int parquet_writer_tick(struct parquet_writer *w, uint64_t now_ns)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
+	w->clock_ns = now_ns;
 	if (!w->tick_ns) {
 		w->tick_ns = now_ns ? now_ns : 1;
 		return 0;
 	}
 	since = now_ns > w->tick_ns ? now_ns - w->tick_ns : 0;
-	/* the new rows at the file's bytes a row; before the file has any,
-	 * new rows always make a flush worth it */
+	/* the new rows at the file's bytes a row, or FIRST_ROW_BYTES before
+	 * the file has any */
 	rows = w->rows - w->file_rows;
 	data = w->file_size - w->footer_len - 12; /* less PAR1 at each end and the length */
 	if (w->file_rows)
 		new_bytes = (uint64_t)((unsigned __int128)rows * data / w->file_rows);
 	else
-		new_bytes = rows ? UINT64_MAX : 0;
-	if (!parquet_flush_due(since, w->footer_len, new_bytes))
+		new_bytes = rows * FIRST_ROW_BYTES;
+	bool due = parquet_flush_due(since, w->footer_len, new_bytes);
+
+	if (!due && new_bytes < PARQUET_SAVE_BYTES_MIN)
+		return 0;
+	if (new_bytes < save_budget(w) && !due)
+		return 0;
+	if (!save_gap_passed(w, now_ns))
 		return 0;
 	w->tick_ns = now_ns;
 	return parquet_writer_flush(w);
@@ -1348,14 +1666,39 @@ uint64_t parquet_writer_footer_bytes(const struct parquet_writer *w)
 	return w ? w->footer_len : 0;
 }
 
+/* Sleeps until a save may write into the sibling (save_gap_passed), tick's
+ * clock being CLOCK_MONOTONIC. */
+static void save_gap_wait(const struct parquet_writer *w)
+{
+	uint64_t now = util_now_ns(CLOCK_MONOTONIC);
+	struct timespec left;
+
+	if (w->swap_fd < 0 || !w->swap_ns || now < w->swap_ns ||
+	    now >= w->swap_ns + PARQUET_SAVE_GAP_NS)
+		return;
+	now = w->swap_ns + PARQUET_SAVE_GAP_NS - now;
+	left.tv_sec = (time_t)(now / 1000000000u);
+	left.tv_nsec = (long)(now % 1000000000u);
+	while (nanosleep(&left, &left) < 0 && errno == EINTR)
+		;
+}
+
+/* Whether the file lacks rows, sealed row groups or key-value metadata. */
+static bool save_pending(const struct parquet_writer *w)
+{
+	return w->out.len || w->nbuf != w->open_flushed || w->kv_dirty;
+}
+
 int parquet_writer_flush(struct parquet_writer *w)
 {
 	if (!w)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
-	if (w->out.len || w->nbuf != w->open_flushed || w->kv_dirty)
+	if (save_pending(w)) {
+		save_gap_wait(w);
 		commit(w);
+	}
 	return w->err;
 }
 
@@ -1425,13 +1768,35 @@ int parquet_writer_close(struct parquet_writer *w)
 	if (!w)
 		return 0;
 	parquet_writer_flush(w);
-	if (!w->err && fsync(w->fd) < 0)
+	/* a save by exchange is durable already */
+	if (!w->err && w->swap_fd < 0 && fsync(w->fd) < 0)
 		fail(w, -errno);
+	if (w->swap_fd >= 0) {
+		unlinkat(w->dirfd, w->swap_name, 0);
+		close(w->swap_fd);
+		w->swap_fd = -1;
+	}
 	if (close(w->fd) < 0)
 		fail(w, -errno);
+	w->fd = -1;
 	err = w->err;
 	writer_free(w);
 	return err;
+}
+
+uint64_t parquet_writer_saved_rows(const struct parquet_writer *w)
+{
+	return w ? w->file_rows : 0;
+}
+
+uint64_t parquet_writer_lost_rows(const struct parquet_writer *w)
+{
+	return w ? w->rows + w->refused - w->file_rows : 0;
+}
+
+int parquet_writer_in_place(const struct parquet_writer *w)
+{
+	return w ? w->in_place : 0;
 }
 
 uint64_t parquet_writer_memo_misses(const struct parquet_writer *w)

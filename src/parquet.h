@@ -3,9 +3,11 @@
  * A streaming Parquet writer for ior events: one row per completed syscall,
  * with the columns of DESIGN.md section 4 (time_ns, pid, tid, comm, syscall,
  * fd, path, path2, flags, ret, bytes, duration_ns, duration_to_prev_ns).
- * Rows are buffered per column and written as row groups; after every
- * successful flush the file on disk is a complete Parquet file holding every
- * row added so far. Its strings are valid UTF-8 (see parquet_escape).
+ * Rows are buffered per column and written as row groups. Each save (a
+ * flush) is complete before it replaces the previous one, by exchanging the
+ * file with a sibling (see parquet.c), so at every instant the file on disk
+ * is a complete Parquet file: the last completed save. Its strings are
+ * valid UTF-8 (see parquet_escape).
  * Errors are sticky: the first one is kept, every later call does nothing
  * and returns it, and close reports it.
  */
@@ -20,8 +22,9 @@
 
 /* A row group is sealed (and later rows go to a new one) when it holds
  * PARQUET_ROWS_PER_GROUP rows, when its strings take PARQUET_GROUP_BYTES,
- * or when flush has written it PARQUET_FLUSHES_PER_GROUP times: until then
- * each flush writes it again, with its new rows, over its previous version.
+ * and at every save by exchange; saving in place, when flush has written it
+ * PARQUET_FLUSHES_PER_GROUP times: until then each flush writes it again,
+ * with its new rows, over its previous version.
  * Memory: about 80 bytes for each of PARQUET_ROWS_PER_GROUP rows, plus the
  * strings of the open row group and sealed row groups not yet written. */
 #define PARQUET_ROWS_PER_GROUP 262144
@@ -39,14 +42,25 @@ struct parquet_kv {
 	const char *value; /* NULL: the key has no value */
 };
 
+/* The sibling of FILE that saves are written into, .FILE.ior-swap in
+ * FILE's directory; it is removed at close. */
+#define PARQUET_SWAP_SUFFIX ".ior-swap"
+
 /*
- * Creates the file path (O_CREAT | O_EXCL | O_NOFOLLOW, mode 0600: it never
- * replaces a file and never follows a symlink) and writes an empty but valid
- * Parquet file to it. On success *out is the writer; close it with
- * parquet_writer_close. Returns 0; -EINVAL if path or out is NULL; -EEXIST
- * if path exists (a symlink too), or another negative errno of open or
- * write; -ENOMEM. On failure nothing is left behind (a file it created
- * is removed) and *out is untouched.
+ * Writes path's sibling name (see PARQUET_SWAP_SUFFIX) to buf. Returns 0;
+ * -ENAMETOOLONG if it takes len bytes or more; -EISDIR if path ends in /.
+ */
+int parquet_swap_path(const char *path, char *buf, size_t len);
+
+/*
+ * Creates the file path holding an empty but valid Parquet file (never
+ * replacing a file, never following a symlink; mode 0600, owned by the
+ * sudo user when run by sudo), and its sibling. On success *out is the
+ * writer; close it with parquet_writer_close. Returns 0; -EINVAL if path
+ * or out is NULL; -EEXIST if path exists (a symlink too) or its sibling
+ * does (left by a writer that was killed: it holds no row path lacks), or
+ * another negative errno of open or write; -ENOMEM. On failure nothing it
+ * created is left behind and *out is untouched.
  */
 int parquet_writer_open(const char *path, struct parquet_writer **out);
 
@@ -62,27 +76,42 @@ int parquet_writer_open(const char *path, struct parquet_writer **out);
 int parquet_writer_add(struct parquet_writer *w, const struct ior_event *ev);
 
 /*
- * Writes every row not yet in the file (as part of the open row group) and
- * a footer that lists every row group: when it returns 0 the file is a valid
- * Parquet file with every row added before the call. Does nothing when there
- * is no such row and the key-value metadata has not changed since the last
- * footer. Call it at least every second, or let parquet_writer_tick call
- * it. Returns 0, -EINVAL if w is NULL,
- * or the sticky error.
+ * Saves: writes every row not yet in the file (as part of the open row
+ * group) and a footer that lists every row group, into the sibling, then
+ * exchanges it with the file; first waits, if a tick saved less than
+ * PARQUET_SAVE_GAP_NS ago, for the rest of that gap. When it returns 0 the file is a valid
+ * Parquet file with every row added before the call, on disk (fdatasync).
+ * Does nothing when there is no such row and the key-value metadata has
+ * not changed since the last footer. Call it at least every second, or let
+ * parquet_writer_tick call it. Returns 0, -EINVAL if w is NULL, or the
+ * sticky error. When the disk has no room for the sibling, the sibling is
+ * removed and this and later saves go in place (parquet_writer_in_place).
  */
 int parquet_writer_flush(struct parquet_writer *w);
 
 /*
  * The recorders' flush timer. Every flush writes the footer again, and the
- * footer lists every row group: past PARQUET_FOOTER_CHEAP bytes (after some
- * 300 row groups, 80 million rows) rewriting it every second would cost more
+ * footer lists every row group: past PARQUET_FOOTER_CHEAP bytes (some 300
+ * row groups: five minutes of saves a second) rewriting it every second would cost more
  * than the rows it adds, so then a flush waits until the rows since the last
  * one are about as large as the footer, but never more than
- * PARQUET_FLUSH_MAX_NS.
+ * PARQUET_FLUSH_MAX_NS. Between the timer's flushes, one is due as soon as
+ * the new rows are estimated past a budget: PARQUET_SAVE_BYTES, or an eighth
+ * of the free disk space if less (at least PARQUET_SAVE_BYTES_MIN), so that
+ * a save is never large and a filling disk gets small saves. No save writes
+ * into the sibling less than PARQUET_SAVE_GAP_NS after it was the file: a
+ * reader that opened the file reads one save for at least that long. Once
+ * the free space (the sibling's included) is under twice the file's size
+ * plus PARQUET_SWAP_ROOM, the sibling is removed and saves go in place
+ * (parquet_writer_in_place says -ENOSPC), never held back by the gap.
  */
 #define PARQUET_FLUSH_NS 1000000000ull
 #define PARQUET_FLUSH_MAX_NS 60000000000ull
 #define PARQUET_FOOTER_CHEAP (256u << 10)
+#define PARQUET_SAVE_BYTES (1u << 20)
+#define PARQUET_SAVE_BYTES_MIN (16u << 10)
+#define PARQUET_SAVE_GAP_NS 500000000ull
+#define PARQUET_SWAP_ROOM (8u << 20)
 
 /*
  * Whether a flush is due since_ns after the last one, with the last footer
@@ -94,10 +123,11 @@ int parquet_writer_flush(struct parquet_writer *w);
 bool parquet_flush_due(uint64_t since_ns, uint64_t footer_bytes, uint64_t new_bytes);
 
 /*
- * Flushes w when parquet_flush_due says so, now_ns being a monotonic clock
- * (the first call starts the timer). The new rows' size is estimated from
- * the bytes a row took in the file so far. Returns what the flush returned,
- * or 0 when none was due; -EINVAL if w is NULL; the sticky error.
+ * Flushes w when parquet_flush_due or the budget says so and the sibling's
+ * gap has passed, now_ns being CLOCK_MONOTONIC (the first call starts the
+ * timer). The new rows' size is estimated from the bytes a row took in the
+ * file so far. Returns what the flush returned, or 0 when none was due;
+ * -EINVAL if w is NULL; the sticky error.
  */
 int parquet_writer_tick(struct parquet_writer *w, uint64_t now_ns);
 
@@ -116,16 +146,32 @@ uint64_t parquet_writer_footer_bytes(const struct parquet_writer *w);
 int parquet_writer_set_kv(struct parquet_writer *w, const struct parquet_kv *kv, size_t n);
 
 /*
- * Flushes, fsyncs and closes the file and frees w (accepts NULL: returns 0).
- * Returns 0, or the first error that ever happened to w, including one of
- * this final flush, fsync or close. After an error the file may miss the
- * rows since the last successful flush (or, if the error struck during a
- * write, may need a repair, see parquet.c).
+ * Saves what the file lacks (parquet_writer_flush), removes the sibling,
+ * closes the file and frees w (accepts NULL: returns 0). Returns 0, or the first error that ever
+ * happened to w, including one of this final save, fsync or close. After
+ * an error the file holds the rows of its last completed save
+ * (parquet_writer_saved_rows, asked before close).
  */
 int parquet_writer_close(struct parquet_writer *w);
 
 /* Rows accepted by parquet_writer_add so far, flushed or not (0 for NULL). */
 uint64_t parquet_writer_rows(const struct parquet_writer *w);
+
+/* Rows in the file: those of the last completed save (0 for NULL). */
+uint64_t parquet_writer_saved_rows(const struct parquet_writer *w);
+
+/* Rows given to parquet_writer_add that are not in the file: accepted but
+ * not saved yet, or refused by an error (0 for NULL). */
+uint64_t parquet_writer_lost_rows(const struct parquet_writer *w);
+
+/*
+ * 0 while saves go by exchange; else why they go in place, where a kill
+ * during a save can tear the file's tail: -ENOSPC or -EDQUOT (the disk had
+ * no room for the sibling), -EINVAL (the file system cannot exchange two
+ * names: no renameat2 RENAME_EXCHANGE), -EPERM, -EOPNOTSUPP or -EMLINK (it
+ * has no hard links). 0 for NULL.
+ */
+int parquet_writer_in_place(const struct parquet_writer *w);
 
 /*
  * Values of the memoised string columns (comm, syscall, path) that missed

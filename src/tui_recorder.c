@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #include "parquet.h"
@@ -55,10 +56,13 @@ static void set_meta(struct tui_stream *s, bool end)
 /* Stops the recording; msg says how it went. Returns 0 or the recording's error. */
 static int stop(struct tui_stream *s, const char *why, char *msg, size_t msglen)
 {
-	uint64_t rows = parquet_writer_rows(s->rec);
+	uint64_t rows, lost;
 	int err;
 
 	set_meta(s, true);
+	parquet_writer_flush(s->rec);
+	rows = parquet_writer_saved_rows(s->rec);
+	lost = parquet_writer_lost_rows(s->rec);
 	err = parquet_writer_close(s->rec);
 	s->rec = NULL;
 	s->ui->recording = NULL;
@@ -67,8 +71,9 @@ static int stop(struct tui_stream *s, const char *why, char *msg, size_t msglen)
 		snprintf(s->rec_label, sizeof(s->rec_label), "error: %s: %s", s->rec_path,
 			 strerror(-err));
 		s->ui->recording = s->rec_label;
-		snprintf(msg, msglen, "recording %s failed: %s (rows up to the last second are "
-				      "in it)", s->rec_path, strerror(-err));
+		snprintf(msg, msglen, "recording %s failed: %s; it keeps %llu rows, %llu recorded "
+				      "rows are not in it", s->rec_path, strerror(-err),
+			 (unsigned long long)rows, (unsigned long long)lost);
 		return err;
 	}
 	snprintf(msg, msglen, "recording stopped%s: %llu rows in %s", why,
@@ -90,9 +95,19 @@ static unsigned start_done(struct tui *ui, void *ctx, const char *text, char *er
 		return TUI_REDRAW; /* cannot happen: R stops a running one first */
 	e = parquet_writer_open(text, &s->rec);
 	if (e) {
+		char swap[sizeof(s->rec_path) + 16];
+		struct stat st;
+
 		s->rec = NULL;
-		snprintf(err, errlen, "cannot create %s: %s%s", text, strerror(-e),
-			 e == -EEXIST ? " (ior never overwrites a file: choose another name)" : "");
+		if (e == -EEXIST && lstat(text, &st) < 0 &&
+		    parquet_swap_path(text, swap, sizeof(swap)) == 0)
+			snprintf(err, errlen, "cannot create %s: %s exists, left by an ior killed "
+					      "while recording; delete it or choose another name",
+				 text, swap);
+		else
+			snprintf(err, errlen, "cannot create %s: %s%s", text, strerror(-e),
+				 e == -EEXIST ? " (ior never overwrites a file: choose another name)"
+					      : "");
 		return TUI_REDRAW;
 	}
 	snprintf(s->rec_path, sizeof(s->rec_path), "%s", text);
@@ -103,8 +118,13 @@ static unsigned start_done(struct tui *ui, void *ctx, const char *text, char *er
 	set_meta(s, false);
 	util_give_to_sudo_user(s->rec_path);
 	s->ui->recording = s->rec_label;
-	tui_message(s->ui, false, "recording to %s%s", text,
-		    s->filters.n ? " (rows that pass the filter)" : "");
+	if (parquet_writer_in_place(s->rec))
+		tui_message(s->ui, true, "recording to %s, saved in place (this file system cannot "
+					 "exchange files: %s): a kill can tear it", text,
+			    strerror(-parquet_writer_in_place(s->rec)));
+	else
+		tui_message(s->ui, false, "recording to %s%s", text,
+			    s->filters.n ? " (rows that pass the filter)" : "");
 	return TUI_REDRAW;
 }
 

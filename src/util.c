@@ -321,13 +321,36 @@ int util_own_cpu_ns(uint64_t *user_ns, uint64_t *sys_ns)
 	return 0;
 }
 
+/* The user and group sudo ran ior for; false when not run by sudo as root. */
+static bool sudo_user(uid_t *uid, gid_t *gid)
+{
+	const char *u = getenv("SUDO_UID"), *g = getenv("SUDO_GID");
+	long lu, lg;
+
+	if (geteuid() != 0 || !u || !g || util_parse_long(u, 0, 0x7fffffff, &lu) ||
+	    util_parse_long(g, 0, 0x7fffffff, &lg))
+		return false;
+	*uid = (uid_t)lu;
+	*gid = (gid_t)lg;
+	return true;
+}
+
 int util_give_to_sudo_user(const char *path)
 {
-	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
-	long u, g;
+	uid_t u;
+	gid_t g;
 
-	if (geteuid() != 0 || !uid || !gid || util_parse_long(uid, 0, 0x7fffffff, &u) ||
-	    util_parse_long(gid, 0, 0x7fffffff, &g))
+	if (!sudo_user(&u, &g))
 		return 0;
-	return lchown(path, (uid_t)u, (gid_t)g) ? -errno : 0;
+	return lchown(path, u, g) ? -errno : 0;
+}
+
+int util_give_fd_to_sudo_user(int fd)
+{
+	uid_t u;
+	gid_t g;
+
+	if (!sudo_user(&u, &g))
+		return 0;
+	return fchown(fd, u, g) ? -errno : 0;
 }

@@ -90,6 +90,8 @@ size_t util_utf8_len(const unsigned char *s, size_t avail);
  * root. Returns 0 (also when there is nothing to do) or -errno.
  */
 int util_give_to_sudo_user(const char *path);
+/* The same for the file open as fd. */
+int util_give_fd_to_sudo_user(int fd);
 
 /* clock_gettime(clk) in nanoseconds; 0 if the clock cannot be read. */
 uint64_t util_now_ns(clockid_t clk);

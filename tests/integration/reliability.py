@@ -28,7 +28,8 @@ Every requirement is asserted on the real binary:
                and without COMMAND), COMMAND killed by SIGSEGV: a clean drain
                (every write of the workload is in the file), 128+N exit
 - enospc:*     -parquet, -flamegraph and the dashboard's R recorder on a full
-               256 KiB tmpfs: one message naming the file and the error, the
+               256 KiB tmpfs: one message naming the file and the error (R's
+               with the rows kept, exactly those DuckDB reads, and lost), the
                Parquet file still readable by DuckDB with a prefix of the rows,
                no .ior.zst temporary file, the dashboard tracing on; a disk
                that fills after a -flamegraph snapshot: the file keeps exactly
@@ -1059,7 +1060,7 @@ def test_enospc_dashboard():
         fs = Tmpfs(s)
         p = None
         try:
-            p = Pane("enospc", 120, 30, cwd=fs.dir)
+            p = Pane("enospc", 240, 30, cwd=fs.dir)
             p.run("%s -- %s names 60000 1500; echo ior-exit=$?" % (IOR, storm()))
             p.wait_text("events/s", 10)
             p.keys("R")
@@ -1069,14 +1070,18 @@ def test_enospc_dashboard():
             p.keys("Enter")
             p.wait_text("recording to rec.parquet", 5)
             screen = p.wait_text("No space left on device", 20)
-            check("rec.parquet" in screen, "the message does not name the file:\n" + screen)
+            counts = re.search(r"recording rec\.parquet failed: No space left on device; it keeps (\d+) "
+                               r"rows, (\d+) recorded rows are not in it", screen)
+            check(counts, "the message does not name the file, the rows kept and lost:\n" + screen)
             time.sleep(1.5)
             foot = p.screen().rstrip("\n").split("\n")[-1]
             m = re.search(r"(\d[\d,]*) events/s", foot)
             check(m and int(m.group(1).replace(",", "")) > 100,
                   "the dashboard stopped tracing after the failed recording: %r" % foot)
             rows = it.parquet_records(os.path.join(fs.dir, "rec.parquet"))
-            check(rows, "the recording holds no rows")
+            check(rows and len(rows) == int(counts.group(1)), "the recording holds %d rows, the message "
+                  "says %s" % (len(rows), counts.group(1)))
+            check(int(counts.group(2)) > 0, "no row lost on a full disk")
             idx = storm_stats_prefix(rows)
             check(idx and idx == list(range(idx[0], idx[0] + len(idx))),
                   "the recorded rows are not one run of consecutive calls")

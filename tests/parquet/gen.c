@@ -32,12 +32,12 @@
 static FILE *rows_out;
 static struct parquet_writer *writer;
 /* The writer's row groups, as parquet.h describes them */
-static unsigned long sealed, open_rows, open_flushed, open_flushes;
+static unsigned long sealed, open_rows;
 
 static void seal(void)
 {
 	sealed++;
-	open_rows = open_flushed = open_flushes = 0;
+	open_rows = 0;
 }
 
 static void die(const char *what, int err)
@@ -130,11 +130,9 @@ static void flush(void)
 
 	if (err)
 		die("parquet_writer_flush", err);
-	if (open_rows != open_flushed) {
-		open_flushed = open_rows;
-		if (++open_flushes == PARQUET_FLUSHES_PER_GROUP)
-			seal();
-	}
+	/* saved by exchange (as /tmp allows), a flush seals its new rows */
+	if (open_rows)
+		seal();
 }
 
 static void meta_json(const char *path, const struct parquet_kv *kv, size_t n)
@@ -143,7 +141,7 @@ static void meta_json(const char *path, const struct parquet_kv *kv, size_t n)
 
 	if (!f)
 		die(path, -errno);
-	fprintf(f, "{\"row_groups\": %lu, \"kv\": [", sealed + (open_flushed > 0));
+	fprintf(f, "{\"row_groups\": %lu, \"kv\": [", sealed);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ", [" : "[", f);
 		json_str(f, kv[i].key);

@@ -14,8 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -23,6 +29,7 @@
 #include "harness.h"
 #include "parquet.h"
 #include "pqenc.h"
+#include "pqread.h"
 #include "syscalls.h"
 #include "thrift.h"
 #include "util.h"
@@ -662,6 +669,30 @@ static const char *tmp_path(const char *name)
 	return path;
 }
 
+/* Rows of the file at path as ior's own reader reads them; -1 if it fails. */
+static long long rows_read(const char *path)
+{
+	struct pqread *r;
+	struct ior_event ev;
+	char err[256];
+	long long n = 0;
+	int rc;
+
+	if (pqread_open(path, &r, err, sizeof(err)))
+		return -1;
+	while ((rc = pqread_next(r, &ev)) == 1)
+		n++;
+	pqread_close(r);
+	return rc < 0 ? -1 : n;
+}
+
+static ino_t inode_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
 static struct ior_event row(uint64_t i)
 {
 	struct ior_event ev = { 0 };
@@ -740,10 +771,10 @@ TEST(parquet_writer_round_trip)
 	ev.path = NULL;
 	ev.has_fd = false;
 	CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
-	CHECK_EQ_INT(parquet_writer_flush(w), 0);  /* rewrites the open row group */
+	CHECK_EQ_INT(parquet_writer_flush(w), 0);  /* a row group of its own */
 	CHECK(pqfile_read(path, &f));
 	CHECK_EQ_INT(f.fields[3], 1001);
-	CHECK_EQ_INT(f.fields[4], 1);
+	CHECK_EQ_INT(f.fields[4], 2);
 	CHECK(f.size > size);
 	CHECK_EQ_INT(parquet_writer_close(w), 0);
 	CHECK(pqfile_read(path, &f));
@@ -944,7 +975,7 @@ TEST(parquet_writer_automatic_row_groups)
 	unlink(path);
 }
 
-TEST(parquet_writer_seals_after_many_flushes)
+TEST(parquet_writer_seals_each_save)
 {
 	const char *path = tmp_path("seal.parquet");
 	struct parquet_writer *w = NULL;
@@ -953,23 +984,19 @@ TEST(parquet_writer_seals_after_many_flushes)
 	long size = 0;
 	int i;
 
+	/* Saved by exchange, every flush seals the rows it adds as a row
+	 * group: the bytes a footer points to never change afterwards. */
 	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
-	for (i = 0; i < PARQUET_FLUSHES_PER_GROUP; i++) {
+	for (i = 0; i < 5; i++) {
 		ev = row((uint64_t)i);
 		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
 		CHECK_EQ_INT(parquet_writer_flush(w), 0);
 		CHECK(pqfile_read(path, &f));
 		CHECK_EQ_INT(f.fields[3], i + 1);
-		CHECK_EQ_INT(f.fields[4], 1);      /* one row group, rewritten */
+		CHECK_EQ_INT(f.fields[4], i + 1);
+		CHECK(f.size > size);
 		size = f.size;
 	}
-	ev = row((uint64_t)i);
-	CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
-	CHECK_EQ_INT(parquet_writer_flush(w), 0);
-	CHECK(pqfile_read(path, &f));
-	CHECK_EQ_INT(f.fields[3], PARQUET_FLUSHES_PER_GROUP + 1);
-	CHECK_EQ_INT(f.fields[4], 2);              /* the first one was sealed */
-	CHECK(f.size > size);
 	CHECK_EQ_INT(parquet_writer_close(w), 0);
 	unlink(path);
 }
@@ -1004,7 +1031,7 @@ TEST(parquet_writer_writes_big_row_groups_unasked)
 	unlink(path);
 }
 
-TEST(parquet_writer_seals_big_open_row_groups)
+TEST(parquet_writer_writes_each_row_group_once)
 {
 	const char *path = tmp_path("open.parquet");
 	struct parquet_writer *w = NULL;
@@ -1012,9 +1039,8 @@ TEST(parquet_writer_seals_big_open_row_groups)
 	struct pqfile f;
 	int err = 0, i;
 
-	/* Each flush writes the open row group again: once that takes 8 MiB
-	 * (about 2100 rows of incompressible 4000-byte paths) it is sealed,
-	 * long before PARQUET_FLUSHES_PER_GROUP flushes. */
+	/* Each flush seals the rows since the last one (100 rows of
+	 * incompressible 4000-byte paths) as a row group, written once. */
 	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
 	for (i = 0; i < 3000 && !err; i++) {
 		struct ior_event ev = row((uint64_t)i);
@@ -1029,8 +1055,8 @@ TEST(parquet_writer_seals_big_open_row_groups)
 	CHECK_EQ_INT(err, 0);
 	CHECK(pqfile_read(path, &f));
 	CHECK_EQ_INT(f.fields[3], 3000);
-	CHECK_EQ_INT(f.fields[4], 2);
-	CHECK(f.size < 14 << 20); /* no dead copies of the open row group */
+	CHECK_EQ_INT(f.fields[4], 30);
+	CHECK(f.size < 13 << 20); /* no dead copies of any row group */
 	CHECK_EQ_INT(parquet_writer_close(w), 0);
 	unlink(path);
 }
@@ -1113,6 +1139,295 @@ TEST(parquet_writer_sticky_write_error)
 		CHECK_EQ_INT(parquet_writer_add(w, &ev), -EFBIG);  /* sticky */
 	}
 	CHECK_EQ_INT(parquet_writer_flush(w), -EFBIG);
+	/* the file is its last completed save; the rest is counted lost */
+	CHECK(parquet_writer_saved_rows(w) > 0);
+	CHECK(rows_read(path) == (long long)parquet_writer_saved_rows(w));
+	CHECK_EQ_UINT(parquet_writer_saved_rows(w) + parquet_writer_lost_rows(w), (uint64_t)i + 1);
 	CHECK_EQ_INT(parquet_writer_close(w), -EFBIG);
 	unlink(path);
+}
+
+/* ---- saving by exchange ------------------------------------------------------ */
+
+/*
+ * Every save replaces the file by another inode holding the new save, so a
+ * reader that opened the file before it still reads the previous save, in
+ * full; the sibling is there while the writer is open and gone after close.
+ */
+TEST(parquet_writer_saves_by_exchange)
+{
+	const char *path = tmp_path("swap.parquet");
+	char swap[256], held[64];
+	struct parquet_writer *w = NULL;
+	ino_t first, second;
+	int fd;
+
+	CHECK_EQ_INT(parquet_swap_path(path, swap, sizeof(swap)), 0);
+	CHECK(strstr(swap, "/.swap.parquet.ior-swap") != NULL);
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	CHECK_EQ_INT(parquet_writer_in_place(w), 0);
+	CHECK(inode_of(swap) != 0);
+	CHECK(rows_read(path) == 0);
+	first = inode_of(path);
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0);
+	snprintf(held, sizeof(held), "/proc/self/fd/%d", fd);
+	for (uint64_t i = 0; i < 1000; i++) {
+		struct ior_event ev = row(i);
+
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_flush(w), 0);
+	second = inode_of(path);
+	CHECK(second != first);
+	CHECK(inode_of(swap) == first);
+	CHECK(rows_read(path) == 1000);
+	CHECK_EQ_UINT(parquet_writer_saved_rows(w), 1000);
+	CHECK(rows_read(held) == 0); /* the held save, unchanged */
+	close(fd);
+	fd = open(path, O_RDONLY);
+	snprintf(held, sizeof(held), "/proc/self/fd/%d", fd);
+	for (uint64_t i = 1000; i < 1500; i++) {
+		struct ior_event ev = row(i);
+
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_flush(w), 0);
+	CHECK(inode_of(path) == first);
+	CHECK(rows_read(path) == 1500);
+	CHECK(rows_read(held) == 1000);
+	close(fd);
+	CHECK_EQ_INT(parquet_writer_close(w), 0);
+	CHECK(inode_of(swap) == 0);
+	CHECK(rows_read(path) == 1500);
+	unlink(path);
+}
+
+/* A row no dictionary or zstd shrinks much: a random path. */
+static struct ior_event wide_row(uint64_t i, char *p, size_t len)
+{
+	struct ior_event ev = row(i);
+
+	snprintf(p, len, "/w/%08x%08x%08x%08x", (unsigned)rng(), (unsigned)rng(), (unsigned)rng(),
+		 (unsigned)rng());
+	ev.path = p;
+	return ev;
+}
+
+/* The bytes of the file at path (caller frees), or NULL. */
+static uint8_t *file_bytes(const char *path, size_t *len)
+{
+	struct stat st;
+	uint8_t *b;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st) || !(b = malloc((size_t)st.st_size + 1)) ||
+	    read(fd, b, (size_t)st.st_size) != st.st_size) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	close(fd);
+	*len = (size_t)st.st_size;
+	return b;
+}
+
+/*
+ * A reader may take a save's footer from FILE and read the row groups from
+ * the next save (DuckDB opens the file twice): every save holds the bytes
+ * of the one before it, but for that one's footer, unchanged at the same
+ * offsets.
+ */
+TEST(parquet_writer_saves_keep_what_the_last_footer_points_to)
+{
+	const char *path = tmp_path("keep.parquet");
+	struct parquet_writer *w = NULL;
+	uint8_t *before = NULL, *after;
+	size_t blen = 0, alen = 0;
+	char p[64];
+	uint64_t i = 0;
+
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	for (int save = 0; save < 12; save++) {
+		for (uint64_t end = i + 1000 + 20000 * (save % 3); i < end; i++) {
+			struct ior_event ev = wide_row(i, p, sizeof(p));
+
+			CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+		}
+		CHECK_EQ_INT(parquet_writer_flush(w), 0);
+		after = file_bytes(path, &alen);
+		CHECK(after != NULL);
+		if (before) {
+			/* the footer: FileMetaData, its 4-byte length, PAR1 */
+			size_t kept = blen - 8 - (before[blen - 8] | before[blen - 7] << 8 |
+						  before[blen - 6] << 16 | (size_t)before[blen - 5] << 24);
+
+			CHECK(alen > kept);
+			CHECK(memcmp(before, after, kept) == 0);
+		}
+		free(before);
+		before = after;
+		blen = alen;
+	}
+	free(before);
+	CHECK_EQ_INT(parquet_writer_close(w), 0);
+	CHECK(rows_read(path) == (long long)i);
+	unlink(path);
+}
+
+/*
+ * Sealed row groups the sibling lacks are copied from the file: after many
+ * saves across several sealed row groups, each save has every row, and the
+ * file holds exactly what was added.
+ */
+TEST(parquet_writer_exchange_carries_sealed_groups)
+{
+	const char *path = tmp_path("groups.parquet");
+	struct parquet_writer *w = NULL;
+	const uint64_t n = 2 * PARQUET_ROWS_PER_GROUP + 12345;
+	uint64_t i = 0;
+
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	for (int save = 1; i < n; save++) {
+		uint64_t end = i + n / 7 < n ? i + n / 7 : n;
+
+		for (; i < end; i++) {
+			struct ior_event ev = row(i);
+
+			CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+		}
+		CHECK_EQ_INT(parquet_writer_flush(w), 0);
+		CHECK(rows_read(path) == (long long)i);
+	}
+	CHECK_EQ_INT(parquet_writer_close(w), 0);
+	CHECK(rows_read(path) == (long long)n);
+	unlink(path);
+}
+
+/*
+ * A sibling left by a killed writer is never overwritten: open fails with
+ * -EEXIST, creates nothing and leaves the sibling's bytes as they were.
+ */
+TEST(parquet_writer_refuses_a_leftover_sibling)
+{
+	const char *path = tmp_path("left.parquet");
+	struct parquet_writer *w = NULL;
+	char swap[256], buf[8] = { 0 };
+	int fd;
+
+	CHECK_EQ_INT(parquet_swap_path(path, swap, sizeof(swap)), 0);
+	fd = open(swap, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	CHECK(write(fd, "keep", 4) == 4);
+	close(fd);
+	CHECK_EQ_INT(parquet_writer_open(path, &w), -EEXIST);
+	CHECK(w == NULL);
+	CHECK(inode_of(path) == 0);
+	fd = open(swap, O_RDONLY);
+	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) == 4);
+	close(fd);
+	CHECK_EQ_MEM(buf, "keep", 4);
+	unlink(swap);
+	CHECK_EQ_INT(parquet_swap_path("dir/", buf, sizeof(buf)), -EISDIR);
+	CHECK_EQ_INT(parquet_swap_path("a-long-name", buf, sizeof(buf)), -ENAMETOOLONG);
+}
+
+/*
+ * Between the timer's saves, tick saves as soon as the new rows pass the
+ * budget, but never into the sibling less than PARQUET_SAVE_GAP_NS after
+ * the previous save.
+ */
+TEST(parquet_writer_tick_saves_by_budget_after_the_gap)
+{
+	const char *path = tmp_path("budget.parquet");
+	const uint64_t t0 = 5000000000ull, ms = 1000000;
+	struct parquet_writer *w = NULL;
+	char p[64];
+	uint64_t i = 0;
+
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	CHECK_EQ_INT(parquet_writer_tick(w, t0), 0);
+	for (; i < 1000; i++) {
+		struct ior_event ev = wide_row(i, p, sizeof(p));
+
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_tick(w, t0 + ms), 0);
+	CHECK_EQ_UINT(parquet_writer_saved_rows(w), 0); /* under the budget */
+	for (; i < PARQUET_SAVE_BYTES / 16; i++) {
+		struct ior_event ev = wide_row(i, p, sizeof(p));
+
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_tick(w, t0 + 2 * ms), 0);
+	CHECK_EQ_UINT(parquet_writer_saved_rows(w), i); /* past it, long before a second */
+	uint64_t saved = i;
+
+	for (uint64_t end = 2 * i; i < end; i++) {
+		struct ior_event ev = wide_row(i, p, sizeof(p));
+
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_tick(w, t0 + 2 * ms + PARQUET_SAVE_GAP_NS - 1), 0);
+	CHECK_EQ_UINT(parquet_writer_saved_rows(w), saved); /* the gap */
+	CHECK_EQ_INT(parquet_writer_tick(w, t0 + 2 * ms + PARQUET_SAVE_GAP_NS), 0);
+	CHECK_EQ_UINT(parquet_writer_saved_rows(w), i);
+	CHECK_EQ_UINT(parquet_writer_lost_rows(w), 0);
+	CHECK_EQ_INT(parquet_writer_close(w), 0);
+	CHECK(rows_read(path) == (long long)i);
+	unlink(path);
+}
+
+/*
+ * In a child whose syscall nr fails with errno (a seccomp filter, as a file
+ * system without RENAME_EXCHANGE or hard links would make it fail): a
+ * recording opens, saves in place from the start (parquet_writer_in_place
+ * says want), and ends with every row in the file and no sibling left.
+ * Returns the child's exit status: 0 when all of that held, else the step
+ * that failed.
+ */
+static int in_place_child(long nr, int errno_value, int want)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)errno_value),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(filter) / sizeof(filter[0]), filter };
+	const char *path = tmp_path("inplace.parquet");
+	struct parquet_writer *w = NULL;
+	char swap[256];
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+			_exit(10);
+		if (parquet_writer_open(path, &w) || parquet_writer_in_place(w) != want)
+			_exit(11);
+		for (uint64_t i = 0; i < 3000; i++) {
+			struct ior_event ev = row(i);
+
+			if (parquet_writer_add(w, &ev) || (i % 1000 == 999 && parquet_writer_flush(w)))
+				_exit(12);
+			if (i % 1000 == 999 && rows_read(path) != (long long)i + 1)
+				_exit(13);
+		}
+		if (parquet_writer_close(w) || rows_read(path) != 3000 ||
+		    parquet_swap_path(path, swap, sizeof(swap)) || inode_of(swap))
+			_exit(14);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	unlink(path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST(parquet_writer_saves_in_place_without_exchange_or_links)
+{
+	CHECK_EQ_INT(in_place_child(SYS_renameat2, EINVAL, -EINVAL), 0);
+	CHECK_EQ_INT(in_place_child(SYS_linkat, EPERM, -EPERM), 0);
 }
