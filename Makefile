@@ -107,10 +107,11 @@ run: ior
 	./ior
 
 # ---- tests -------------------------------------------------------------
+# the unit tests find their input files in this checkout, wherever they run from
 $(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)/.deps
 	$(Q)mkdir -p $(dir $@)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -DIOR_TEST_SRCDIR='"$(CURDIR)"' -c $< -o $@
 
 $(BUILD)/unit/run: $(UNIT_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)

@@ -165,3 +165,35 @@ void test_rm_dir(const char *dir)
 	closedir(d);
 	rmdir(dir);
 }
+
+int test_replay_dir(const char *sub, int (*fn)(const uint8_t *data, size_t size))
+{
+	char dir[4096];
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/%s", IOR_TEST_SRCDIR, sub);
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char path[8192];
+		unsigned char *buf;
+		long len;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		len = test_read_file(path, &buf);
+		if (len < 0) {
+			n = -1;
+			break;
+		}
+		fn(buf, (size_t)len);
+		free(buf);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
