@@ -11,8 +11,11 @@ Usage (from the repository root, as `make integration` does):
     IOR=./ior WORKLOAD_DIR=build/workload python3 tests/integration/run.py [NAME...]
     python3 tests/integration/run.py --self-test   # the parser alone, no root
 
-The last line is `integration: N passed, N failed`; the exit status is 1 when
-any test failed or the tests could not run.
+The last line is `integration: N passed, N failed, N skipped of N registered`
+(skipped: not run, because NAMEs chose others or the tests could not start),
+after the number of traced runs of ior behind the cases (several cases check
+slices of one run). The exit status is 1 when any test failed, the tests
+could not run, or a full run ran fewer than it registered.
 """
 
 import json
@@ -203,6 +206,11 @@ def session_members(sid):
     return pids
 
 
+# ior runs that traced and ended with their summary line: several test cases
+# are slices of one run, so the suite says how many runs stand behind them
+TRACED_RUNS = 0
+
+
 class IorRun:
     """One finished run of ior: status, parsed stdout, stderr, timing."""
 
@@ -222,6 +230,9 @@ class IorRun:
             else:
                 self.records.append(rec)
         self.summary = parse_summary(self.stderr)
+        if self.summary is not None:
+            global TRACED_RUNS
+            TRACED_RUNS += 1
 
     def describe(self):
         return "ior %s" % " ".join(os.fsdecode(a) for a in self.args)
@@ -1582,7 +1593,8 @@ def run_tests(tests, selected):
     """Runs each (name, test) for which selected(name) is true, printing
     PASS/FAIL lines (a crash in a test is that test's failure); returns
     (passed, failed)."""
-    passed = failed = 0
+    global TRACED_RUNS
+    passed = failed = TRACED_RUNS = 0
     for name, test in tests:
         if not selected(name):
             continue
@@ -1602,6 +1614,20 @@ def run_tests(tests, selected):
     return passed, failed
 
 
+def summary_line(suite, passed, failed, registered):
+    """The closing line: N passed, N failed, N skipped of N registered, where
+    skipped counts the registered tests that did not run (left out by name,
+    or the suite could not start), preceded by how many traced runs of ior
+    stand behind the cases; returns the exit status, 0 only when every
+    registered test ran and passed."""
+    skipped = registered - passed - failed
+    print("(%d traced runs of ior behind these %d test cases, besides dashboards in tmux)"
+          % (TRACED_RUNS, passed + failed))
+    print("%s: %d passed, %d failed, %d skipped of %d registered"
+          % (suite, passed, failed, skipped, registered))
+    return 0 if failed == 0 and passed == registered else 1
+
+
 def main(argv):
     if argv[1:] == ["--self-test"]:
         self_test()
@@ -1615,7 +1641,7 @@ def main(argv):
     why = preflight()
     if why:
         print("%s: cannot run the BPF tests: %s" % (SUITE, why))
-        print("%s: 0 passed, 1 failed" % SUITE)
+        print("%s: 0 passed, 1 failed, %d skipped of %d registered" % (SUITE, len(TESTS), len(TESTS)))
         return 1
     passed, failed = run_tests(TESTS, lambda name: not wanted or name in wanted)
     if _flame is not None:
@@ -1626,8 +1652,8 @@ def main(argv):
         if failed and KEEP:
             print("(iowork files kept in %s)" % w.scratch.base)
         w.scratch.remove()
-    print("%s: %d passed, %d failed" % (SUITE, passed, failed))
-    return 1 if failed else 0
+    status = summary_line(SUITE, passed, failed, len(TESTS))
+    return 1 if failed or (not wanted and status) else 0
 
 
 if __name__ == "__main__":
