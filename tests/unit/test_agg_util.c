@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "folded.h"
 #include "test_agg_util.h"
 
 int entry_list_add(void *ctx, const struct agg_entry *e)
@@ -196,4 +197,30 @@ int test_replay_dir(const char *sub, int (*fn)(const uint8_t *data, size_t size)
 	}
 	closedir(d);
 	return n;
+}
+
+char *test_fold(const struct agg *agg, const char *fields, const char *metric)
+{
+	struct folded_spec spec;
+	char err[256], *text = NULL;
+	size_t len = 0;
+	struct folded *f;
+	FILE *out;
+
+	folded_spec_default(&spec);
+	if ((fields && folded_parse_fields(fields, &spec, err, sizeof(err))) ||
+	    (metric && folded_parse_count(metric, &spec, err, sizeof(err))))
+		return NULL;
+	f = folded_new(&spec);
+	out = open_memstream(&text, &len);
+	if (!f || !out || agg_foreach(agg, folded_entry, f) || folded_write(f, out)) {
+		if (out)
+			fclose(out);
+		folded_free(f);
+		free(text);
+		return NULL;
+	}
+	fclose(out);
+	folded_free(f);
+	return text;
 }

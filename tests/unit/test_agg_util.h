@@ -37,6 +37,10 @@ int test_dir_count(const char *dir);
 /* Removes dir and the plain files in it. */
 void test_rm_dir(const char *dir);
 
+/* ior -folded's text of agg for fields and metric (NULL: the defaults);
+ * caller frees. NULL for a bad field list or metric, or on failure. */
+char *test_fold(const struct agg *agg, const char *fields, const char *metric);
+
 /*
  * Feeds every file in the source tree's folder sub (e.g.
  * "tests/fuzz/regress/iorzst") to fn, a libFuzzer entry point that aborts

@@ -29,32 +29,16 @@
  * ior -folded prints them; caller frees. NULL if the file cannot be read. */
 static char *folded_of(const char *file, const char *fields, const char *metric)
 {
-	struct folded_spec spec;
-	struct folded *f;
+	struct agg *agg = agg_new(0);
 	char err[IORZST_ERR_MAX], *text = NULL;
-	size_t len = 0;
-	FILE *out;
-	int rc;
 
-	folded_spec_default(&spec);
-	if ((fields && folded_parse_fields(fields, &spec, err, sizeof(err))) ||
-	    (metric && folded_parse_count(metric, &spec, err, sizeof(err))))
-		return NULL;
-	f = folded_new(&spec);
-	out = open_memstream(&text, &len);
-	if (!f || !out)
+	if (!agg)
 		abort();
-	rc = iorzst_read(file, NULL, folded_entry, f, err, sizeof(err));
-	if (rc)
+	if (iorzst_read(file, NULL, agg_merge, agg, err, sizeof(err)))
 		printf("golden: %s\n", err);
-	if (!rc)
-		rc = folded_write(f, out);
-	fclose(out);
-	folded_free(f);
-	if (rc) {
-		free(text);
-		return NULL;
-	}
+	else
+		text = test_fold(agg, fields, metric);
+	agg_free(agg);
 	return text;
 }
 
