@@ -195,8 +195,9 @@ $(BUILD)/bench/floor: bench/floor.c $(BUILD)/floor.skel.h | $(BUILD)/.deps
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDLIBS) -o $@
 
-# the benchmarks without the kernel (Parquet writer, user-space ingest) link ior's modules
-$(BUILD)/bench/parquet_bench $(BUILD)/bench/ingest: $(BUILD)/bench/%: bench/%.c bench/stormrows.h $(LIB_OBJS) | $(BUILD)/.deps
+# the benchmarks without the kernel (Parquet writer, user-space ingest, the
+# dashboard's model) link ior's modules
+$(BUILD)/bench/parquet_bench $(BUILD)/bench/ingest $(BUILD)/bench/model: $(BUILD)/bench/%: bench/%.c bench/stormrows.h $(LIB_OBJS) | $(BUILD)/.deps
 	$(Q)mkdir -p $(dir $@)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
