@@ -889,17 +889,30 @@ def losses_counted_exactly(s):
     storm has finished) overflows its ring; the lines ior prints plus the
     ring-buffer drops it reports are exactly the calls the same storm makes
     under an unstopped ior, which loses none (calls waiting in a batch
-    count as dropped when the batch finds no room)."""
+    count as dropped when the batch finds no room).
+
+    The reference is anchored on the storm itself: traced with rings large
+    enough to hold every event even if ior read none (128 MiB), ior must
+    show exactly the pwrite64/pread64 calls of the storm's worker thread
+    (the n the storm reports for its loop, and one before it), and no drop; the calls around that
+    loop (the loader's, the thread's start) are what that run shows."""
     n = 400000
     res = os.path.join(s.base, "storm.out")
-    full = run_ior(["-plain", "--", STORM, "-n", str(n), "-p", s.dir, "-o", res], timeout=120)
+    full = run_ior(["-plain", "-ringbuf", "128", "--", STORM, "-n", str(n), "-p", s.dir, "-o", res],
+                   timeout=120)
     full.check_ran(0)
     full.check_lines()
     check(full.summary is not None, "no summary line\n" + full.stderr_tail())
-    # an unstopped ior on a loaded machine may drop some too: they are counted
-    full_calls = len(full.records) + full.summary["ring-buffer drops"]
-    check(len(full.records) == full.summary["syscalls"] and full_calls > n,
+    made = re.match(r"storm: 1 threads, (\d+) syscalls,", open(res).read())
+    check(made and int(made.group(1)) == n, "the storm's report: %r" % open(res).read())
+    loop = [r for r in full.records if r["sc"] in ("pwrite64", "pread64") and r["tid"] != r["pid"]]
+    # the worker's calls: a pwrite64 that sets its file up, then the n of its loop
+    check(full.summary["ring-buffer drops"] == 0 and len(loop) == n + 1,
+          "%d of the storm worker's %d pwrite64/pread64 calls shown, %d ring-buffer drops"
+          % (len(loop), n + 1, full.summary["ring-buffer drops"]))
+    check(len(full.records) == full.summary["syscalls"],
           "%d lines for %s syscalls" % (len(full.records), full.summary["syscalls"]))
+    full_calls = len(full.records)
     os.unlink(res)
     with LiveIor(["-plain", "-ringbuf", "1", "--", STORM, "-n", str(n), "-p", s.dir,
                   "-o", res]) as ior:
@@ -1157,16 +1170,24 @@ def folded(artifact, *args):
 
 
 class FlameRun:
-    """twocomm traced with -flamegraph -name into a scratch directory."""
+    """twocomm traced with -flamegraph -name into a scratch directory; timed
+    tells the durations twocomm measured around each of its calls, summed
+    by (comm, syscall): the kernel's time of a call lies within its own."""
 
     def __init__(self):
         self.scratch = Scratch("flame")
         self.name = os.path.join(self.scratch.base, "run")
         self.artifact = self.name + ".ior.zst"
+        times = os.path.join(self.scratch.dir, "times.txt")
         self.run = run_ior(["-flamegraph", "-name", self.name, "--", workload("twocomm"),
-                            self.scratch.dir], timeout=30)
+                            "-r", times, self.scratch.dir], timeout=30)
         self.a = path_frames(os.path.join(self.scratch.dir, "a.txt"))
         self.b = path_frames(os.path.join(self.scratch.dir, "b.txt"))
+        self.timed = {}
+        if os.path.exists(times):
+            for line in open(times):
+                comm, sc, ns = line.split()
+                self.timed[comm, sc] = int(ns)
 
 
 _flame = None
@@ -1215,8 +1236,13 @@ def test_flame_counts():
 
 def test_flame_orders_and_metrics():
     """tracepoint,path,comm order gives the same values, reversed, for all four
-    metrics; duration and gap sums are positive where calls were timed."""
+    metrics, each anchored on what twocomm did: its calls' counts and bytes;
+    durations above 0 and within the times twocomm measured around the
+    calls; gaps above 0 except before iorB's first call (a new thread's
+    first call has none), where the stack is absent."""
     f = flame()
+    check(len(f.timed) == 6, "twocomm's report of its timed calls: %r" % f.timed)
+    calls = {"openat": 1, "write": 5, "close": 1}
     for metric in ("count", "duration", "durationToPrev", "bytes"):
         fwd = folded(f.artifact, "-fields", "comm,path,tracepoint", "-count", metric)
         rev = folded(f.artifact, "-fields", "tracepoint,path,comm", "-count", metric)
@@ -1224,12 +1250,20 @@ def test_flame_orders_and_metrics():
             for sc in ("openat", "write", "close"):
                 k1 = ";".join([comm] + frames + [sc])
                 k2 = ";".join([sc] + frames + [comm])
-                v1, v2 = fwd.get(k1, 0), rev.get(k2, 0)
-                check(v1 == v2, "-count %s: %s=%d but %s=%d" % (metric, k1, v1, k2, v2))
-                if metric == "duration":
-                    check(v1 > 0, "-count duration: %s has no time" % k1)
-                if metric == "bytes":
-                    check(v1 == (25 if sc == "write" else 0), "-count bytes: %s=%d" % (k1, v1))
+                v1, v2 = fwd.get(k1), rev.get(k2)
+                check(v1 == v2, "-count %s: %s=%s but %s=%s" % (metric, k1, v1, k2, v2))
+                if metric == "count":
+                    check(v1 == calls[sc], "-count count: %s=%s, twocomm made %d" % (k1, v1, calls[sc]))
+                elif metric == "duration":
+                    check(v1 is not None and 0 < v1 <= f.timed[comm, sc],
+                          "-count duration: %s=%s ns, twocomm timed its calls at %d ns"
+                          % (k1, v1, f.timed[comm, sc]))
+                elif metric == "durationToPrev":
+                    first = comm == "iorB" and sc == "openat"
+                    check(v1 is None if first else v1 is not None and v1 > 0,
+                          "-count durationToPrev: %s=%s" % (k1, v1))
+                else:
+                    check(v1 == (25 if sc == "write" else None), "-count bytes: %s=%s" % (k1, v1))
         check(sum(fwd.values()) == sum(rev.values()),
               "-count %s: totals differ between field orders" % metric)
 
@@ -1249,6 +1283,14 @@ def test_flame_svg():
     groups = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "f"]
     check(len(groups) == len(frames) + 1, "%d frame elements for %d distinct frames (+1 root)"
           % (len(groups), len(frames)))
+    # what twocomm did, in the frames' titles: each task's 7 calls on its file
+    titles = [g.findtext("{http://www.w3.org/2000/svg}title") or "" for g in groups]
+    for comm, name in (("iorA", "a.txt"), ("iorB", "b.txt")):
+        for title in ("%s (7 events, " % comm, "%s (7 events, " % os.path.join(f.scratch.dir, name)):
+            check(sum(1 for t in titles if t.startswith(title)) == 1, "no frame titled %r" % title)
+    for sc, n in (("openat", 1), ("write", 5), ("close", 1)):
+        check(sum(1 for t in titles if t.startswith("%s (%d events, " % (sc, n))) >= 2,
+              "no %s frame of %d events under each task" % (sc, n))
     again = subprocess.run([IOR, "-folded", f.artifact, "-svg", out], capture_output=True, timeout=30)
     check(again.returncode != 0 and b"exists" in again.stderr, "an existing SVG was overwritten")
     os.unlink(out)

@@ -516,7 +516,8 @@ def recorded():
             raise AssertionError("recording needs root (BPF): run as root or with passwordless sudo")
         work = build_twocomm()
         rec = os.path.join(tmp, "rec")
-        r = subprocess.run(as_root([IOR, "-flamegraph", "-name", rec, "--", work, tmp]),
+        times = os.path.join(tmp, "times.txt")
+        r = subprocess.run(as_root([IOR, "-flamegraph", "-name", rec, "--", work, "-r", times, tmp]),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
         expect(r.returncode == 0, "recording failed: %s" % r.stderr)
         rec += ".ior.zst"
@@ -525,7 +526,16 @@ def recorded():
         counts = folded_sums(rec, "count", 1)
         durs = folded_sums(rec, "duration", 1)
         total = sum(counts.values())
-        expect("iorA" in counts and "iorB" in counts, "the recording has both tasks: %r" % counts)
+        # the values the tab must show for iorA and iorB are what twocomm did:
+        # 7 calls each (openat, 5 writes, close), taking no longer than it timed
+        timed = {}
+        for line in open(times):
+            comm, _, ns = line.split()
+            timed[comm] = timed.get(comm, 0) + int(ns)
+        for comm in ("iorA", "iorB"):
+            expect(counts.get(comm) == 7, "%s made 7 calls, the recording has %r" % (comm, counts))
+            expect(0 < durs[comm] <= timed[comm], "%s: %d ns recorded, twocomm timed %d ns"
+                   % (comm, durs[comm], timed[comm]))
 
         p = Pane("view", 80, 24)
         p.run("clear; %s -view %s; echo ior-exit=$?" % (IOR, rec))
