@@ -3,6 +3,8 @@
 #   make STATIC=1     a fully static ./ior
 #   make SANITIZE=1   ASan+UBSan build (tests pass under it)
 #   make test         unit + integration tests (integration needs root + BPF)
+#   make fuzz         the readers' fuzzers at random for FUZZ_SECONDS (make test runs
+#                     them with a fixed seed: make fuzz-fixed)
 #   make bench        syscall-storm benchmark: ratios vs untraced and attach-only floor;
 #                     user-space ingest rate, start-up time, peak RSS (bench/run.sh)
 .DELETE_ON_ERROR:
