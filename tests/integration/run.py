@@ -1656,15 +1656,16 @@ def run_tests(tests, selected):
     return passed, failed
 
 
-def summary_line(suite, passed, failed, registered):
+def summary_line(suite, passed, failed, registered, runs=True):
     """The closing line: N passed, N failed, N skipped of N registered, where
     skipped counts the registered tests that did not run (left out by name,
-    or the suite could not start), preceded by how many traced runs of ior
-    stand behind the cases; returns the exit status, 0 only when every
-    registered test ran and passed."""
+    or the suite could not start), preceded (runs) by how many traced runs
+    of ior stand behind the cases; returns the exit status, 0 only when
+    every registered test ran and passed."""
     skipped = registered - passed - failed
-    print("(%d traced runs of ior behind these %d test cases, besides dashboards in tmux)"
-          % (TRACED_RUNS, passed + failed))
+    if runs:
+        print("(%d traced runs of ior, each to its summary line, behind these %d test cases)"
+              % (TRACED_RUNS, passed + failed))
     print("%s: %d passed, %d failed, %d skipped of %d registered"
           % (suite, passed, failed, skipped, registered))
     return 0 if failed == 0 and passed == registered else 1
