@@ -3,6 +3,8 @@
 #   make STATIC=1     a fully static ./ior
 #   make SANITIZE=1   ASan+UBSan build (tests pass under it)
 #   make test         unit + integration tests (integration needs root + BPF)
+#   make fuzz         the readers' fuzzers at random for FUZZ_SECONDS (make test runs
+#                     them with a fixed seed: make fuzz-fixed)
 #   make bench        syscall-storm benchmark: ratios vs untraced and attach-only floor;
 #                     user-space ingest rate, start-up time, peak RSS (bench/run.sh)
 .DELETE_ON_ERROR:
@@ -60,7 +62,7 @@ BENCH_BINS:= $(patsubst bench/%.c,$(BUILD)/bench/%,$(filter-out %.bpf.c,$(wildca
 
 all: ior
 
-.PHONY: all deps test unit parquet integration tui fuzz bench clean run
+.PHONY: all deps test unit parquet integration tui fuzz fuzz-fixed bench clean run
 
 $(BUILD)/.deps: scripts/deps.sh
 	$(Q)scripts/deps.sh build
@@ -118,10 +120,11 @@ run: ior
 	$(SUDO) ./ior
 
 # ---- tests -------------------------------------------------------------
+# the unit tests find their input files in this checkout, wherever they run from
 $(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)/.deps
 	$(Q)mkdir -p $(dir $@)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -DIOR_TEST_SRCDIR='"$(CURDIR)"' -c $< -o $@
 
 $(BUILD)/unit/run: $(UNIT_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
@@ -157,13 +160,23 @@ integration: ior $(WORKLOADS) $(BUILD)/workload/histcheck $(BUILD)/bench/storm $
 	python3 tests/integration/savesafe.py || status=1; \
 	exit $$status
 
-# each reader of untrusted files is fuzzed briefly on every test run
-FUZZ_SECONDS ?= 20
-fuzz: $(BUILD)/.testdeps
-	$(Q)for f in iorzst pqread; do \
-		if tests/fuzz/run.sh $$f $(FUZZ_SECONDS); then echo "fuzz-$$f: 1 passed, 0 failed"; \
-		else echo "fuzz-$$f: 0 passed, 1 failed"; status=1; fi; \
+# each reader of untrusted files: make test fuzzes it with a fixed seed for a
+# fixed number of inputs (the same inputs every run: red only when the code
+# changed); make fuzz fuzzes it at random for FUZZ_SECONDS, for developers.
+# Neither writes into the checkout (tests/fuzz/run.sh).
+FUZZ_FIXED := iorzst:50000 pqread:100000
+FUZZ_SEED ?= 1
+fuzz-fixed: $(BUILD)/.testdeps
+	$(Q)for fr in $(FUZZ_FIXED); do f=$${fr%%:*}; \
+		if tests/fuzz/run.sh $$f -runs=$${fr#*:} $(FUZZ_SEED); then \
+			echo "fuzz-$$f: 1 passed, 0 failed, 0 skipped of 1 registered"; \
+		else echo "fuzz-$$f: 0 passed, 1 failed, 0 skipped of 1 registered"; status=1; fi; \
 	done; exit $${status:-0}
+
+FUZZ_SECONDS ?= 600
+fuzz: $(BUILD)/.testdeps
+	$(Q)status=0; for f in iorzst pqread; do tests/fuzz/run.sh $$f $(FUZZ_SECONDS) || status=1; done; \
+	exit $$status
 
 # the dashboard, driven in tmux (needs root, BPF and tmux)
 tui: ior $(BUILD)/.testdeps
@@ -196,8 +209,9 @@ $(BUILD)/bench/floor: bench/floor.c $(BUILD)/floor.skel.h | $(BUILD)/.deps
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LDLIBS) -o $@
 
-# the benchmarks without the kernel (Parquet writer, user-space ingest) link ior's modules
-$(BUILD)/bench/parquet_bench $(BUILD)/bench/ingest: $(BUILD)/bench/%: bench/%.c bench/stormrows.h $(LIB_OBJS) | $(BUILD)/.deps
+# the benchmarks without the kernel (Parquet writer, user-space ingest, the
+# dashboard's model) link ior's modules
+$(BUILD)/bench/parquet_bench $(BUILD)/bench/ingest $(BUILD)/bench/model: $(BUILD)/bench/%: bench/%.c bench/stormrows.h $(LIB_OBJS) | $(BUILD)/.deps
 	$(Q)mkdir -p $(dir $@)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@

@@ -40,6 +40,8 @@
 #
 # After the table, each on its own lines:
 #   parquet   the Parquet encoder alone on storm-like rows (bench/parquet_bench)
+#   flame, stats  the Flame tab's rebuild and layout of a 200,000-event aggregate, and
+#             the statistics' ingest of 4M events, on one core (bench/model)
 #   ingest    a storm-like Parquet recording decoded, alone and into the dashboard's
 #             model (statistics, Stream ring, Flame aggregate), on one core (bench/ingest)
 #   startup   `ior -plain -- true`: exec to exit, and exec to the first traced event
@@ -592,6 +594,11 @@ done
 # the Parquet encoder alone, on one core, fed storm-like rows without the kernel
 if [ -x "$BUILD/bench/parquet_bench" ]; then
 	"$BUILD/bench/parquet_bench" || echo "parquet: the encoder benchmark failed"
+fi
+
+# the Flame tab's rebuild and layout, and the statistics' ingest, on one core
+if [ -x "$BUILD/bench/model" ]; then
+	"$BUILD/bench/model" || echo "model: the dashboard model benchmark failed"
 fi
 
 # ---- user-space ingest: decoding and the dashboard's model, without the kernel ----

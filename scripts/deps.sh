@@ -6,8 +6,9 @@
 set -eu
 
 build="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev libncurses-dev pkg-config gcc make"
-test="python3 tmux zstd libclang-rt-14-dev"
-bench="strace bpftrace time"
+# time: /usr/bin/time measures the peak RSS the reliability tests bound
+test="python3 tmux zstd time libclang-rt-14-dev"
+bench="strace bpftrace"
 
 case "${1:-build}" in
 build) want=$build ;;

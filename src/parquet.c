@@ -222,7 +222,6 @@ struct parquet_writer {
 	int err;                  /* first error, sticky */
 	uint64_t rows;            /* accepted by add */
 	uint64_t refused;         /* rows add refused (an error) */
-	uint64_t memo_misses;     /* memoised values that went to the dictionary */
 	uint64_t raw_pages;       /* data pages stored as raw zstd blocks */
 	uint64_t data_end;        /* end of the sealed row groups on disk */
 	uint64_t file_size;
@@ -553,7 +552,6 @@ put_memo(struct parquet_writer *w, enum column_id c, const char *p, size_t len, 
 		put_index(w, c, m->index);
 		return;
 	}
-	w->memo_misses++;
 	index = put_str(w, c, p, len, hash);
 	if (index != UINT32_MAX && !s->plain)
 		*m = (struct memo){ key, key2, (uint32_t)len, index };
@@ -570,7 +568,6 @@ static void put_syscall(struct parquet_writer *w, int sc)
 		put_index(w, COL_SYSCALL, index);
 		return;
 	}
-	w->memo_misses++;
 	name = ior_syscalls[sc].name;
 	index = put_str(w, COL_SYSCALL, name, strlen(name), NULL);
 	if (index != UINT32_MAX && !s->plain)
@@ -1661,11 +1658,6 @@ int parquet_writer_tick(struct parquet_writer *w, uint64_t now_ns)
 	return parquet_writer_flush(w);
 }
 
-uint64_t parquet_writer_footer_bytes(const struct parquet_writer *w)
-{
-	return w ? w->footer_len : 0;
-}
-
 /* Sleeps until a save may write into the sibling (save_gap_passed), tick's
  * clock being CLOCK_MONOTONIC. */
 static void save_gap_wait(const struct parquet_writer *w)
@@ -1797,11 +1789,6 @@ uint64_t parquet_writer_lost_rows(const struct parquet_writer *w)
 int parquet_writer_in_place(const struct parquet_writer *w)
 {
 	return w ? w->in_place : 0;
-}
-
-uint64_t parquet_writer_memo_misses(const struct parquet_writer *w)
-{
-	return w ? w->memo_misses : 0;
 }
 
 uint64_t parquet_writer_raw_pages(const struct parquet_writer *w)

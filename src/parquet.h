@@ -131,10 +131,6 @@ bool parquet_flush_due(uint64_t since_ns, uint64_t footer_bytes, uint64_t new_by
  */
 int parquet_writer_tick(struct parquet_writer *w, uint64_t now_ns);
 
-/* The length of the footer the last flush wrote (its Thrift FileMetaData),
- * 0 before the first (0 for NULL). */
-uint64_t parquet_writer_footer_bytes(const struct parquet_writer *w);
-
 /*
  * Replaces the key-value metadata written in every later footer with the n
  * pairs of kv (copied and escaped as parquet_escape says, so the footer's
@@ -173,15 +169,9 @@ uint64_t parquet_writer_lost_rows(const struct parquet_writer *w);
  */
 int parquet_writer_in_place(const struct parquet_writer *w);
 
-/*
- * Values of the memoised string columns (comm, syscall, path) that missed
- * their column's memo and went to the dictionary, so far (0 for NULL): once
- * per distinct value and row group when the memo works.
- */
-uint64_t parquet_writer_memo_misses(const struct parquet_writer *w);
-
 /* Data pages written as a zstd frame of raw blocks, not compressed: those
- * of columns zstd barely shrinks (delta-packed times and durations). */
+ * of columns zstd barely shrinks (delta-packed times and durations). The
+ * tests use it to know that the readers they check met such pages. */
 uint64_t parquet_writer_raw_pages(const struct parquet_writer *w);
 
 /*

@@ -11,8 +11,11 @@ Usage (from the repository root, as `make integration` does):
     IOR=./ior WORKLOAD_DIR=build/workload python3 tests/integration/run.py [NAME...]
     python3 tests/integration/run.py --self-test   # the parser alone, no root
 
-The last line is `integration: N passed, N failed`; the exit status is 1 when
-any test failed or the tests could not run.
+The last line is `integration: N passed, N failed, N skipped of N registered`
+(skipped: not run, because NAMEs chose others or the tests could not start),
+after the number of traced runs of ior behind the cases (several cases check
+slices of one run). The exit status is 1 when any test failed, the tests
+could not run, or a full run ran fewer than it registered.
 """
 
 import json
@@ -220,6 +223,11 @@ def session_members(sid):
     return pids
 
 
+# ior runs that traced and ended with their summary line: several test cases
+# are slices of one run, so the suite says how many runs stand behind them
+TRACED_RUNS = 0
+
+
 class IorRun:
     """One finished run of ior: status, parsed stdout, stderr, timing."""
 
@@ -239,6 +247,9 @@ class IorRun:
             else:
                 self.records.append(rec)
         self.summary = parse_summary(self.stderr)
+        if self.summary is not None:
+            global TRACED_RUNS
+            TRACED_RUNS += 1
 
     def describe(self):
         return "ior %s" % " ".join(os.fsdecode(a) for a in self.args)
@@ -895,17 +906,30 @@ def losses_counted_exactly(s):
     storm has finished) overflows its ring; the lines ior prints plus the
     ring-buffer drops it reports are exactly the calls the same storm makes
     under an unstopped ior, which loses none (calls waiting in a batch
-    count as dropped when the batch finds no room)."""
+    count as dropped when the batch finds no room).
+
+    The reference is anchored on the storm itself: traced with rings large
+    enough to hold every event even if ior read none (128 MiB), ior must
+    show exactly the pwrite64/pread64 calls of the storm's worker thread
+    (the n the storm reports for its loop, and one before it), and no drop; the calls around that
+    loop (the loader's, the thread's start) are what that run shows."""
     n = 400000
     res = os.path.join(s.base, "storm.out")
-    full = run_ior(["-plain", "--", STORM, "-n", str(n), "-p", s.dir, "-o", res], timeout=120)
+    full = run_ior(["-plain", "-ringbuf", "128", "--", STORM, "-n", str(n), "-p", s.dir, "-o", res],
+                   timeout=120)
     full.check_ran(0)
     full.check_lines()
     check(full.summary is not None, "no summary line\n" + full.stderr_tail())
-    # an unstopped ior on a loaded machine may drop some too: they are counted
-    full_calls = len(full.records) + full.summary["ring-buffer drops"]
-    check(len(full.records) == full.summary["syscalls"] and full_calls > n,
+    made = re.match(r"storm: 1 threads, (\d+) syscalls,", open(res).read())
+    check(made and int(made.group(1)) == n, "the storm's report: %r" % open(res).read())
+    loop = [r for r in full.records if r["sc"] in ("pwrite64", "pread64") and r["tid"] != r["pid"]]
+    # the worker's calls: a pwrite64 that sets its file up, then the n of its loop
+    check(full.summary["ring-buffer drops"] == 0 and len(loop) == n + 1,
+          "%d of the storm worker's %d pwrite64/pread64 calls shown, %d ring-buffer drops"
+          % (len(loop), n + 1, full.summary["ring-buffer drops"]))
+    check(len(full.records) == full.summary["syscalls"],
           "%d lines for %s syscalls" % (len(full.records), full.summary["syscalls"]))
+    full_calls = len(full.records)
     os.unlink(res)
     with LiveIor(["-plain", "-ringbuf", "1", "--", STORM, "-n", str(n), "-p", s.dir,
                   "-o", res]) as ior:
@@ -1163,16 +1187,24 @@ def folded(artifact, *args):
 
 
 class FlameRun:
-    """twocomm traced with -flamegraph -name into a scratch directory."""
+    """twocomm traced with -flamegraph -name into a scratch directory; timed
+    tells the durations twocomm measured around each of its calls, summed
+    by (comm, syscall): the kernel's time of a call lies within its own."""
 
     def __init__(self):
         self.scratch = Scratch("flame")
         self.name = os.path.join(self.scratch.base, "run")
         self.artifact = self.name + ".ior.zst"
+        times = os.path.join(self.scratch.dir, "times.txt")
         self.run = run_ior(["-flamegraph", "-name", self.name, "--", workload("twocomm"),
-                            self.scratch.dir], timeout=30)
+                            "-r", times, self.scratch.dir], timeout=30)
         self.a = path_frames(os.path.join(self.scratch.dir, "a.txt"))
         self.b = path_frames(os.path.join(self.scratch.dir, "b.txt"))
+        self.timed = {}
+        if os.path.exists(times):
+            for line in open(times):
+                comm, sc, ns = line.split()
+                self.timed[comm, sc] = int(ns)
 
 
 _flame = None
@@ -1221,8 +1253,13 @@ def test_flame_counts():
 
 def test_flame_orders_and_metrics():
     """tracepoint,path,comm order gives the same values, reversed, for all four
-    metrics; duration and gap sums are positive where calls were timed."""
+    metrics, each anchored on what twocomm did: its calls' counts and bytes;
+    durations above 0 and within the times twocomm measured around the
+    calls; gaps above 0 except before iorB's first call (a new thread's
+    first call has none), where the stack is absent."""
     f = flame()
+    check(len(f.timed) == 6, "twocomm's report of its timed calls: %r" % f.timed)
+    calls = {"openat": 1, "write": 5, "close": 1}
     for metric in ("count", "duration", "durationToPrev", "bytes"):
         fwd = folded(f.artifact, "-fields", "comm,path,tracepoint", "-count", metric)
         rev = folded(f.artifact, "-fields", "tracepoint,path,comm", "-count", metric)
@@ -1230,12 +1267,20 @@ def test_flame_orders_and_metrics():
             for sc in ("openat", "write", "close"):
                 k1 = ";".join([comm] + frames + [sc])
                 k2 = ";".join([sc] + frames + [comm])
-                v1, v2 = fwd.get(k1, 0), rev.get(k2, 0)
-                check(v1 == v2, "-count %s: %s=%d but %s=%d" % (metric, k1, v1, k2, v2))
-                if metric == "duration":
-                    check(v1 > 0, "-count duration: %s has no time" % k1)
-                if metric == "bytes":
-                    check(v1 == (25 if sc == "write" else 0), "-count bytes: %s=%d" % (k1, v1))
+                v1, v2 = fwd.get(k1), rev.get(k2)
+                check(v1 == v2, "-count %s: %s=%s but %s=%s" % (metric, k1, v1, k2, v2))
+                if metric == "count":
+                    check(v1 == calls[sc], "-count count: %s=%s, twocomm made %d" % (k1, v1, calls[sc]))
+                elif metric == "duration":
+                    check(v1 is not None and 0 < v1 <= f.timed[comm, sc],
+                          "-count duration: %s=%s ns, twocomm timed its calls at %d ns"
+                          % (k1, v1, f.timed[comm, sc]))
+                elif metric == "durationToPrev":
+                    first = comm == "iorB" and sc == "openat"
+                    check(v1 is None if first else v1 is not None and v1 > 0,
+                          "-count durationToPrev: %s=%s" % (k1, v1))
+                else:
+                    check(v1 == (25 if sc == "write" else None), "-count bytes: %s=%s" % (k1, v1))
         check(sum(fwd.values()) == sum(rev.values()),
               "-count %s: totals differ between field orders" % metric)
 
@@ -1255,6 +1300,14 @@ def test_flame_svg():
     groups = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "f"]
     check(len(groups) == len(frames) + 1, "%d frame elements for %d distinct frames (+1 root)"
           % (len(groups), len(frames)))
+    # what twocomm did, in the frames' titles: each task's 7 calls on its file
+    titles = [g.findtext("{http://www.w3.org/2000/svg}title") or "" for g in groups]
+    for comm, name in (("iorA", "a.txt"), ("iorB", "b.txt")):
+        for title in ("%s (7 events, " % comm, "%s (7 events, " % os.path.join(f.scratch.dir, name)):
+            check(sum(1 for t in titles if t.startswith(title)) == 1, "no frame titled %r" % title)
+    for sc, n in (("openat", 1), ("write", 5), ("close", 1)):
+        check(sum(1 for t in titles if t.startswith("%s (%d events, " % (sc, n))) >= 2,
+              "no %s frame of %d events under each task" % (sc, n))
     again = subprocess.run([IOR, "-folded", f.artifact, "-svg", out], capture_output=True, timeout=30)
     check(again.returncode != 0 and b"exists" in again.stderr, "an existing SVG was overwritten")
     os.unlink(out)
@@ -1602,7 +1655,8 @@ def run_tests(tests, selected):
     """Runs each (name, test) for which selected(name) is true, printing
     PASS/FAIL lines (a crash in a test is that test's failure); returns
     (passed, failed)."""
-    passed = failed = 0
+    global TRACED_RUNS
+    passed = failed = TRACED_RUNS = 0
     for name, test in tests:
         if not selected(name):
             continue
@@ -1622,6 +1676,21 @@ def run_tests(tests, selected):
     return passed, failed
 
 
+def summary_line(suite, passed, failed, registered, runs=True):
+    """The closing line: N passed, N failed, N skipped of N registered, where
+    skipped counts the registered tests that did not run (left out by name,
+    or the suite could not start), preceded (runs) by how many traced runs
+    of ior stand behind the cases; returns the exit status, 0 only when
+    every registered test ran and passed."""
+    skipped = registered - passed - failed
+    if runs:
+        print("(%d traced runs of ior, each to its summary line, behind these %d test cases)"
+              % (TRACED_RUNS, passed + failed))
+    print("%s: %d passed, %d failed, %d skipped of %d registered"
+          % (suite, passed, failed, skipped, registered))
+    return 0 if failed == 0 and passed == registered else 1
+
+
 def main(argv):
     if argv[1:] == ["--self-test"]:
         self_test()
@@ -1635,7 +1704,7 @@ def main(argv):
     why = preflight()
     if why:
         print("%s: cannot run the BPF tests: %s" % (SUITE, why))
-        print("%s: 0 passed, 1 failed" % SUITE)
+        print("%s: 0 passed, 1 failed, %d skipped of %d registered" % (SUITE, len(TESTS), len(TESTS)))
         return 1
     passed, failed = run_tests(TESTS, lambda name: not wanted or name in wanted)
     if _flame is not None:
@@ -1646,8 +1715,8 @@ def main(argv):
         if failed and KEEP:
             print("(iowork files kept in %s)" % w.scratch.base)
         w.scratch.remove()
-    print("%s: %d passed, %d failed" % (SUITE, passed, failed))
-    return 1 if failed else 0
+    status = summary_line(SUITE, passed, failed, len(TESTS))
+    return 1 if failed or (not wanted and status) else 0
 
 
 if __name__ == "__main__":

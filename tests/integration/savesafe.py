@@ -322,17 +322,16 @@ def main(argv):
     wanted = set(argv[1:])
     if os.geteuid() != 0:
         print("savesafe: cannot run: not root")
-        print("savesafe: 0 passed, 1 failed")
+        print("savesafe: 0 passed, 1 failed, %d skipped of %d registered" % (len(TESTS), len(TESTS)))
         return 1
     for path in (IOR, STORM):
         if not os.access(path, os.X_OK):
             print("savesafe: cannot run: %s is missing (make builds it)" % path)
-            print("savesafe: 0 passed, 1 failed")
+            print("savesafe: 0 passed, 1 failed, %d skipped of %d registered" % (len(TESTS), len(TESTS)))
             return 1
     passed, failed = it.run_tests(
         TESTS, lambda name: not wanted or any(name == w or name.startswith(w) for w in wanted))
-    print("savesafe: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return it.summary_line("savesafe", passed, failed, len(TESTS), runs=False)
 
 
 if __name__ == "__main__":

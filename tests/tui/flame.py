@@ -20,7 +20,8 @@ lines of `ior -folded X.ior.zst`, for -count count and duration. And live
 restarts the flamegraph with the statistics.
 
 Environment: IOR (default ./ior), BUILD (default build), CC (default cc).
-Ends with "tui-flame: N passed, N failed"; exit status 0 only when none failed.
+Ends with "tui-flame: N passed, N failed, N skipped of N registered"; exit
+status 0 only when every registered check ran and passed.
 """
 import os
 import re
@@ -515,7 +516,8 @@ def recorded():
             raise AssertionError("recording needs root (BPF): run as root or with passwordless sudo")
         work = build_twocomm()
         rec = os.path.join(tmp, "rec")
-        r = subprocess.run(as_root([IOR, "-flamegraph", "-name", rec, "--", work, tmp]),
+        times = os.path.join(tmp, "times.txt")
+        r = subprocess.run(as_root([IOR, "-flamegraph", "-name", rec, "--", work, "-r", times, tmp]),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
         expect(r.returncode == 0, "recording failed: %s" % r.stderr)
         rec += ".ior.zst"
@@ -524,7 +526,16 @@ def recorded():
         counts = folded_sums(rec, "count", 1)
         durs = folded_sums(rec, "duration", 1)
         total = sum(counts.values())
-        expect("iorA" in counts and "iorB" in counts, "the recording has both tasks: %r" % counts)
+        # the values the tab must show for iorA and iorB are what twocomm did:
+        # 7 calls each (openat, 5 writes, close), taking no longer than it timed
+        timed = {}
+        for line in open(times):
+            comm, _, ns = line.split()
+            timed[comm] = timed.get(comm, 0) + int(ns)
+        for comm in ("iorA", "iorB"):
+            expect(counts.get(comm) == 7, "%s made 7 calls, the recording has %r" % (comm, counts))
+            expect(0 < durs[comm] <= timed[comm], "%s: %d ns recorded, twocomm timed %d ns"
+                   % (comm, durs[comm], timed[comm]))
 
         p = Pane("view", 80, 24)
         p.run("clear; %s -view %s; echo ior-exit=$?" % (IOR, rec))
@@ -619,16 +630,20 @@ def live_reset():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# the checks above, each run once: fewer run means a session stopped early
+CHECKS = 16
+
+
 def main():
-    small_session()
-    wide_session()
-    live_session()
-    cli_checks()
+    tuilib.session(small_session)
+    tuilib.session(wide_session)
+    tuilib.session(live_session)
+    tuilib.session(cli_checks)
     check("-view of a recorded .ior.zst: every task's value equals -folded's sum (count, duration)",
           recorded)
     check("live (root): the Flame tab draws the traced tasks and restarts with a new scope", live_reset)
     tmux("kill-server", check=False)
-    return tuilib.summary("tui-flame")
+    return tuilib.summary("tui-flame", CHECKS)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ pwrite64 to DIR/other, 2 openat). Needs root and BPF, like the integration
 tests; without them the tests fail, never skip.
 
 Environment: IOR (default ./ior), BUILD (default build), CC (default cc).
-Ends with "tui: N passed, N failed"; exit status 0 only when none failed.
+Ends with "tui: N passed, N failed, N skipped of N registered"; exit status
+0 only when every registered check ran and passed.
 """
 import glob
 import os
@@ -51,6 +52,69 @@ def row(screen, pattern):
         if re.search(pattern, line):
             return line
     return None
+
+
+SGR_RE = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def highlighted_lines(colored):
+    """For each line of a capture -e screen: its text, and whether its first
+    character is drawn highlighted (reverse video or a background colour).
+    tmux writes an attribute only where it changes, so the state runs on
+    from line to line."""
+    out, bg, rev = [], False, False
+    for line in colored.split("\n"):
+        first, text, i = None, [], 0
+        while i < len(line):
+            m = SGR_RE.match(line, i)
+            if m:
+                ps = [int(x) if x else 0 for x in m.group(1).split(";")]
+                j = 0
+                while j < len(ps):
+                    c = ps[j]
+                    if c == 0:
+                        bg = rev = False
+                    elif c == 7:
+                        rev = True
+                    elif c == 27:
+                        rev = False
+                    elif c == 49:
+                        bg = False
+                    elif 40 <= c <= 47 or 100 <= c <= 107:
+                        bg = True
+                    elif c in (38, 48) and j + 1 < len(ps):
+                        if c == 48:
+                            bg = True
+                        j += 2 if ps[j + 1] == 5 else 4
+                    j += 1
+                i = m.end()
+                continue
+            if first is None:
+                first = bg or rev
+            text.append(line[i])
+            i += 1
+        out.append(("".join(text), bool(first)))
+    return out
+
+
+def selected_row(p, header, want, timeout=5):
+    """The highlighted table row below header (the selection), once it
+    starts with want; fails naming what was selected instead."""
+    end = time.time() + timeout
+    got = None
+    while time.time() < end:
+        lines = highlighted_lines(p.colored())
+        at = [i for i, (x, _) in enumerate(lines) if x.startswith(header)]
+        got = None
+        for x, lit in lines[at[0] + 1:] if at else []:
+            if lit and x.strip():
+                got = x
+                break
+        if got is not None and got.startswith(want):
+            return got
+        time.sleep(0.05)
+    raise AssertionError("the selected row is %r, not one starting %r; the screen was:\n%s"
+                         % (got, want, p.screen()))
 
 
 def first_data_row(screen, header):
@@ -155,11 +219,14 @@ def main_session(binary):
         check("Syscalls: h/l select a column, s and S sort by it", sorting)
 
         def selection():
-            p.keys("j")
-            s = p.screen()
-            p.keys("k", "Down", "Up")
-            expect("FAMILY" in p.screen(), "still on Syscalls", s)
-        check("Syscalls: j/k and arrows move without leaving the tab", selection)
+            # rows: write 1000, pwrite64 10, openat 2; the selection starts on the first
+            expect(selected_row(p, "SYSCALL", "write ").startswith("write "), "write selected")
+            for key, want in (("j", "pwrite64 "), ("k", "write "), ("Down", "pwrite64 "),
+                              ("Down", "openat "), ("Up", "pwrite64 "), ("Up", "write ")):
+                p.keys(key)
+                selected_row(p, "SYSCALL", want)
+            expect("FAMILY" in p.screen(), "still on Syscalls", p.screen())
+        check("Syscalls: j/k and arrows move the selection without leaving the tab", selection)
 
         def files():
             p.keys("3")
@@ -255,6 +322,9 @@ def main_session(binary):
               export_record_refresh_keys)
 
         def probes():
+            m = re.search(r"probes: (\d+)/(\d+)", p.screen())
+            expect(m and m.group(1) == m.group(2), "every probe on at first", p.screen())
+            total = int(m.group(2))
             p.keys("2", "o")
             s = p.wait_text("Probes: which syscalls")
             expect("[x] write " in s or re.search(r"\[x\] open \(6/6 on\)", s), "dialog lists families", s)
@@ -267,7 +337,7 @@ def main_session(binary):
             w.release()  # phase 2: 1000 writes (not traced now) and 10 pwrite64
             s = p.wait(lambda x: row(x, r"^pwrite64\s+write\s+20\s") is not None, 10, "pwrite64 20")
             expect(row(s, r"^write\s+write\s+1000\s") is not None, "write stays at 1000", s)
-            expect(re.search(r"probes: %d/%d" % (105, 106), s) or "probes:" in s, "header probes", s)
+            expect("probes: %d/%d" % (total - 1, total) in s, "the header counts the probe off", s)
             p.keys("o", *(["j"] * 14))
             p.keys("f")
             p.wait_text("family write: all on")
@@ -358,6 +428,7 @@ def quit_paths(binary):
             expect(out, "ior's pid")
             os.kill(int(out[0]), signal.SIGTERM)
             s = p.wait_text("ior-exit=")
+            expect("ior-exit=0" in s, "SIGTERM is a normal stop: exit status 0", s)
             expect(not p.alternate(), "terminal restored after SIGTERM")
             expect(s.rstrip().endswith(tuilib.PROMPT.rstrip()), "back at the shell prompt", s)
         check("SIGTERM quits and restores the terminal", sigterm)
@@ -483,20 +554,23 @@ def selfcost_session(binary):
         p.kill()
 
 
+# the checks above, each run once: fewer run means a session stopped early
+CHECKS = 24
+
 def main():
     if os.geteuid() != 0:
         print("FAIL tui: the dashboard tests need root (BPF); run them with sudo", flush=True)
-        print("tui: 0 passed, 1 failed")
+        print("tui: 0 passed, 1 failed, %d skipped of %d registered" % (CHECKS, CHECKS))
         return 1
     binary = build_workload()
     try:
-        main_session(binary)
-        quit_paths(binary)
-        wide_session(binary)
-        selfcost_session(binary)
+        tuilib.session(main_session, binary)
+        tuilib.session(quit_paths, binary)
+        tuilib.session(wide_session, binary)
+        tuilib.session(selfcost_session, binary)
     finally:
         tmux("kill-server", check=False)
-    return tuilib.summary("tui")
+    return tuilib.summary("tui", CHECKS)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 A private tmux server (its own socket, no config) runs each Pane: a plain
 shell at a fixed size in which a test starts ior, types keys and reads the
 screen with capture-pane. check() runs one named check and counts it;
-summary() prints the closing "LABEL: N passed, N failed" line.
+session() runs a group of checks, a crash outside them leaving the rest
+unrun; summary() prints the closing "LABEL: N passed, N failed, N skipped of
+N registered" line, where registered is the number of checks the script
+pins and skipped the ones that never ran.
 """
 import os
 import subprocess
@@ -117,7 +120,25 @@ def expect(cond, what, screen=""):
         raise AssertionError(what + ("\nthe screen was:\n" + screen if screen else ""))
 
 
-def summary(label):
-    """Prints the closing line; the exit status: 0 only when something passed and nothing failed."""
-    print("%s: %d passed, %d failed" % (label, passed, failed))
-    return 0 if failed == 0 and passed > 0 else 1
+def session(fn, *args):
+    """Runs fn(*args), a group of checks; an exception outside a check (the
+    pane could not start, a set-up step failed) is reported, and the checks
+    it kept from running count as skipped in summary()."""
+    try:
+        fn(*args)
+    except Exception:  # noqa: BLE001 - reported; its unrun checks fail the suite
+        print("FAIL %s stopped before its checks ran:\n%s" % (fn.__name__, traceback.format_exc()),
+              flush=True)
+
+
+def summary(label, registered):
+    """Prints the closing line; the exit status: 0 only when every one of the
+    registered checks ran and passed."""
+    skipped = max(registered - passed - failed, 0)
+    print("%s: %d passed, %d failed, %d skipped of %d registered"
+          % (label, passed, failed, skipped, registered))
+    if passed + failed > registered:
+        print("%s: %d checks ran, more than the %d registered: update the count"
+              % (label, passed + failed, registered))
+        return 1
+    return 0 if passed == registered else 1

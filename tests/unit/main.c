@@ -3,7 +3,8 @@
  * Runner for ior's unit tests: owns the list TEST() registers into and the
  * per-test state the CHECK_* functions update. Usage: run [substring] runs
  * the tests whose name contains substring (all without one) and ends with
- * "unit: N passed, N failed"; the exit status is 0 only if none failed.
+ * "unit: N passed, N failed, N skipped of N registered" (skipped: left out
+ * by the substring); the exit status is 0 only if none failed.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -137,11 +138,14 @@ bool harness_check_mem(const void *got, const void *want, size_t len, const char
 int main(int argc, char **argv)
 {
 	const char *filter = argc > 1 ? argv[1] : NULL;
-	unsigned long passed = 0, failed = 0;
+	unsigned long passed = 0, failed = 0, skipped = 0, registered = 0;
 
 	for (struct harness_test *t = tests_head; t; t = t->next) {
-		if (filter && !strstr(t->name, filter))
+		registered++;
+		if (filter && !strstr(t->name, filter)) {
+			skipped++;
 			continue;
+		}
 		current_test = t->name;
 		current_checks = 0;
 		current_failed = false;
@@ -160,6 +164,7 @@ int main(int argc, char **argv)
 	if (filter && passed + failed == 0)
 		fprintf(stderr, "unit: no test name contains \"%s\"\n", filter);
 	fprintf(stderr, "unit: %lu checks\n", total_checks);
-	printf("unit: %lu passed, %lu failed\n", passed, failed);
+	printf("unit: %lu passed, %lu failed, %lu skipped of %lu registered\n", passed, failed,
+	       skipped, registered);
 	return failed == 0 && passed > 0 ? 0 : 1;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "folded.h"
 #include "test_agg_util.h"
 
 int entry_list_add(void *ctx, const struct agg_entry *e)
@@ -164,4 +165,62 @@ void test_rm_dir(const char *dir)
 		}
 	closedir(d);
 	rmdir(dir);
+}
+
+int test_replay_dir(const char *sub, int (*fn)(const uint8_t *data, size_t size))
+{
+	char dir[4096];
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/%s", IOR_TEST_SRCDIR, sub);
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char path[8192];
+		unsigned char *buf;
+		long len;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		len = test_read_file(path, &buf);
+		if (len < 0) {
+			n = -1;
+			break;
+		}
+		fn(buf, (size_t)len);
+		free(buf);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+char *test_fold(const struct agg *agg, const char *fields, const char *metric)
+{
+	struct folded_spec spec;
+	char err[256], *text = NULL;
+	size_t len = 0;
+	struct folded *f;
+	FILE *out;
+
+	folded_spec_default(&spec);
+	if ((fields && folded_parse_fields(fields, &spec, err, sizeof(err))) ||
+	    (metric && folded_parse_count(metric, &spec, err, sizeof(err))))
+		return NULL;
+	f = folded_new(&spec);
+	out = open_memstream(&text, &len);
+	if (!f || !out || agg_foreach(agg, folded_entry, f) || folded_write(f, out)) {
+		if (out)
+			fclose(out);
+		folded_free(f);
+		free(text);
+		return NULL;
+	}
+	fclose(out);
+	folded_free(f);
+	return text;
 }

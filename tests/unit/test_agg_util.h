@@ -8,6 +8,7 @@
 #define IOR_TEST_AGG_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "agg.h"
 
@@ -35,5 +36,19 @@ int test_write_file(const char *path, const void *buf, size_t len);
 int test_dir_count(const char *dir);
 /* Removes dir and the plain files in it. */
 void test_rm_dir(const char *dir);
+
+/* ior -folded's text of agg for fields and metric (NULL: the defaults);
+ * caller frees. NULL for a bad field list or metric, or on failure. */
+char *test_fold(const struct agg *agg, const char *fields, const char *metric);
+
+/*
+ * Feeds every file in the source tree's folder sub (e.g.
+ * "tests/fuzz/regress/iorzst") to fn, a libFuzzer entry point that aborts
+ * on a broken contract. The folder is found from the checkout the unit
+ * tests were built in (IOR_TEST_SRCDIR), never from the working directory,
+ * so a run from elsewhere replays the same files. The number of files
+ * replayed, or -1 if the folder or one of its files cannot be read.
+ */
+int test_replay_dir(const char *sub, int (*fn)(const uint8_t *data, size_t size));
 
 #endif /* IOR_TEST_AGG_UTIL_H */

@@ -6,13 +6,12 @@
  * narrower than the minimum is drawn, narrow runs become "…" slots),
  * stable sibling order and kept selection across rebuilds, zoom and
  * un-zoom, navigation, a metric switch, and the synthetic data behind
- * --testflames. flame_bench times a rebuild of a large aggregate.
+ * --testflames. (make bench times a rebuild of a large aggregate: bench/model.c.)
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "agg.h"
 #include "flame.h"
@@ -564,26 +563,6 @@ TEST(flame_demo_data)
 	CHECK_EQ_INT(src.kind, TUI_SOURCE_LIVE);
 	CHECK(src.fd >= 0);
 	flamedemo_free(d);
-	flame_free(fl);
-	agg_free(agg);
-}
-
-TEST(flame_bench)
-{
-	struct agg *agg = big_sample(99, 200000);
-	struct flame *fl = flame_new();
-	struct flame_layout l = { 0 };
-	uint64_t t0, t1, t2;
-
-	CHECK(fl != NULL);
-	t0 = util_now_ns(CLOCK_MONOTONIC);
-	CHECK_EQ_INT(build(fl, agg, NULL, NULL), 0);
-	t1 = util_now_ns(CLOCK_MONOTONIC);
-	CHECK_EQ_INT(flame_layout(fl, 200, 3, &l), 0);
-	t2 = util_now_ns(CLOCK_MONOTONIC);
-	fprintf(stderr, "flame_bench: %zu keys -> %zu frames: rebuild %.1f ms, layout %.2f ms\n",
-		agg_count(agg), flame_count(fl), (double)(t1 - t0) / 1e6, (double)(t2 - t1) / 1e6);
-	flame_layout_free(&l);
 	flame_free(fl);
 	agg_free(agg);
 }

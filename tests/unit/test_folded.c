@@ -14,6 +14,7 @@
 #include "folded.h"
 #include "harness.h"
 #include "syscalls.h"
+#include "test_agg_util.h"
 
 static void add(struct agg *agg, const char *comm, uint32_t pid, uint32_t tid,
 		const char *path, int sc, bool has_flags, int32_t flags, uint64_t dur,
@@ -51,36 +52,9 @@ static struct agg *sample(void)
 	return agg;
 }
 
-/* The folded text of agg for fields and metric; caller frees. */
-static char *fold(const struct agg *agg, const char *fields, const char *metric)
-{
-	struct folded_spec spec;
-	char err[256], *text = NULL;
-	size_t len = 0;
-	struct folded *f;
-	FILE *out;
-
-	folded_spec_default(&spec);
-	if ((fields && folded_parse_fields(fields, &spec, err, sizeof(err))) ||
-	    (metric && folded_parse_count(metric, &spec, err, sizeof(err))))
-		return NULL;
-	f = folded_new(&spec);
-	out = open_memstream(&text, &len);
-	if (!f || !out || agg_foreach(agg, folded_entry, f) || folded_write(f, out)) {
-		if (out)
-			fclose(out);
-		folded_free(f);
-		free(text);
-		return NULL;
-	}
-	fclose(out);
-	folded_free(f);
-	return text;
-}
-
 #define CHECK_FOLD(agg, fields, metric, want)                                 \
 	do {                                                                  \
-		char *got_ = fold(agg, fields, metric);                       \
+		char *got_ = test_fold(agg, fields, metric);                       \
 		CHECK(got_ != NULL);                                          \
 		harness_check_str(got_, want, __FILE__, __LINE__, fields " " metric); \
 		free(got_);                                                   \
@@ -187,7 +161,7 @@ TEST(folded_path_frames)
 	CHECK(agg);
 	add(agg, "h", 1, 1, deep, IOR_SC_read, false, 0, 1, 0, 0);
 	{
-		char want[512], *w = want, *got = fold(agg, "path", "count");
+		char want[512], *w = want, *got = test_fold(agg, "path", "count");
 
 		w += sprintf(w, "/d/");
 		for (int i = 1; i < 63; i++)

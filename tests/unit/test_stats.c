@@ -9,7 +9,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "agg.h"
 #include "harness.h"
@@ -423,42 +422,5 @@ TEST(stats_timeline)
 	CHECK_EQ_UINT(out[0], 0);
 	CHECK_EQ_UINT(out[1], 3);
 	CHECK_EQ_UINT(stats_totals(s)->first_ns, 1000ull * 1000000000ull);
-	stats_free(s);
-}
-
-/* Throughput: 4M events over 2000 files, 50 processes and 4 syscalls. */
-TEST(stats_bench)
-{
-	enum { N = 4000000, FILES = 2000 };
-	static char paths[FILES][48];
-	static const int scs[] = { IOR_SC_read, IOR_SC_write, IOR_SC_openat, IOR_SC_close };
-	struct stats *s = stats_new(NULL);
-	struct ior_event ev = ev_make("bench", 1, IOR_SC_read, NULL, 0, 0, 0, 0);
-	struct timespec a, b;
-
-	for (int i = 0; i < FILES; i++)
-		snprintf(paths[i], sizeof(paths[i]), "/var/lib/bench/dir%02d/file-%05d.dat", i % 37, i);
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (uint32_t i = 0; i < N; i++) {
-		ev.pid = 1000 + i % 50;
-		ev.sc = scs[i & 3];
-		ev.path = paths[(i * 2654435761u) % FILES];
-		ev.duration_ns = 100 + (i & 1023) * 37;
-		ev.gap_ns = i & 4095;
-		ev.bytes = i & 1 ? 4096 : 0;
-		ev.time_ns += 250;
-		stats_add_event(s, &ev);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	double secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
-	double rate = N / secs;
-
-	fprintf(stderr, "stats_bench: %.1f M events/s on one core (%.0f ns/event)\n", rate / 1e6,
-		secs / N * 1e9);
-	CHECK_EQ_UINT(stats_totals(s)->v.count, N);
-	CHECK_EQ_UINT(stats_totals(s)->files, FILES);
-#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
-	CHECK(rate > 1e6);
-#endif
 	stats_free(s);
 }
