@@ -1945,8 +1945,11 @@ def test_command_gets_its_signals():
         check(status == 0, "ior exited %d\n%s" % (status, "\n".join(lines)))
         with open(traced) as t:
             got = t.read()
-        check(re.search(r"^SigBlk:\s+0*804$", want, re.M) and
-              re.search(r"^SigIgn:\s+0*1001003$", want, re.M) and
+        blk = re.search(r"^SigBlk:\s+([0-9a-f]+)$", want, re.M)
+        ign = re.search(r"^SigIgn:\s+([0-9a-f]+)$", want, re.M)
+        # what inherited() set (more may come from whoever started the tests)
+        check(blk and int(blk.group(1), 16) & 0x804 == 0x804 and
+              ign and int(ign.group(1), 16) & 0x1003 == 0x1003 and
               re.search(r"^Max open files\s+20\s+4096\s", want, re.M),
               "the probe without ior: %r" % want)
         check(got == want, "COMMAND under ior has\n%s\nwithout ior\n%s" % (got, want))
