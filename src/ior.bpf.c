@@ -49,10 +49,12 @@ struct task_state {
 	__u64 cdentry;
 	__u32 cid;
 	__u32 cgen;
-	/* -flamegraph: which tid and comm the agg cache's keys were made for */
+	/* -flamegraph: which tid the agg cache's keys were made for */
 	__u32 atid;
 	__u64 scratch; /* the fast build's pointer-to-number conversions */
-	__u64 acomm[2];
+	/* task->comm's 16 bytes as they were when this thread's cached
+	 * decisions were made: its -comm verdict and its agg cache keys */
+	__u64 comm[2];
 	struct agg_cached acache[AGG_CACHE];
 	/* the fast build: the task and its saved registers, as numbers, at
 	 * the pending call's entry (cpu_slot) */
@@ -252,6 +254,22 @@ static __always_inline struct ior_counters *counters_get(void)
 	return bpf_map_lookup_elem(&counters, &zero);
 }
 
+/* -comm: is the current task named exactly filter_comm? The helper's copy
+ * ends at the name's NUL (task->comm may hold stale bytes after it). */
+static __always_inline bool comm_wanted(void)
+{
+	char comm[IOR_COMM_LEN];
+
+	bpf_get_current_comm(comm, sizeof(comm));
+	for (int i = 0; i < IOR_COMM_LEN; i++) {
+		if (comm[i] != shared.filter_comm[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
+}
+
 static __always_inline bool task_wanted(__u32 tgid, __u32 tid)
 {
 	if (tgid == shared.self_tgid)
@@ -262,18 +280,33 @@ static __always_inline bool task_wanted(__u32 tgid, __u32 tid)
 		return false;
 	if (shared.follow_mode && !bpf_map_lookup_elem(&follow, &tgid))
 		return false;
-	if (shared.filter_comm_on) {
-		char comm[IOR_COMM_LEN];
-
-		bpf_get_current_comm(comm, sizeof(comm));
-		for (int i = 0; i < IOR_COMM_LEN; i++) {
-			if (comm[i] != shared.filter_comm[i])
-				return false;
-			if (!comm[i])
-				break;
-		}
-	}
+	if (shared.filter_comm_on && !comm_wanted())
+		return false;
 	return true;
+}
+
+/*
+ * Has the task's name changed (exec, prctl(PR_SET_NAME), a write to
+ * /proc/PID/comm) since st's cached decisions were made? Two plain loads
+ * from the task pointer, no helper call.
+ */
+static __always_inline bool comm_changed(struct task_state *st, struct task_struct *task)
+{
+	const __u64 *comm = (const __u64 *)task->comm;
+
+	return st->comm[0] != comm[0] || st->comm[1] != comm[1];
+}
+
+/* Makes st's cached decisions those of the task's current name: the agg
+ * cache's keys, which hold the name, start again. */
+static __always_inline void comm_note(struct task_state *st, struct task_struct *task)
+{
+	const __u64 *comm = (const __u64 *)task->comm;
+
+	st->comm[0] = comm[0];
+	st->comm[1] = comm[1];
+	for (int i = 0; i < AGG_CACHE; i++)
+		st->acache[i].nr1 = 0;
 }
 
 /*
@@ -692,13 +725,15 @@ int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
 	if (!(d->kind & IOR_K_TRACED))
 		return 0;
 	/*
-	 * A task that passed the filters keeps its verdict in task storage
-	 * until a filter changes; others are checked on every call (and get
-	 * no storage). A followed process stays followed while it lives.
+	 * A task that passed the filters keeps its verdict in its state
+	 * until a filter changes or, under -comm, its name does; others are
+	 * checked on every call (and get no state). A followed process stays
+	 * followed while it lives.
 	 */
 	task = bpf_get_current_task_btf();
 	st = state_get(task, &slot1);
-	if (!st || st->wanted_gen != filter_gen) {
+	if (!st || st->wanted_gen != filter_gen ||
+	    (shared.filter_comm_on && comm_changed(st, task))) {
 		pid_tgid = bpf_get_current_pid_tgid();
 		if (!task_wanted(pid_tgid >> 32, (__u32)pid_tgid))
 			return 0;
@@ -712,6 +747,7 @@ int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
 			return 0;
 		}
 		st->wanted_gen = filter_gen;
+		comm_note(st, task);
 	}
 	if (st->pending) {
 		struct ior_counters *c = counters_get();
@@ -1039,8 +1075,6 @@ static __always_inline bool agg_update(struct task_struct *task, struct task_sta
 				       struct ior_sc_desc *d, struct exit_info *x, long nr,
 				       long ret, __u64 now, __u64 pid_tgid)
 {
-	const __u64 *comm = (const __u64 *)task->comm;
-	__u64 comm0 = comm[0], comm1 = comm[1];
 	__u16 evflags = x->evflags & IOR_EV_HAS_FLAGS;
 	__s32 flags = evflags ? x->flags : 0;
 	struct agg_cached *c = &st->acache[nr & (AGG_CACHE - 1)];
@@ -1048,13 +1082,10 @@ static __always_inline bool agg_update(struct task_struct *task, struct task_sta
 	__u32 slot;
 	__u64 dur, gap;
 
-	if (st->atid != (__u32)pid_tgid || st->acomm[0] != comm0 || st->acomm[1] != comm1) {
+	if (st->atid != (__u32)pid_tgid || comm_changed(st, task)) {
 		/* a new comm (exec, prctl) or tid (exec by a thread) starts new keys */
-		for (int i = 0; i < AGG_CACHE; i++)
-			st->acache[i].nr1 = 0;
+		comm_note(st, task);
 		st->atid = (__u32)pid_tgid;
-		st->acomm[0] = comm0;
-		st->acomm[1] = comm1;
 	}
 	if (c->nr1 == nr + 1 && c->file_id == x->file_id && c->file_id2 == st->file_id2 &&
 	    c->evflags == evflags && c->flags == flags) {
@@ -1071,8 +1102,8 @@ static __always_inline bool agg_update(struct task_struct *task, struct task_sta
 		};
 		long got;
 
-		((__u64 *)k.comm)[0] = comm0;
-		((__u64 *)k.comm)[1] = comm1;
+		((__u64 *)k.comm)[0] = st->comm[0];
+		((__u64 *)k.comm)[1] = st->comm[1];
 		got = agg_slot_new(&k);
 		if (got < 0)
 			return false;
@@ -1139,6 +1170,9 @@ __noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now 
 	pid_tgid = (__u64)task->tgid << 32 | (__u32)task->pid;
 	if (d->kind & IOR_K_CLOSE)
 		st->cid = 0;
+	/* -comm: a call that returns under another name (execve) is not kept */
+	if (shared.filter_comm_on && comm_changed(st, task) && !comm_wanted())
+		return 0;
 
 	x.fd = -1;
 	x.file_id = st->file_id;

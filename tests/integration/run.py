@@ -1536,6 +1536,46 @@ def preflight():
     return None
 
 
+# ---- filters mean what they say; one convention for paths -----------------------
+
+def file_calls(recs, path):
+    """(comm, syscall, bytes) of the records naming path, in order."""
+    return [(r["comm"], r["sc"], r["bytes"]) for r in recs if r["raw_path"] == path]
+
+
+def test_comm_follows_renames():
+    """-comm iorN while one process is renamed by prctl and execs out of and
+    back into the name: only the calls made under the name, and every
+    record's comm is iorN (the execve that left the name returns as iorZ)."""
+    s = Scratch("commexec")
+    try:
+        for name in ("iorN", "iorZ"):
+            os.symlink(workload("commexec"), os.path.join(s.dir, name))
+        run = run_ior(["-plain", "-comm", "iorN", "--", os.path.join(s.dir, "iorN"), s.dir],
+                      timeout=30)
+        run.check_ran(0)
+        run.check_lines()
+        run.check_summary()
+        others = [r for r in run.records if r["comm"] != "iorN"]
+        check(not others, "-comm iorN let through %d record(s) of other names:\n%s"
+              % (len(others), "\n".join("    " + r["line"] for r in others[:10])))
+        want = [("iorN", "openat", 0), ("iorN", "write", 5), ("iorN", "close", 0)]
+        for f in ("n1.txt", "n2.txt", "n3.txt"):
+            got = file_calls(run.records, os.path.join(s.dir, f).encode())
+            check(got == want, "%s: got %s, expected %s" % (f, got, want))
+        for f in ("o1.txt", "o2.txt"):
+            got = file_calls(run.records, os.path.join(s.dir, f).encode())
+            check(not got, "%s, written under another name, was shown: %s" % (f, got))
+    except TestFailure:
+        s.failed = True
+        raise
+    finally:
+        s.remove()
+
+
+TESTS += [("comm-follows-renames", test_comm_follows_renames)]
+
+
 def self_test():
     """Checks the parser and the escaping on hand-written lines."""
     good = ('1764198583.123456789 my\\x20prog 12 13 openat fd=3 ret=3 bytes=0 dur=1200 gap=0'
