@@ -133,3 +133,16 @@ int path_join(char *out, size_t cap, const char *base, const char *rel)
 		return normalize_two(out, cap, NULL, rel);
 	return normalize_two(out, cap, base, rel);
 }
+
+bool path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (!path || path[0] != '/')
+		return false;
+	if (n == 1)
+		return dir[0] == '/';
+	if (strncmp(path, dir, n) != 0)
+		return false;
+	return path[n] == '\0' || path[n] == '/' || strcmp(path + n, " (deleted)") == 0;
+}

@@ -8,6 +8,7 @@
 #ifndef IOR_PATHUTIL_H
 #define IOR_PATHUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -31,5 +32,14 @@ int path_normalize(char *out, size_t cap, const char *in);
  * Returns the length of out, or -ENAMETOOLONG / -EINVAL as path_normalize.
  */
 int path_join(char *out, size_t cap, const char *base, const char *rel);
+
+/*
+ * -path: true when path is dir itself or lies under it, deciding on
+ * component boundaries ("/var" holds "/var/log" but not "/variant"). dir
+ * is absolute and normalised ("/" holds every absolute path); a path that
+ * is not absolute (pipe:[N], a [truncated] path) is under no dir. An
+ * unlinked dir's own path, "dir (deleted)", counts as dir. NULL path: false.
+ */
+bool path_under(const char *path, const char *dir);
 
 #endif /* IOR_PATHUTIL_H */

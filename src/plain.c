@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pathutil.h"
 #include "plain.h"
 #include "syscalls.h"
 #include "util.h"
@@ -272,8 +273,8 @@ int plain_event(void *ctx, const struct ior_event *ev)
 {
 	struct plain *p = ctx;
 
-	if (p->path_filter && !(ev->path && strstr(ev->path, p->path_filter)) &&
-	    !(ev->path2 && strstr(ev->path2, p->path_filter)))
+	if (p->path_filter && !path_under(ev->path, p->path_filter) &&
+	    !path_under(ev->path2, p->path_filter))
 		return 0;
 	/* lines are formatted where they go, with room for the longest */
 	if (p->len > PLAIN_BUF_BYTES - LINE_MAX_BYTES && plain_flush(p))

@@ -14,7 +14,7 @@
 
 struct plain {
 	int fd;                  /* where the lines go */
-	const char *path_filter; /* substring of path or path2, or NULL */
+	const char *path_filter; /* -path: keep calls whose path or path2 is under it; NULL: all */
 	unsigned long long printed;
 	char *buf;               /* PLAIN_BUF_BYTES: lines not written yet */
 	size_t len;

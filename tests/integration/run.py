@@ -1576,6 +1576,81 @@ def test_comm_follows_renames():
 TESTS += [("comm-follows-renames", test_comm_follows_renames)]
 
 
+PATHSET_OPS = ["d:t", "w:t/in.txt", "w:tx.txt", "w:u/t/in.txt", "w:u/mv.txt", "r:u/mv.txt:t/mv.txt"]
+
+
+def make_path_under_test(spelling):
+    """-path DIR/t, however spelt (absolute, relative to ior's working
+    directory, with . and ..): exactly the calls on DIR/t itself and under
+    it, by path or by path2 (a rename into it); not DIR/tx.txt (the same
+    prefix, another name) nor DIR/u/t/in.txt (t deeper down)."""
+    def body(s):
+        for d in ("t", "u", "u/t"):
+            os.mkdir(os.path.join(s.dir, d))
+        arg = os.path.join(s.dir, "t") if spelling == "absolute" else spelling
+        run = run_ior(["-plain", "-path", arg, "--", workload("pathset"), s.dir] + PATHSET_OPS,
+                      cwd=s.dir, timeout=30)
+        run.check_ran(0)
+        run.check_lines()
+        run.check_summary()
+        t, u = os.path.join(s.dir, "t").encode(), os.path.join(s.dir, "u").encode()
+        got = [(r["sc"], r["raw_path"], r["raw_path2"]) for r in run.records]
+        want = [("openat", t, None), ("close", t, None),
+                ("openat", t + b"/in.txt", None), ("write", t + b"/in.txt", None),
+                ("close", t + b"/in.txt", None),
+                ("renameat", u + b"/mv.txt", t + b"/mv.txt")]
+        check(got == want, "-path %s: got\n%s\nexpected\n%s"
+              % (arg, "\n".join("    " + r["line"] for r in run.records),
+                 "\n".join("    %s" % (w,) for w in want)))
+    return scratch_test("path", body)
+
+
+TESTS += [("path-under:" + sp, make_path_under_test(sp))
+          for sp in ("absolute", "t", "./t/../t/")]
+
+
+def test_comm_none_running():
+    """-comm of a name no task has: traced all the same, with one line on
+    stderr saying so; a name that is running (a renamed child of this test)
+    gets no such line."""
+    absent = "iorNoSuchTask"
+    run = run_ior(["-plain", "-comm", absent, "-duration", "0.5"], timeout=30)
+    run.check_ran(0)
+    run.check_summary()
+    lines = [x for x in run.stderr.splitlines() if not is_summary(x)]
+    want = "ior: no task named %s is running now; tracing the ones that start" % absent
+    check(lines == [want], "stderr besides the summary: %r, expected [%r]" % (lines, want))
+    # a thread named iorBusyTask: a child that renames itself and waits
+    child = subprocess.Popen(["python3", "-c", "import ctypes,sys; ctypes.CDLL(None).prctl(15, b'iorBusyTask', 0, 0, 0);"
+                              " print(flush=True); sys.stdin.read()"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        child.stdout.readline()
+        run = run_ior(["-plain", "-comm", "iorBusyTask", "-duration", "0.5"], timeout=30)
+    finally:
+        child.stdin.close()
+        child.wait()
+    run.check_ran(0)
+    lines = [x for x in run.stderr.splitlines() if not is_summary(x)]
+    check(lines == [], "a running iorBusyTask still got stderr lines %r" % lines)
+
+
+def test_pid_none_running():
+    """-pid of a process that does not exist is refused before tracing."""
+    with open("/proc/sys/kernel/pid_max") as f:
+        pid = int(f.read()) - 1
+    while os.path.exists("/proc/%d" % pid):
+        pid -= 1
+    run = run_ior(["-plain", "-pid", str(pid)], timeout=30)
+    run.check_ran(2)
+    check(run.stderr == "ior: -pid %d: no such process\n" % pid, "stderr: %r" % run.stderr)
+    check(run.stdout == b"", "stdout: %r" % run.stdout)
+
+
+TESTS += [("comm-none-running", test_comm_none_running),
+          ("pid-none-running", test_pid_none_running)]
+
+
 def self_test():
     """Checks the parser and the escaping on hand-written lines."""
     good = ('1764198583.123456789 my\\x20prog 12 13 openat fd=3 ret=3 bytes=0 dur=1200 gap=0'

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests for cli.c: spellings, strict values, conflicts and their messages. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,6 +34,8 @@ TEST(cli_spellings)
 	CHECK_EQ_UINT(c.duration_ns, 7000000000ull);
 	CHECK_EQ_STR(c.comm, "nginx");
 	CHECK_EQ_STR(c.path, "/var");
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-path", "//var/./log/../lib/"), 0);
+	CHECK_EQ_STR(c.path, "/var/lib");
 	CHECK_EQ_STR(c.fields, "comm,path,tracepoint");
 	CHECK_EQ_STR(c.count, "count");
 	CHECK_EQ_INT(PARSE(&c, "-ringbuf", "64"), 0);
@@ -113,4 +116,16 @@ TEST(cli_pid_must_exist)
 	CHECK_EQ_STR(err, "-pid 1000000000: no such process");
 	CHECK_EQ_INT(PARSE(&c, "-plain", "-tid", "1000000000"), -22);
 	CHECK_EQ_STR(err, "-tid 1000000000: no such thread");
+}
+
+TEST(cli_path_made_absolute)
+{
+	char cwd[PATH_MAX], want[PATH_MAX + 8];
+	struct cli c;
+
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	snprintf(want, sizeof(want), "%s/b", strcmp(cwd, "/") ? cwd : "");
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-path", "a/../b/."), 0);
+	CHECK_EQ_STR(c.path, want);
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-path", ""), -EINVAL);
 }

@@ -431,3 +431,19 @@ TEST(join_matches_reference)
 		CHECK_JOIN(base, rel, want);
 	}
 }
+
+TEST(under_component_boundaries)
+{
+	CHECK(path_under("/var", "/var"));
+	CHECK(path_under("/var/log/x", "/var"));
+	CHECK(path_under("/var/log (deleted)", "/var/log"));
+	CHECK(path_under("/anything", "/"));
+	CHECK(path_under("/", "/"));
+	CHECK(!path_under("/variant", "/var"));
+	CHECK(!path_under("/var (x)", "/var"));
+	CHECK(!path_under("/va", "/var"));
+	CHECK(!path_under("/root/.pyenv/plugins/x/etc/passwd", "/etc"));
+	CHECK(!path_under("pipe:[12]", "/"));
+	CHECK(!path_under("[truncated]/etc/x", "/etc"));
+	CHECK(!path_under(NULL, "/"));
+}

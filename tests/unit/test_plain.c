@@ -172,7 +172,7 @@ TEST(plain_sink_path_filter)
 	struct ior_event ev = sample();
 	char *buf = malloc(PLAIN_BUF_BYTES), line[1024], want[2048] = "";
 	FILE *f = tmpfile();
-	struct plain p = { .fd = f ? fileno(f) : -1, .path_filter = "passwd", .buf = buf };
+	struct plain p = { .fd = f ? fileno(f) : -1, .path_filter = "/etc/passwd", .buf = buf };
 	size_t len = 0;
 	char *got;
 
@@ -184,8 +184,10 @@ TEST(plain_sink_path_filter)
 	CHECK_EQ_INT(plain_event(&p, &ev), 0);
 	ev.path = NULL;
 	CHECK_EQ_INT(plain_event(&p, &ev), 0);
+	ev.path = "/etc/passwd.new"; /* contains the filter, is not under it */
+	CHECK_EQ_INT(plain_event(&p, &ev), 0);
 	ev.path = "/x";
-	ev.path2 = "/etc/passwd.new";
+	ev.path2 = "/etc/passwd/x";
 	CHECK_EQ_INT(plain_event(&p, &ev), 0);
 	plain_format(line, sizeof(line), &ev);
 	strcat(want, line);
