@@ -21,6 +21,10 @@ char LICENSE[] SEC("license") = "GPL";
 #define F_DUPFD 0
 #define F_DUPFD_CLOEXEC 1030
 #define O_CREAT_WRONLY_TRUNC 0x241
+#define EBADF 9
+#define FMODE_READ 0x1
+#define FMODE_WRITE 0x2
+#define FMODE_PATH 0x4000
 
 #define AGG_CACHE 4 /* per-thread cache of aggregation slots, indexed by nr % 4 */
 
@@ -554,6 +558,14 @@ static __always_inline bool fd_target(struct task_state *st, __u64 slot_addr,
 	out->mnt = as_number(st, f->f_path.mnt);
 	return true;
 }
+
+/* The open mode (FMODE_*) of the struct file at address file. */
+static __always_inline __u32 file_mode(__u64 file)
+{
+	struct file *f = bpf_rdonly_cast((void *)file, bpf_core_type_id_kernel(struct file));
+
+	return f->f_mode;
+}
 #else
 static __always_inline bool fd_target(struct task_state *st, __u64 slot_addr,
 				      struct fd_target *out)
@@ -570,6 +582,15 @@ static __always_inline bool fd_target(struct task_state *st, __u64 slot_addr,
 	out->dentry = (__u64)fpath.dentry;
 	out->mnt = (__u64)fpath.mnt;
 	return true;
+}
+
+static __always_inline __u32 file_mode(__u64 file)
+{
+	__u32 mode = 0;
+
+	bpf_probe_read_kernel(&mode, sizeof(mode),
+			      __builtin_preserve_access_index(&((struct file *)file)->f_mode));
+	return mode;
 }
 #endif
 
@@ -826,6 +847,61 @@ struct exit_info {
 	__u32 file_id;
 	__u16 evflags;
 };
+
+/*
+ * Was an EBADF that file's own answer (a write to a file open only for
+ * reading, an O_PATH file), not an empty fd slot? Only if the fd holds the
+ * struct file it held at this call's entry (the one-entry cache fd_id just
+ * filled) and that file's open mode refuses the call.
+ */
+static __always_inline bool ebadf_from_file(struct task_struct *task, struct task_state *st,
+					    struct ior_sc_desc *d, int fd)
+{
+	struct fd_target t;
+	__u32 mode;
+
+	if (!fd_file(task, st, fd, &t) || st->cfd != fd || st->cfile != t.file)
+		return false;
+	mode = file_mode(t.file);
+	return (mode & FMODE_PATH) || ((d->kind & IOR_K_READS) && !(mode & FMODE_READ)) ||
+	       ((d->kind & IOR_K_WRITES) && !(mode & FMODE_WRITE));
+}
+
+/*
+ * Another thread may close or replace an fd between the entry, which reads
+ * it, and the kernel's own lookup a moment later. Only the calls whose
+ * result shows it are looked at again, so the usual call costs one test.
+ * One that failed with EBADF names no file unless the file explains the
+ * EBADF (ebadf_from_file). One that succeeded with no file at entry takes
+ * the fd's file now or, if the fd is empty again, the file this thread
+ * last used through it (the cache): the call used some file, which ior
+ * can then only guess.
+ */
+static __always_inline void fd_recheck(struct task_struct *task, struct task_state *st,
+				       struct ior_sc_desc *d, struct exit_info *x, long ret)
+{
+	int fd = (int)st->args[d->fd & 7], fd2 = (int)st->args[d->fd2 & 7];
+
+	if (ret == -EBADF) {
+		if (x->file_id && !ebadf_from_file(task, st, d, fd))
+			x->file_id = 0;
+		/* a second fd is not cached: gone now, it names no file */
+		if (st->file_id2 && d->fd2 < 6) {
+			struct fd_target t;
+
+			if (!fd_file(task, st, fd2, &t))
+				st->file_id2 = 0;
+		}
+	} else if (ret >= 0) {
+		if (!x->file_id && !(d->kind & IOR_K_CLOSE)) {
+			x->file_id = fd_id(task, st, fd, 1, false);
+			if (!x->file_id && st->cfd == fd && st->cgen == shared.path_gen)
+				x->file_id = st->cid;
+		}
+		if (!st->file_id2 && d->fd2 < 6)
+			st->file_id2 = fd_id(task, st, fd2, 1, false);
+	}
+}
 
 static __always_inline void fill_event(struct ior_rec_event *e, struct task_struct *task,
 				       struct task_state *st, struct ior_sc_desc *d,
@@ -1188,6 +1264,9 @@ __noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now 
 		if (d->fd >= 6)
 			x.file_id = fd_id(task, st, ret, 1, false);
 	}
+	if (d->fd < 6 && (ret == -EBADF ||
+			  (ret >= 0 && (!x.file_id || (d->fd2 < 6 && !st->file_id2)))))
+		fd_recheck(task, st, d, &x, ret);
 	if (d->flags < 6) {
 		x.flags = (int)st->args[d->flags];
 		x.evflags |= IOR_EV_HAS_FLAGS;
