@@ -895,7 +895,9 @@ static __always_inline void fd_recheck(struct task_struct *task, struct task_sta
 	} else if (ret >= 0) {
 		if (!x->file_id && !(d->kind & IOR_K_CLOSE)) {
 			x->file_id = fd_id(task, st, fd, 1, false);
-			if (!x->file_id && st->cfd == fd && st->cgen == shared.path_gen)
+			/* under an older path_gen too: its path may be stale, the
+			 * id still names that file */
+			if (!x->file_id && st->cfd == fd)
 				x->file_id = st->cid;
 		}
 		if (!st->file_id2 && d->fd2 < 6)
