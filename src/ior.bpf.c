@@ -274,10 +274,26 @@ static __always_inline bool comm_wanted(void)
 	return true;
 }
 
+/* Notes ior's own root directory (root_id compares with it). */
+static __always_inline void self_root_note(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct path root;
+
+	if (bpf_probe_read_kernel(&root, sizeof(root),
+				  __builtin_preserve_access_index(&task->fs->root)))
+		return;
+	shared.self_root_mnt = (__u64)root.mnt;
+	shared.self_root_dentry = (__u64)root.dentry;
+}
+
 static __always_inline bool task_wanted(__u32 tgid, __u32 tid)
 {
-	if (tgid == shared.self_tgid)
+	if (tgid == shared.self_tgid) {
+		if (!shared.self_root_dentry)
+			self_root_note();
 		return false;
+	}
 	if (shared.filter_pid && tgid != shared.filter_pid)
 		return false;
 	if (shared.filter_tid && tid != shared.filter_tid)
@@ -522,15 +538,6 @@ struct fd_target {
 	__u64 mnt;
 };
 
-#ifdef IOR_FAST
-/*
- * The fast build, loaded when the kernel has the bpf_rdonly_cast kfunc
- * (6.2+): kernel memory the verifier cannot type is read by casting its
- * address to a BTF type and loading through it, which the JIT turns into
- * a plain load with a fault handler instead of a helper call.
- */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-
 /*
  * The value of a pointer the verifier types as "untrusted", as a plain
  * number: written to and read back from the task's storage (a map value),
@@ -541,6 +548,15 @@ static __always_inline __u64 as_number(struct task_state *st, const void *p)
 	*(volatile __u64 *)&st->scratch = (__u64)p;
 	return *(volatile __u64 *)&st->scratch;
 }
+
+#ifdef IOR_FAST
+/*
+ * The fast build, loaded when the kernel has the bpf_rdonly_cast kfunc
+ * (6.2+): kernel memory the verifier cannot type is read by casting its
+ * address to a BTF type and loading through it, which the JIT turns into
+ * a plain load with a fault handler instead of a helper call.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
 static __always_inline bool fd_target(struct task_state *st, __u64 slot_addr,
 				      struct fd_target *out)
@@ -828,6 +844,25 @@ static __always_inline __u32 read_str(struct event_buf *b, __u32 off, __u64 uptr
 	return n;
 }
 
+/*
+ * The file id of the task's root directory, the base of an absolute path
+ * string: 0 when it is ior's own root, where the string already names the
+ * file from the mount namespace's root. Under chroot (or in a process of
+ * another mount namespace) the root's own path is joined before the
+ * string, so that a path string and an fd's dentry walk name a file the
+ * same way.
+ */
+static __always_inline __u32 root_id(struct task_struct *task, struct task_state *st)
+{
+	struct fs_struct *fs = task->fs;
+	/* plain loads from the task pointer, no helper call */
+	__u64 mnt = as_number(st, fs->root.mnt), dentry = as_number(st, fs->root.dentry);
+
+	if (mnt == shared.self_root_mnt && dentry == shared.self_root_dentry)
+		return 0;
+	return file_id_of(dentry, mnt, 1);
+}
+
 /* Base directory id for a relative path given with dirfd argument index. */
 static __always_inline __u32 base_id(struct task_struct *task, struct task_state *st, __u8 dirfd_arg)
 {
@@ -1060,8 +1095,7 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 		} else if (n > 0) {
 			e->str1_len = n;
 			off = n;
-			if (b->tail[0] != '/')
-				e->base_id = base_id(task, st, d->dirfd);
+			e->base_id = b->tail[0] != '/' ? base_id(task, st, d->dirfd) : root_id(task, st);
 		}
 	}
 	if (d->path2 < 6) {
@@ -1070,9 +1104,10 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 		if (n > 0) {
 			e->str2_len = n;
 			off += n;
-			if (!(d->kind & IOR_K_PATH2_RAW) &&
-			    b->tail[(off - n) & (2 * IOR_STR_MAX - 1)] != '/')
-				e->base_id2 = base_id(task, st, d->dirfd2);
+			if (!(d->kind & IOR_K_PATH2_RAW))
+				e->base_id2 = b->tail[(off - n) & (2 * IOR_STR_MAX - 1)] != '/'
+						      ? base_id(task, st, d->dirfd2)
+						      : root_id(task, st);
 		}
 	}
 	if (off > 2 * IOR_STR_MAX)

@@ -218,6 +218,10 @@ struct ior_shared {
 	__u32 next_file_id;
 	/* Slots of agg_vals handed out so far (may pass agg_mode when full). */
 	__u32 agg_next_slot;
+	/* Set by BPF at ior's own first traced call: ior's root directory
+	 * (fs->root's vfsmount and dentry); 0 until then. */
+	__u64 self_root_mnt;
+	__u64 self_root_dentry;
 };
 
 /* Set by user space before load. */

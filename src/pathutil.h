@@ -34,6 +34,15 @@ int path_normalize(char *out, size_t cap, const char *in);
 int path_join(char *out, size_t cap, const char *base, const char *rel);
 
 /*
+ * Place the absolute path under root into out, normalised: root (absolute,
+ * normalised, as ior reports directories) + normalize(path), where ".." in
+ * path stops at root as the kernel stops it at a chroot. A root of "/" adds
+ * nothing. Returns the length of out; -ENAMETOOLONG as path_normalize;
+ * -EINVAL if an argument is NULL or path is not absolute.
+ */
+int path_join_under(char *out, size_t cap, const char *root, const char *path);
+
+/*
  * -path: true when path is dir itself or lies under it, deciding on
  * component boundaries ("/var" holds "/var/log" but not "/variant"). dir
  * is absolute and normalised ("/" holds every absolute path); a path that

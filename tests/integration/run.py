@@ -1705,6 +1705,34 @@ def test_fd_swapped():
 TESTS += [("fd-swapped", test_fd_swapped)]
 
 
+def make_rootview_test(mode):
+    """rootview's calls from another root name files one way, whether by fd
+    or by string, successful or failed: under chroot DIR/x the host's path
+    (DIR/x/etc/...), ".." stopping at the new root; after pivot_root in a
+    new mount namespace the namespace's own view (/etc/...), which also
+    proves that paths walked before the pivot are not reused."""
+    def body(s):
+        run = run_ior(["-plain", "--", workload("rootview"), mode, s.dir], timeout=30)
+        run.check_ran(0)
+        run.check_lines()
+        run.check_summary()
+        root = os.path.join(s.dir, "x").encode() if mode == "chroot" else b""
+        mine = [r for r in run.records if r["comm"] == "rootview"]
+        got = [(r["sc"], r["ret"], r["raw_path"], r["raw_path2"]) for r in mine[-8:]]
+        cfile, moved = root + b"/etc/cfile", root + b"/etc/moved"
+        want = [("chdir", 0, root or b"/", None),
+                ("openat", 3, cfile, None), ("read", 6, cfile, None), ("close", 0, cfile, None),
+                ("openat", -2, root + b"/etc/nonexist", None), ("newfstatat", 0, cfile, None),
+                ("openat", -2, root + b"/etc/nonexist2", None), ("renameat", 0, cfile, moved)]
+        check(got == want, "rootview %s: got\n%s\nexpected\n%s"
+              % (mode, "\n".join("    " + r["line"] for r in mine[-8:]),
+                 "\n".join("    %s" % (w,) for w in want)))
+    return scratch_test("rootview", body)
+
+
+TESTS += [("rootview:" + m, make_rootview_test(m)) for m in ("chroot", "pivot")]
+
+
 def self_test():
     """Checks the parser and the escaping on hand-written lines."""
     good = ('1764198583.123456789 my\\x20prog 12 13 openat fd=3 ret=3 bytes=0 dur=1200 gap=0'

@@ -447,3 +447,25 @@ TEST(under_component_boundaries)
 	CHECK(!path_under("[truncated]/etc/x", "/etc"));
 	CHECK(!path_under(NULL, "/"));
 }
+
+TEST(join_under_root)
+{
+	static const char *const cases[][3] = {
+		/* root, path, result */
+		{ "/", "/etc/x", "/etc/x" },
+		{ "/srv/jail", "/etc/x", "/srv/jail/etc/x" },
+		{ "/srv/jail", "/../../etc//./x/", "/srv/jail/etc/x" },
+		{ "/srv/jail", "/", "/srv/jail" },
+		{ "/srv/jail", "/..", "/srv/jail" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_EQ_INT(path_join_under(out, sizeof(out), cases[i][0], cases[i][1]),
+			     (int)strlen(cases[i][2]));
+		CHECK_EQ_STR(out, cases[i][2]);
+	}
+	CHECK_EQ_INT(path_join_under(out, sizeof(out), "/srv", "etc"), -EINVAL);
+	CHECK_EQ_INT(path_join_under(out, 6, "/srv", "/etc"), -ENAMETOOLONG);
+	CHECK_EQ_INT(path_join_under(out, 9, "/srv", "/etc"), 8);
+	CHECK_EQ_INT(path_join_under(NULL, 9, "/srv", "/etc"), -EINVAL);
+}
