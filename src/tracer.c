@@ -325,7 +325,12 @@ static int handle_record(void *ctx, void *data, size_t size)
  * Syscalls ior does not trace whose success moves where files are seen
  * from: a path walked before them may be stale, as after a rename.
  */
-static const long mount_syscalls[] = { SYS_mount, SYS_umount2, SYS_pivot_root, SYS_move_mount };
+static const long mount_syscalls[] = {
+	SYS_mount, SYS_umount2, SYS_pivot_root,
+#ifdef SYS_move_mount /* headers older than Linux 5.2 lack it */
+	SYS_move_mount,
+#endif
+};
 
 static void configure(struct tracer *t, const struct tracer_opts *o)
 {
