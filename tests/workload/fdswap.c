@@ -7,7 +7,7 @@
  * preads on F at offset 0; after the first, a second thread (on another
  * CPU when there is one) starts looping dup2(a, F), dup2(b, F), close(F).
  * The preads go on, at least CALLS and until each outcome was seen 100
- * times (at most 100 x CALLS), and each is logged, one character per call,
+ * times (at most 20 x CALLS), and each is logged, one character per call,
  * with what it found: A, B, or E (failed with EBADF).
  *
  * Usage: fdswap DIR CALLS LOG   (LOG gets the characters and a newline)
@@ -86,13 +86,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: fdswap DIR CALLS LOG\n");
 		return 1;
 	}
-	log = malloc(100 * (size_t)calls + 1);
+	log = malloc(20 * (size_t)calls + 1);
 	fd_a = make_file(argv[1], "a.bin", 'A');
 	fd_b = make_file(argv[1], "b.bin", 'B');
 	if (!log || fd_a < 0 || fd_b < 0 || dup2(fd_a, SWAP_FD) != SWAP_FD)
 		return 2;
 	/* the first pread, made before the swapping starts, reads a.bin */
-	for (; n < 100 * calls && (n < calls || seen[0] < 100 || seen[1] < 100 || seen[2] < 100);
+	for (; n < 20 * calls && (n < calls || seen[0] < 100 || seen[1] < 100 || seen[2] < 100);
 	     n++) {
 		char c = 0;
 		long r = syscall(SYS_pread64, SWAP_FD, &c, 1, 0);
