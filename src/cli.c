@@ -5,6 +5,7 @@
  * Cross-option rules (conflicting modes, filters a mode refuses) are
  * checked once everything is parsed.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pathutil.h"
 #include "util.h"
 
 struct opt {
@@ -145,11 +147,24 @@ static int o_comm(struct cli *c, const char *v, char *e, size_t n)
 	return 0;
 }
 
+/*
+ * -path DIR: made absolute against ior's working directory and normalised
+ * lexically (as ior reports paths), so that it compares with reported
+ * paths component by component.
+ */
 static int o_path(struct cli *c, const char *v, char *e, size_t n)
 {
+	char cwd[PATH_MAX];
+
 	if (!*v)
-		return fail(e, n, "-path needs a non-empty substring");
-	c->path = v;
+		return fail(e, n, "-path needs a directory or file name");
+	if (v[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+		return fail(e, n, "-path '%s': cannot read the working directory to make it absolute "
+				  "(%s); give an absolute path", v, strerror(errno));
+	if (path_join(c->path_abs, sizeof(c->path_abs), v[0] == '/' ? NULL : cwd, v) < 0)
+		return fail(e, n, "-path '%s' is longer than %zu bytes once made absolute", v,
+			    sizeof(c->path_abs) - 1);
+	c->path = c->path_abs;
 	return 0;
 }
 
@@ -365,6 +380,57 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t errlen)
 	return check_rules(c, err, errlen);
 }
 
+/* Is a thread of process pid (a /proc entry's name) named name? */
+static bool comm_in_process(const char *pid, const char *name)
+{
+	char path[300], comm[32];
+	struct dirent *de;
+	bool found = false;
+	DIR *tasks;
+
+	snprintf(path, sizeof(path), "/proc/%s/task", pid);
+	tasks = opendir(path);
+	if (!tasks)
+		return false;
+	while (!found && (de = readdir(tasks))) {
+		FILE *f;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task/%s/comm", pid, de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f)) {
+			comm[strcspn(comm, "\n")] = '\0';
+			found = strcmp(comm, name) == 0;
+		}
+		fclose(f);
+	}
+	closedir(tasks);
+	return found;
+}
+
+int cli_comm_running(const char *name)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *proc = opendir("/proc");
+
+	if (!proc)
+		return -errno;
+	while (!found && (de = readdir(proc))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0 || pid == (long)getpid())
+			continue;
+		found = comm_in_process(de->d_name, name);
+	}
+	closedir(proc);
+	return found;
+}
+
 void cli_usage(void)
 {
 	fputs("usage: ior [OPTIONS] [-- COMMAND [ARG...]]\n"
@@ -381,7 +447,7 @@ void cli_usage(void)
 	      "  --testflames, --testliveflames   dashboard flamegraph on synthetic data\n"
 	      "Scope and filters:\n"
 	      "  -pid P  -tid T  -comm NAME   trace one process, thread or task name (in the kernel)\n"
-	      "  -path S                keep syscalls whose path contains S\n"
+	      "  -path DIR              keep syscalls on DIR or on files under it (made absolute)\n"
 	      "  -duration SECONDS      stop after SECONDS (default: Ctrl-C or COMMAND exit)\n"
 	      "  -- COMMAND ARG...      run COMMAND, trace it and its descendants, exit with its status\n"
 	      "Flamegraphs:\n"

@@ -6,6 +6,7 @@
 #ifndef IOR_CLI_H
 #define IOR_CLI_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,7 +26,7 @@ struct cli {
 	enum cli_mode mode;
 	uint32_t pid, tid;
 	const char *comm;
-	const char *path;      /* substring filter on paths */
+	const char *path;      /* -path: absolute and normalised (path_abs), or NULL */
 	uint64_t duration_ns;  /* 0: until Ctrl-C or COMMAND exits */
 	const char *name;      /* -name */
 	const char *file;      /* -parquet / -view / -folded argument */
@@ -36,6 +37,7 @@ struct cli {
 	uint32_t stream_cap;   /* -stream-cap: rows the dashboard's Stream tab keeps; 0: default */
 	char **cmd;            /* COMMAND ARG... after --, NULL-terminated; NULL if none */
 	bool help, version;
+	char path_abs[PATH_MAX]; /* what path points to */
 };
 
 /*
@@ -43,6 +45,13 @@ struct cli {
  * no newline) in err.
  */
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen);
+
+/*
+ * -comm: 1 when a thread of a running process other than ior is named
+ * exactly name (its /proc/PID/task/TID/comm), 0 when none is, a negative
+ * errno when /proc cannot be read.
+ */
+int cli_comm_running(const char *name);
 
 /* Prints the usage text to stdout. */
 void cli_usage(void);

@@ -21,6 +21,10 @@ char LICENSE[] SEC("license") = "GPL";
 #define F_DUPFD 0
 #define F_DUPFD_CLOEXEC 1030
 #define O_CREAT_WRONLY_TRUNC 0x241
+#define EBADF 9
+#define FMODE_READ 0x1
+#define FMODE_WRITE 0x2
+#define FMODE_PATH 0x4000
 
 #define AGG_CACHE 4 /* per-thread cache of aggregation slots, indexed by nr % 4 */
 
@@ -49,10 +53,12 @@ struct task_state {
 	__u64 cdentry;
 	__u32 cid;
 	__u32 cgen;
-	/* -flamegraph: which tid and comm the agg cache's keys were made for */
+	/* -flamegraph: which tid the agg cache's keys were made for */
 	__u32 atid;
 	__u64 scratch; /* the fast build's pointer-to-number conversions */
-	__u64 acomm[2];
+	/* task->comm's 16 bytes as they were when this thread's cached
+	 * decisions were made: its -comm verdict and its agg cache keys */
+	__u64 comm[2];
 	struct agg_cached acache[AGG_CACHE];
 	/* the fast build: the task and its saved registers, as numbers, at
 	 * the pending call's entry (cpu_slot) */
@@ -252,28 +258,75 @@ static __always_inline struct ior_counters *counters_get(void)
 	return bpf_map_lookup_elem(&counters, &zero);
 }
 
+/* -comm: is the current task named exactly filter_comm? The helper's copy
+ * ends at the name's NUL (task->comm may hold stale bytes after it). */
+static __always_inline bool comm_wanted(void)
+{
+	char comm[IOR_COMM_LEN];
+
+	bpf_get_current_comm(comm, sizeof(comm));
+	for (int i = 0; i < IOR_COMM_LEN; i++) {
+		if (comm[i] != shared.filter_comm[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
+}
+
+/* Notes ior's own root directory (root_id compares with it). */
+static __always_inline void self_root_note(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct path root;
+
+	if (bpf_probe_read_kernel(&root, sizeof(root),
+				  __builtin_preserve_access_index(&task->fs->root)))
+		return;
+	shared.self_root_mnt = (__u64)root.mnt;
+	shared.self_root_dentry = (__u64)root.dentry;
+}
+
 static __always_inline bool task_wanted(__u32 tgid, __u32 tid)
 {
-	if (tgid == shared.self_tgid)
+	if (tgid == shared.self_tgid) {
+		if (!shared.self_root_dentry)
+			self_root_note();
 		return false;
+	}
 	if (shared.filter_pid && tgid != shared.filter_pid)
 		return false;
 	if (shared.filter_tid && tid != shared.filter_tid)
 		return false;
 	if (shared.follow_mode && !bpf_map_lookup_elem(&follow, &tgid))
 		return false;
-	if (shared.filter_comm_on) {
-		char comm[IOR_COMM_LEN];
-
-		bpf_get_current_comm(comm, sizeof(comm));
-		for (int i = 0; i < IOR_COMM_LEN; i++) {
-			if (comm[i] != shared.filter_comm[i])
-				return false;
-			if (!comm[i])
-				break;
-		}
-	}
+	if (shared.filter_comm_on && !comm_wanted())
+		return false;
 	return true;
+}
+
+/*
+ * Has the task's name changed (exec, prctl(PR_SET_NAME), a write to
+ * /proc/PID/comm) since st's cached decisions were made? Two plain loads
+ * from the task pointer, no helper call.
+ */
+static __always_inline bool comm_changed(struct task_state *st, struct task_struct *task)
+{
+	const __u64 *comm = (const __u64 *)task->comm;
+
+	return st->comm[0] != comm[0] || st->comm[1] != comm[1];
+}
+
+/* Makes st's cached decisions those of the task's current name: the agg
+ * cache's keys, which hold the name, start again. */
+static __always_inline void comm_note(struct task_state *st, struct task_struct *task)
+{
+	const __u64 *comm = (const __u64 *)task->comm;
+
+	st->comm[0] = comm[0];
+	st->comm[1] = comm[1];
+	for (int i = 0; i < AGG_CACHE; i++)
+		st->acache[i].nr1 = 0;
 }
 
 /*
@@ -485,15 +538,6 @@ struct fd_target {
 	__u64 mnt;
 };
 
-#ifdef IOR_FAST
-/*
- * The fast build, loaded when the kernel has the bpf_rdonly_cast kfunc
- * (6.2+): kernel memory the verifier cannot type is read by casting its
- * address to a BTF type and loading through it, which the JIT turns into
- * a plain load with a fault handler instead of a helper call.
- */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-
 /*
  * The value of a pointer the verifier types as "untrusted", as a plain
  * number: written to and read back from the task's storage (a map value),
@@ -504,6 +548,15 @@ static __always_inline __u64 as_number(struct task_state *st, const void *p)
 	*(volatile __u64 *)&st->scratch = (__u64)p;
 	return *(volatile __u64 *)&st->scratch;
 }
+
+#ifdef IOR_FAST
+/*
+ * The fast build, loaded when the kernel has the bpf_rdonly_cast kfunc
+ * (6.2+): kernel memory the verifier cannot type is read by casting its
+ * address to a BTF type and loading through it, which the JIT turns into
+ * a plain load with a fault handler instead of a helper call.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
 static __always_inline bool fd_target(struct task_state *st, __u64 slot_addr,
 				      struct fd_target *out)
@@ -521,6 +574,14 @@ static __always_inline bool fd_target(struct task_state *st, __u64 slot_addr,
 	out->mnt = as_number(st, f->f_path.mnt);
 	return true;
 }
+
+/* The open mode (FMODE_*) of the struct file at address file. */
+static __always_inline __u32 file_mode(__u64 file)
+{
+	struct file *f = bpf_rdonly_cast((void *)file, bpf_core_type_id_kernel(struct file));
+
+	return f->f_mode;
+}
 #else
 static __always_inline bool fd_target(struct task_state *st, __u64 slot_addr,
 				      struct fd_target *out)
@@ -537,6 +598,15 @@ static __always_inline bool fd_target(struct task_state *st, __u64 slot_addr,
 	out->dentry = (__u64)fpath.dentry;
 	out->mnt = (__u64)fpath.mnt;
 	return true;
+}
+
+static __always_inline __u32 file_mode(__u64 file)
+{
+	__u32 mode = 0;
+
+	bpf_probe_read_kernel(&mode, sizeof(mode),
+			      __builtin_preserve_access_index(&((struct file *)file)->f_mode));
+	return mode;
 }
 #endif
 
@@ -692,13 +762,15 @@ int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
 	if (!(d->kind & IOR_K_TRACED))
 		return 0;
 	/*
-	 * A task that passed the filters keeps its verdict in task storage
-	 * until a filter changes; others are checked on every call (and get
-	 * no storage). A followed process stays followed while it lives.
+	 * A task that passed the filters keeps its verdict in its state
+	 * until a filter changes or, under -comm, its name does; others are
+	 * checked on every call (and get no state). A followed process stays
+	 * followed while it lives.
 	 */
 	task = bpf_get_current_task_btf();
 	st = state_get(task, &slot1);
-	if (!st || st->wanted_gen != filter_gen) {
+	if (!st || st->wanted_gen != filter_gen ||
+	    (shared.filter_comm_on && comm_changed(st, task))) {
 		pid_tgid = bpf_get_current_pid_tgid();
 		if (!task_wanted(pid_tgid >> 32, (__u32)pid_tgid))
 			return 0;
@@ -712,6 +784,7 @@ int BPF_PROG(ior_enter, struct pt_regs *regs, long id)
 			return 0;
 		}
 		st->wanted_gen = filter_gen;
+		comm_note(st, task);
 	}
 	if (st->pending) {
 		struct ior_counters *c = counters_get();
@@ -771,6 +844,25 @@ static __always_inline __u32 read_str(struct event_buf *b, __u32 off, __u64 uptr
 	return n;
 }
 
+/*
+ * The file id of the task's root directory, the base of an absolute path
+ * string: 0 when it is ior's own root, where the string already names the
+ * file from the mount namespace's root. Under chroot (or in a process of
+ * another mount namespace) the root's own path is joined before the
+ * string, so that a path string and an fd's dentry walk name a file the
+ * same way.
+ */
+static __always_inline __u32 root_id(struct task_struct *task, struct task_state *st)
+{
+	struct fs_struct *fs = task->fs;
+	/* plain loads from the task pointer, no helper call */
+	__u64 mnt = as_number(st, fs->root.mnt), dentry = as_number(st, fs->root.dentry);
+
+	if (mnt == shared.self_root_mnt && dentry == shared.self_root_dentry)
+		return 0;
+	return file_id_of(dentry, mnt, 1);
+}
+
 /* Base directory id for a relative path given with dirfd argument index. */
 static __always_inline __u32 base_id(struct task_struct *task, struct task_state *st, __u8 dirfd_arg)
 {
@@ -790,6 +882,63 @@ struct exit_info {
 	__u32 file_id;
 	__u16 evflags;
 };
+
+/*
+ * Was an EBADF that file's own answer (a write to a file open only for
+ * reading, an O_PATH file), not an empty fd slot? Only if the fd holds the
+ * struct file it held at this call's entry (the one-entry cache fd_id just
+ * filled) and that file's open mode refuses the call.
+ */
+static __always_inline bool ebadf_from_file(struct task_struct *task, struct task_state *st,
+					    struct ior_sc_desc *d, int fd)
+{
+	struct fd_target t;
+	__u32 mode;
+
+	if (!fd_file(task, st, fd, &t) || st->cfd != fd || st->cfile != t.file)
+		return false;
+	mode = file_mode(t.file);
+	return (mode & FMODE_PATH) || ((d->kind & IOR_K_READS) && !(mode & FMODE_READ)) ||
+	       ((d->kind & IOR_K_WRITES) && !(mode & FMODE_WRITE));
+}
+
+/*
+ * Another thread may close or replace an fd between the entry, which reads
+ * it, and the kernel's own lookup a moment later. Only the calls whose
+ * result shows it are looked at again, so the usual call costs one test.
+ * One that failed with EBADF names no file unless the file explains the
+ * EBADF (ebadf_from_file). One that succeeded with no file at entry takes
+ * the fd's file now or, if the fd is empty again, the file this thread
+ * last used through it (the cache): the call used some file, which ior
+ * can then only guess.
+ */
+static __always_inline void fd_recheck(struct task_struct *task, struct task_state *st,
+				       struct ior_sc_desc *d, struct exit_info *x, long ret)
+{
+	int fd = (int)st->args[d->fd & 7], fd2 = (int)st->args[d->fd2 & 7];
+
+	if (ret == -EBADF) {
+		if (x->file_id && !ebadf_from_file(task, st, d, fd))
+			x->file_id = 0;
+		/* a second fd is not cached: gone now, it names no file */
+		if (st->file_id2 && d->fd2 < 6) {
+			struct fd_target t;
+
+			if (!fd_file(task, st, fd2, &t))
+				st->file_id2 = 0;
+		}
+	} else if (ret >= 0) {
+		if (!x->file_id && !(d->kind & IOR_K_CLOSE)) {
+			x->file_id = fd_id(task, st, fd, 1, false);
+			/* under an older path_gen too: its path may be stale, the
+			 * id still names that file */
+			if (!x->file_id && st->cfd == fd)
+				x->file_id = st->cid;
+		}
+		if (!st->file_id2 && d->fd2 < 6)
+			st->file_id2 = fd_id(task, st, fd2, 1, false);
+	}
+}
 
 static __always_inline void fill_event(struct ior_rec_event *e, struct task_struct *task,
 				       struct task_state *st, struct ior_sc_desc *d,
@@ -946,8 +1095,7 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 		} else if (n > 0) {
 			e->str1_len = n;
 			off = n;
-			if (b->tail[0] != '/')
-				e->base_id = base_id(task, st, d->dirfd);
+			e->base_id = b->tail[0] != '/' ? base_id(task, st, d->dirfd) : root_id(task, st);
 		}
 	}
 	if (d->path2 < 6) {
@@ -956,9 +1104,10 @@ static __always_inline void emit_with_strings(struct task_struct *task, struct t
 		if (n > 0) {
 			e->str2_len = n;
 			off += n;
-			if (!(d->kind & IOR_K_PATH2_RAW) &&
-			    b->tail[(off - n) & (2 * IOR_STR_MAX - 1)] != '/')
-				e->base_id2 = base_id(task, st, d->dirfd2);
+			if (!(d->kind & IOR_K_PATH2_RAW))
+				e->base_id2 = b->tail[(off - n) & (2 * IOR_STR_MAX - 1)] != '/'
+						      ? base_id(task, st, d->dirfd2)
+						      : root_id(task, st);
 		}
 	}
 	if (off > 2 * IOR_STR_MAX)
@@ -1039,8 +1188,6 @@ static __always_inline bool agg_update(struct task_struct *task, struct task_sta
 				       struct ior_sc_desc *d, struct exit_info *x, long nr,
 				       long ret, __u64 now, __u64 pid_tgid)
 {
-	const __u64 *comm = (const __u64 *)task->comm;
-	__u64 comm0 = comm[0], comm1 = comm[1];
 	__u16 evflags = x->evflags & IOR_EV_HAS_FLAGS;
 	__s32 flags = evflags ? x->flags : 0;
 	struct agg_cached *c = &st->acache[nr & (AGG_CACHE - 1)];
@@ -1048,13 +1195,10 @@ static __always_inline bool agg_update(struct task_struct *task, struct task_sta
 	__u32 slot;
 	__u64 dur, gap;
 
-	if (st->atid != (__u32)pid_tgid || st->acomm[0] != comm0 || st->acomm[1] != comm1) {
+	if (st->atid != (__u32)pid_tgid || comm_changed(st, task)) {
 		/* a new comm (exec, prctl) or tid (exec by a thread) starts new keys */
-		for (int i = 0; i < AGG_CACHE; i++)
-			st->acache[i].nr1 = 0;
+		comm_note(st, task);
 		st->atid = (__u32)pid_tgid;
-		st->acomm[0] = comm0;
-		st->acomm[1] = comm1;
 	}
 	if (c->nr1 == nr + 1 && c->file_id == x->file_id && c->file_id2 == st->file_id2 &&
 	    c->evflags == evflags && c->flags == flags) {
@@ -1071,8 +1215,8 @@ static __always_inline bool agg_update(struct task_struct *task, struct task_sta
 		};
 		long got;
 
-		((__u64 *)k.comm)[0] = comm0;
-		((__u64 *)k.comm)[1] = comm1;
+		((__u64 *)k.comm)[0] = st->comm[0];
+		((__u64 *)k.comm)[1] = st->comm[1];
 		got = agg_slot_new(&k);
 		if (got < 0)
 			return false;
@@ -1139,6 +1283,9 @@ __noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now 
 	pid_tgid = (__u64)task->tgid << 32 | (__u32)task->pid;
 	if (d->kind & IOR_K_CLOSE)
 		st->cid = 0;
+	/* -comm: a call that returns under another name (execve) is not kept */
+	if (shared.filter_comm_on && comm_changed(st, task) && !comm_wanted())
+		return 0;
 
 	x.fd = -1;
 	x.file_id = st->file_id;
@@ -1154,6 +1301,9 @@ __noinline int exit_paired(struct task_state *st, __u32 nr, long ret, __u64 now 
 		if (d->fd >= 6)
 			x.file_id = fd_id(task, st, ret, 1, false);
 	}
+	if (d->fd < 6 && (ret == -EBADF ||
+			  (ret >= 0 && (!x.file_id || (d->fd2 < 6 && !st->file_id2)))))
+		fd_recheck(task, st, d, &x, ret);
 	if (d->flags < 6) {
 		x.flags = (int)st->args[d->flags];
 		x.evflags |= IOR_EV_HAS_FLAGS;

@@ -40,6 +40,8 @@ enum ior_sc_kind {
 	IOR_K_CREAT = 1 << 7,      /* creat: implied O_CREAT|O_WRONLY|O_TRUNC */
 	IOR_K_PATH2_RAW = 1 << 8,  /* symlink target: stored as given */
 	IOR_K_CLOSE = 1 << 9,      /* close/close_range: forget cached fds */
+	IOR_K_READS = 1 << 10,     /* read family: EBADF on a file not open for reading */
+	IOR_K_WRITES = 1 << 11,    /* write family: EBADF on a file not open for writing */
 };
 
 /*
@@ -216,6 +218,10 @@ struct ior_shared {
 	__u32 next_file_id;
 	/* Slots of agg_vals handed out so far (may pass agg_mode when full). */
 	__u32 agg_next_slot;
+	/* Set by BPF at ior's own first traced call: ior's root directory
+	 * (fs->root's vfsmount and dentry); 0 until then. */
+	__u64 self_root_mnt;
+	__u64 self_root_dentry;
 };
 
 /* Set by user space before load. */

@@ -27,6 +27,7 @@
 #include "folded.h"
 #include "iorzst.h"
 #include "parquet.h"
+#include "pathutil.h"
 #include "plain.h"
 #include "pqread.h"
 #include "svg.h"
@@ -589,7 +590,7 @@ static bool path_wanted(const struct cli *c, const char *path, const char *path2
 {
 	const char *want = c->path;
 
-	return !want || (path && strstr(path, want)) || (path2 && strstr(path2, want));
+	return !want || path_under(path, want) || path_under(path2, want);
 }
 
 static int flame_event(void *ctx, const struct ior_event *ev)
@@ -1461,6 +1462,15 @@ int main(int argc, char **argv)
 			fprintf(stderr, "ior: cannot run '%s': %s\n", c.cmd[0], strerror(-e));
 			return 2;
 		}
+	}
+	/* a COMMAND given is not running yet: only a name traced system-wide is checked */
+	if (c.comm && !c.cmd && (c.mode == CLI_PLAIN || c.mode == CLI_FLAMEGRAPH ||
+				 c.mode == CLI_TUI) && cli_comm_running(c.comm) == 0) {
+		char name[4 * 16 + 1];
+
+		util_escape(name, sizeof(name), c.comm, strlen(c.comm), UTIL_ESC_SPACE);
+		fprintf(stderr, "ior: no task named %s is running now; tracing the ones that start\n",
+			name);
 	}
 	switch (c.mode) {
 	case CLI_PLAIN:

@@ -133,3 +133,42 @@ int path_join(char *out, size_t cap, const char *base, const char *rel)
 		return normalize_two(out, cap, NULL, rel);
 	return normalize_two(out, cap, base, rel);
 }
+
+int path_join_under(char *out, size_t cap, const char *root, const char *path)
+{
+	size_t rlen;
+	int n;
+
+	if (!out || !root || !path || path[0] != '/')
+		return -EINVAL;
+	rlen = strcmp(root, "/") == 0 ? 0 : strlen(root);
+	if (rlen >= cap) {
+		if (cap > 0)
+			out[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	n = path_normalize(out + rlen, cap - rlen, path);
+	if (n < 0) {
+		out[0] = '\0';
+		return n;
+	}
+	memcpy(out, root, rlen);
+	if (rlen && n == 1) { /* path is "/": root itself */
+		out[rlen] = '\0';
+		return (int)rlen;
+	}
+	return (int)rlen + n;
+}
+
+bool path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (!path || path[0] != '/')
+		return false;
+	if (n == 1)
+		return dir[0] == '/';
+	if (strncmp(path, dir, n) != 0)
+		return false;
+	return path[n] == '\0' || path[n] == '/' || strcmp(path + n, " (deleted)") == 0;
+}

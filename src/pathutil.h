@@ -8,6 +8,7 @@
 #ifndef IOR_PATHUTIL_H
 #define IOR_PATHUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -31,5 +32,23 @@ int path_normalize(char *out, size_t cap, const char *in);
  * Returns the length of out, or -ENAMETOOLONG / -EINVAL as path_normalize.
  */
 int path_join(char *out, size_t cap, const char *base, const char *rel);
+
+/*
+ * Place the absolute path under root into out, normalised: root (absolute,
+ * normalised, as ior reports directories) + normalize(path), where ".." in
+ * path stops at root as the kernel stops it at a chroot. A root of "/" adds
+ * nothing. Returns the length of out; -ENAMETOOLONG as path_normalize;
+ * -EINVAL if an argument is NULL or path is not absolute.
+ */
+int path_join_under(char *out, size_t cap, const char *root, const char *path);
+
+/*
+ * -path: true when path is dir itself or lies under it, deciding on
+ * component boundaries ("/var" holds "/var/log" but not "/variant"). dir
+ * is absolute and normalised ("/" holds every absolute path); a path that
+ * is not absolute (pipe:[N], a [truncated] path) is under no dir. An
+ * unlinked dir's own path, "dir (deleted)", counts as dir. NULL path: false.
+ */
+bool path_under(const char *path, const char *dir);
 
 #endif /* IOR_PATHUTIL_H */

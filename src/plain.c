@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "pathutil.h"
 #include "plain.h"
 #include "syscalls.h"
 #include "util.h"
@@ -540,8 +541,8 @@ int plain_event(void *ctx, const struct ior_event *ev)
 {
 	struct plain *p = ctx;
 
-	if (p->path_filter && !(ev->path && strstr(ev->path, p->path_filter)) &&
-	    !(ev->path2 && strstr(ev->path2, p->path_filter)))
+	if (p->path_filter && !path_under(ev->path, p->path_filter) &&
+	    !path_under(ev->path2, p->path_filter))
 		return 0;
 	p->printed++;
 	if (p->err)

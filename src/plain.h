@@ -74,7 +74,7 @@ struct plain {
 	int wake_fd;                /* with may_wait: readable ends a wait (a signal came) */
 	bool no_wait;               /* a wait was ended by wake_fd: none until plain_flush */
 	int err;                    /* sticky: the first write error; -EPIPE: the reader went away */
-	const char *path_filter;    /* substring of path or path2, or NULL */
+	const char *path_filter;    /* -path: keep calls whose path or path2 is under it; NULL: all */
 	unsigned long long printed; /* lines produced (that passed the filter) */
 	unsigned long long written; /* lines of them whose newline reached fd */
 	size_t line_out;            /* bytes written of the line whose newline has not been */

@@ -13,10 +13,13 @@
 #define K_RETFD IOR_K_RET_FD
 #define K_BYTES IOR_K_BYTES
 #define K_BUMP IOR_K_BUMP
+/* the kind bits that follow from a family */
+#define FAMILY_KIND(fam)                                                                    \
+	((fam) == IOR_FAM_READ ? IOR_K_READS : (fam) == IOR_FAM_WRITE ? IOR_K_WRITES : 0)
 const struct ior_syscall ior_syscalls[IOR_SC_COUNT] = {
 #define IOR_SC_ROW(nm, fam, k, a_fd, a_fd2, a_path, a_dirfd, a_path2, a_dirfd2, a_flags) \
 	[IOR_SC_##nm] = { .name = #nm, .nr = SYS_##nm, .family = IOR_FAM_##fam,            \
-			  .desc = { .kind = (k), .fd = a_fd, .fd2 = a_fd2, .path = a_path,  \
+			  .desc = { .kind = (k) | FAMILY_KIND(IOR_FAM_##fam), .fd = a_fd, .fd2 = a_fd2, .path = a_path,  \
 				    .dirfd = a_dirfd, .path2 = a_path2, .dirfd2 = a_dirfd2, \
 				    .flags = a_flags } },
 	IOR_SYSCALL_TABLE(IOR_SC_ROW)
@@ -26,6 +29,7 @@ const struct ior_syscall ior_syscalls[IOR_SC_COUNT] = {
 #undef K_RETFD
 #undef K_BYTES
 #undef K_BUMP
+#undef FAMILY_KIND
 
 static const char *const family_names[IOR_FAM_COUNT] = {
 	[IOR_FAM_OPEN] = "open",   [IOR_FAM_READ] = "read", [IOR_FAM_WRITE] = "write",

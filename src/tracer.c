@@ -150,7 +150,8 @@ static const char *event_path(struct tracer *t, char *buf, uint32_t file_id, con
 	if (!str_len)
 		return NULL;
 	base_path = NULL;
-	if (!raw && str[0] != '/') {
+	/* an absolute string has a base only under another root (chroot) */
+	if (!raw && (str[0] != '/' || base)) {
 		base_path = pathcache_get(t->paths, base);
 		if (!base_path)
 			t->unknown_paths++;
@@ -172,7 +173,9 @@ static const char *event_path(struct tracer *t, char *buf, uint32_t file_id, con
 		buf[mark + n] = '\0';
 		return buf;
 	}
-	if (path_join(buf + mark, JOIN_BUF - mark, base_path, str) < 0)
+	if ((str[0] == '/' && base_path
+		     ? path_join_under(buf + mark, JOIN_BUF - mark, base_path, str)
+		     : path_join(buf + mark, JOIN_BUF - mark, base_path, str)) < 0)
 		snprintf(buf + mark, JOIN_BUF - mark, "%s", str);
 	return buf;
 }
@@ -318,6 +321,17 @@ static int handle_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * Syscalls ior does not trace whose success moves where files are seen
+ * from: a path walked before them may be stale, as after a rename.
+ */
+static const long mount_syscalls[] = {
+	SYS_mount, SYS_umount2, SYS_pivot_root,
+#ifdef SYS_move_mount /* headers older than Linux 5.2 lack it */
+	SYS_move_mount,
+#endif
+};
+
 static void configure(struct tracer *t, const struct tracer_opts *o)
 {
 	struct ior_bpf__bss *bss = t->skel->bss;
@@ -328,6 +342,8 @@ static void configure(struct tracer *t, const struct tracer_opts *o)
 		bss->shared.descs[sc->nr] = sc->desc;
 		bss->shared.descs[sc->nr].kind |= IOR_K_TRACED;
 	}
+	for (size_t i = 0; i < sizeof(mount_syscalls) / sizeof(mount_syscalls[0]); i++)
+		bss->shared.descs[mount_syscalls[i]].kind |= IOR_K_BUMP;
 	bss->shared.self_tgid = (uint32_t)getpid();
 	bss->shared.filter_pid = o->pid;
 	bss->shared.filter_tid = o->tid;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "agg.h"
+#include "pathutil.h"
 #include "syscalls.h"
 #include "tally.h"
 #include "tui_impl.h"
@@ -46,7 +47,7 @@ static const struct tui_tab *const tabs[] = {
 
 static bool path_matches(const struct ior_event *ev, const char *filter)
 {
-	return (ev->path && strstr(ev->path, filter)) || (ev->path2 && strstr(ev->path2, filter));
+	return path_under(ev->path, filter) || path_under(ev->path2, filter);
 }
 
 static void feed_cell(void *feedp, const struct ior_cell *c)
@@ -98,7 +99,7 @@ int tui_feed_event(void *feedp, const struct ior_event *ev)
 
 void tui_feed_aggregate(struct tui_feed *feed, const struct agg_entry *e)
 {
-	if (feed->path_filter && !(e->path && strstr(e->path, feed->path_filter))) {
+	if (feed->path_filter && !path_under(e->path, feed->path_filter)) {
 		feed->filtered += e->count;
 		return;
 	}

@@ -73,7 +73,7 @@ struct tui_source {
 	/* What is traced, for the Overview (all optional). */
 	uint32_t pid, tid;       /* scope at start; 0: any */
 	const char *comm;        /* -comm */
-	const char *path_filter; /* -path: the dashboard keeps events whose path or path2 contains it */
+	const char *path_filter; /* -path: the dashboard keeps events whose path or path2 is under it */
 	const char *command;     /* -- COMMAND, when following one */
 	uint64_t span_ns;        /* recorded files: the time the recording covers, if known */
 	uint32_t stream_cap;     /* rows the Stream tab's ring keeps (-stream-cap); 0: 100000 */

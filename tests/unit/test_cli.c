@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests for cli.c: spellings, strict values, conflicts and their messages. */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -33,6 +37,8 @@ TEST(cli_spellings)
 	CHECK_EQ_UINT(c.duration_ns, 7000000000ull);
 	CHECK_EQ_STR(c.comm, "nginx");
 	CHECK_EQ_STR(c.path, "/var");
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-path", "//var/./log/../lib/"), 0);
+	CHECK_EQ_STR(c.path, "/var/lib");
 	CHECK_EQ_STR(c.fields, "comm,path,tracepoint");
 	CHECK_EQ_STR(c.count, "count");
 	CHECK_EQ_INT(PARSE(&c, "-ringbuf", "64"), 0);
@@ -113,4 +119,50 @@ TEST(cli_pid_must_exist)
 	CHECK_EQ_STR(err, "-pid 1000000000: no such process");
 	CHECK_EQ_INT(PARSE(&c, "-plain", "-tid", "1000000000"), -22);
 	CHECK_EQ_STR(err, "-tid 1000000000: no such thread");
+}
+
+TEST(cli_path_made_absolute)
+{
+	char cwd[PATH_MAX], want[PATH_MAX + 8];
+	struct cli c;
+
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	snprintf(want, sizeof(want), "%s/b", strcmp(cwd, "/") ? cwd : "");
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-path", "a/../b/."), 0);
+	CHECK_EQ_STR(c.path, want);
+	CHECK_EQ_INT(PARSE(&c, "-plain", "-path", ""), -EINVAL);
+}
+
+TEST(cli_comm_running_finds_threads)
+{
+	int ready[2], found, prefix;
+	ssize_t got;
+	char c;
+	pid_t child;
+
+	CHECK_EQ_INT(cli_comm_running("iorNoSuchTask"), 0);
+	/* the caller's own tasks do not count */
+	CHECK_EQ_INT(prctl(PR_SET_NAME, "iorUnitSelf", 0, 0, 0), 0);
+	CHECK_EQ_INT(cli_comm_running("iorUnitSelf"), 0);
+	CHECK_EQ_INT(pipe(ready), 0);
+	child = fork();
+	CHECK(child >= 0);
+	if (child == 0) {
+		prctl(PR_SET_NAME, "iorUnitChild", 0, 0, 0);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	got = read(ready[0], &c, 1);
+	close(ready[0]);
+	found = cli_comm_running("iorUnitChild");
+	prefix = cli_comm_running("iorUnitChil");
+	/* the child goes before any check can return */
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	CHECK_EQ_INT(got, 1);
+	CHECK_EQ_INT(found, 1);
+	CHECK_EQ_INT(prefix, 0);
 }

@@ -431,3 +431,41 @@ TEST(join_matches_reference)
 		CHECK_JOIN(base, rel, want);
 	}
 }
+
+TEST(under_component_boundaries)
+{
+	CHECK(path_under("/var", "/var"));
+	CHECK(path_under("/var/log/x", "/var"));
+	CHECK(path_under("/var/log (deleted)", "/var/log"));
+	CHECK(path_under("/anything", "/"));
+	CHECK(path_under("/", "/"));
+	CHECK(!path_under("/variant", "/var"));
+	CHECK(!path_under("/var (x)", "/var"));
+	CHECK(!path_under("/va", "/var"));
+	CHECK(!path_under("/root/.pyenv/plugins/x/etc/passwd", "/etc"));
+	CHECK(!path_under("pipe:[12]", "/"));
+	CHECK(!path_under("[truncated]/etc/x", "/etc"));
+	CHECK(!path_under(NULL, "/"));
+}
+
+TEST(join_under_root)
+{
+	static const char *const cases[][3] = {
+		/* root, path, result */
+		{ "/", "/etc/x", "/etc/x" },
+		{ "/srv/jail", "/etc/x", "/srv/jail/etc/x" },
+		{ "/srv/jail", "/../../etc//./x/", "/srv/jail/etc/x" },
+		{ "/srv/jail", "/", "/srv/jail" },
+		{ "/srv/jail", "/..", "/srv/jail" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_EQ_INT(path_join_under(out, sizeof(out), cases[i][0], cases[i][1]),
+			     (int)strlen(cases[i][2]));
+		CHECK_EQ_STR(out, cases[i][2]);
+	}
+	CHECK_EQ_INT(path_join_under(out, sizeof(out), "/srv", "etc"), -EINVAL);
+	CHECK_EQ_INT(path_join_under(out, 6, "/srv", "/etc"), -ENAMETOOLONG);
+	CHECK_EQ_INT(path_join_under(out, 9, "/srv", "/etc"), 8);
+	CHECK_EQ_INT(path_join_under(NULL, 9, "/srv", "/etc"), -EINVAL);
+}

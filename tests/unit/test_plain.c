@@ -176,7 +176,7 @@ TEST(plain_sink_path_filter)
 	struct ior_event ev = sample();
 	char *buf = malloc(PLAIN_BUF_BYTES), line[1024], want[2048] = "";
 	FILE *f = tmpfile();
-	struct plain p = { .fd = f ? fileno(f) : -1, .path_filter = "passwd", .buf = buf };
+	struct plain p = { .fd = f ? fileno(f) : -1, .path_filter = "/etc/passwd", .buf = buf };
 	size_t len = 0;
 	char *got;
 
@@ -188,8 +188,10 @@ TEST(plain_sink_path_filter)
 	CHECK_EQ_INT(plain_event(&p, &ev), 0);
 	ev.path = NULL;
 	CHECK_EQ_INT(plain_event(&p, &ev), 0);
+	ev.path = "/etc/passwd.new"; /* contains the filter, is not under it */
+	CHECK_EQ_INT(plain_event(&p, &ev), 0);
 	ev.path = "/x";
-	ev.path2 = "/etc/passwd.new";
+	ev.path2 = "/etc/passwd/x";
 	CHECK_EQ_INT(plain_event(&p, &ev), 0);
 	plain_format(line, sizeof(line), &ev);
 	strcat(want, line);
@@ -394,7 +396,7 @@ TEST(plain_sink_full_device_is_an_error)
 	CHECK_EQ_UINT(plain_lost(&p), 3);
 	plain_close(&p);
 	/* with -path, only the lines that pass are printed, and lost */
-	CHECK_EQ_INT(plain_open(&p, fd, buf, "passwd"), 0);
+	CHECK_EQ_INT(plain_open(&p, fd, buf, "/etc/passwd"), 0);
 	CHECK_EQ_INT(plain_event(&p, &ev), 0);
 	ev.path = "/etc/group";
 	CHECK_EQ_INT(plain_event(&p, &ev), 0);
