@@ -1129,12 +1129,29 @@ static int copy_range(struct parquet_writer *w, int from, int to, uint64_t off, 
 	return 0;
 }
 
+/* Whether name in the directory is the file open as fd (a user may have
+ * moved another file there during the recording). */
+static bool names_fd(const struct parquet_writer *w, const char *name, int fd)
+{
+	struct stat a, b;
+
+	return fstatat(w->dirfd, name, &a, AT_SYMLINK_NOFOLLOW) == 0 && fstat(fd, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Removes the sibling's name, if it still names the sibling. */
+static void swap_unlink(struct parquet_writer *w)
+{
+	if (names_fd(w, w->swap_name, w->swap_fd))
+		unlinkat(w->dirfd, w->swap_name, 0);
+}
+
 /* Saves go in place from now on (why: a negative errno): the sibling and
  * its blocks are given up. */
 static void swap_drop(struct parquet_writer *w, int why)
 {
 	if (ftruncate(w->swap_fd, 0) == 0)
-		unlinkat(w->dirfd, w->swap_name, 0);
+		swap_unlink(w);
 	close(w->swap_fd);
 	w->swap_fd = -1;
 	w->in_place = why;
@@ -1150,11 +1167,16 @@ static int swap_exchange(struct parquet_writer *w)
 
 	if (fdatasync(w->swap_fd) < 0)
 		return -errno;
+	/* never exchange away a file that is not ior's: one moved to FILE's
+	 * name or the sibling's during the recording is left where it is */
+	if (!names_fd(w, w->name, w->fd) || !names_fd(w, w->swap_name, w->swap_fd))
+		return -EEXIST;
 	if (renameat2(w->dirfd, w->swap_name, w->dirfd, w->name, RENAME_EXCHANGE) < 0)
 		return -errno;
 	/* the exchange itself survives a power cut before the old FILE,
 	 * now the sibling, is written to */
-	fsync(w->dirfd);
+	if (fsync(w->dirfd) < 0 && errno != EBADF)
+		return -errno;
 	fd = w->fd;
 	w->fd = w->swap_fd;
 	w->swap_fd = fd;
@@ -1358,7 +1380,10 @@ static int names_open(struct parquet_writer *w, const char *path)
 	dir = slash ? strndup(path, (size_t)(slash - path) + 1) : strdup(".");
 	if (!dir)
 		return -ENOMEM;
-	w->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* readable, not O_PATH: an exchange is made durable by fsync on it */
+	w->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w->dirfd < 0 && errno == EACCES)
+		w->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	free(dir);
 	if (w->dirfd < 0)
 		return -errno;
@@ -1764,7 +1789,7 @@ int parquet_writer_close(struct parquet_writer *w)
 	if (!w->err && w->swap_fd < 0 && fsync(w->fd) < 0)
 		fail(w, -errno);
 	if (w->swap_fd >= 0) {
-		unlinkat(w->dirfd, w->swap_name, 0);
+		swap_unlink(w);
 		close(w->swap_fd);
 		w->swap_fd = -1;
 	}

@@ -1341,6 +1341,48 @@ TEST(parquet_writer_refuses_a_leftover_sibling)
 	CHECK_EQ_INT(parquet_swap_path("a-long-name", buf, sizeof(buf)), -ENAMETOOLONG);
 }
 
+/* A file the user moves to FILE's name during a recording is never
+ * exchanged away nor removed: the save fails, close leaves it as it is. */
+TEST(parquet_writer_leaves_a_planted_file_alone)
+{
+	const char *path = tmp_path("planted.parquet");
+	char swap[256], moved[300], buf[8] = { 0 };
+	struct parquet_writer *w = NULL;
+	ino_t mine;
+	int fd;
+
+	CHECK_EQ_INT(parquet_swap_path(path, swap, sizeof(swap)), 0);
+	snprintf(moved, sizeof(moved), "%s.moved", path);
+	CHECK_EQ_INT(parquet_writer_open(path, &w), 0);
+	for (uint64_t i = 0; i < 100; i++) {
+		struct ior_event ev = row(i);
+
+		CHECK_EQ_INT(parquet_writer_add(w, &ev), 0);
+	}
+	CHECK_EQ_INT(parquet_writer_flush(w), 0);
+	CHECK(rename(path, moved) == 0);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	CHECK(fd >= 0 && write(fd, "mine", 4) == 4);
+	close(fd);
+	mine = inode_of(path);
+	for (uint64_t i = 100; i < 200; i++) {
+		struct ior_event ev = row(i);
+
+		parquet_writer_add(w, &ev);
+	}
+	CHECK_EQ_INT(parquet_writer_flush(w), -EEXIST);
+	CHECK_EQ_INT(parquet_writer_close(w), -EEXIST);
+	CHECK(inode_of(path) == mine);
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) == 4);
+	close(fd);
+	CHECK_EQ_MEM(buf, "mine", 4);
+	CHECK(rows_read(moved) == 100); /* ior's last save, where the user moved it */
+	unlink(path);
+	unlink(moved);
+	unlink(swap);
+}
+
 /*
  * Between the timer's saves, tick saves as soon as the new rows pass the
  * budget, but never into the sibling less than PARQUET_SAVE_GAP_NS after
