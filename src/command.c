@@ -87,7 +87,8 @@ int command_resolve(const char *cmd, char *buf, size_t cap)
 		const char *end = strchr(p, ':');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 
-		if (snprintf(buf, cap, "%.*s/%s", (int)len, len ? p : ".", cmd) < (int)cap &&
+		/* an empty element is the working directory, as for execvp */
+		if (snprintf(buf, cap, "%.*s/%s", len ? (int)len : 1, len ? p : ".", cmd) < (int)cap &&
 		    !stat(buf, &st) && S_ISREG(st.st_mode) && !access(buf, X_OK))
 			return 0;
 		if (!end)

@@ -342,7 +342,7 @@ static int run_headless(const struct cli *c, const struct sink *sink)
 	char err[512];
 	struct run r = { .sigfd = -1, .stopfd = -1, .epfd = -1, .out_fd = -1, .sink = sink,
 			 .cmd = { .status = -1, .ready_fd = -1, .status_fd = -1 } };
-	struct command_env env;
+	struct command_env env = { .nofile_saved = false };
 	double user, sys;
 	struct tracer_stats stats;
 	sigset_t mask;
@@ -583,6 +583,7 @@ struct flame_run {
 	 * calls in it */
 	uint64_t snap_wall_ns;
 	uint64_t snap_events;
+	int drain_err;             /* the first error of a drain during a snapshot */
 };
 
 /* -path: does a call on path (and path2) pass? */
@@ -708,8 +709,13 @@ static int flame_write(struct flame_run *f, const struct tracer_stats *st, bool 
 /* Between two stretches of a snapshot's write: keep the ring buffers drained. */
 static int flame_drain(void *ctx)
 {
-	int n = tracer_consume(((struct flame_run *)ctx)->tracer);
+	struct flame_run *f = ctx;
+	int n = tracer_consume(f->tracer);
 
+	/* the run's own error (an event the aggregate could not take), kept
+	 * apart from the snapshot's write, which the next interval retries */
+	if (n < 0 && !f->drain_err)
+		f->drain_err = n;
 	return n < 0 ? n : 0;
 }
 
@@ -744,6 +750,8 @@ static int flame_tick(void *ctx)
 	tracer_stats(f->tracer, &st);
 	wall = util_now_ns(CLOCK_REALTIME);
 	err = flame_write(f, &st, true);
+	if (f->drain_err)
+		return f->drain_err;
 	if (!err) {
 		f->snap_wall_ns = wall;
 		f->snap_events = f->own.events;
