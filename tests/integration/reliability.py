@@ -905,12 +905,19 @@ def folded_writes(artifact, target):
     return stacks.get(";".join(it.path_frames(target) + ["write"]), 0)
 
 
+def default_stop_signals():
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def signal_run(args, sig, settle=1.2):
     """Starts ior with args, sends sig after settle seconds; returns
     (status, stderr lines, summary)."""
     with tempfile.TemporaryFile() as err:
+        # the default dispositions, whatever started the tests (nohup, a
+        # background job): COMMAND must die of the signal ior passes on
         proc = subprocess.Popen([IOR] + args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=err, start_new_session=True)
+                                stderr=err, start_new_session=True, preexec_fn=default_stop_signals)
         time.sleep(settle)
         proc.send_signal(sig)
         try:
