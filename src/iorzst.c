@@ -343,7 +343,8 @@ static int fsync_dir(const char *dir)
  * ior's is swapped back (-EEXIST), so it is never lost, not even to a
  * race between a check and a rename. A path gone missing is created anew.
  */
-static int replace_own(const char *tmp, const char *path, const struct iorzst_owned *own)
+static int replace_own(const char *tmp, const char *path, const struct iorzst_owned *own,
+		       bool *keep_tmp)
 {
 	struct stat st;
 
@@ -360,10 +361,15 @@ static int replace_own(const char *tmp, const char *path, const struct iorzst_ow
 		return rename(tmp, path) ? -errno : 0;
 	}
 	if (lstat(tmp, &st) == 0 && (uint64_t)st.st_dev == own->dev &&
-	    (uint64_t)st.st_ino == own->ino)
-		return unlink(tmp) && errno != ENOENT ? -errno : 0;
+	    (uint64_t)st.st_ino == own->ino) {
+		/* the new file is in place: an old one left under tmp's name
+		 * is a leftover, not a failed write */
+		unlink(tmp);
+		return 0;
+	}
+	/* a file not ior's now sits at tmp: swapped back, or at least kept */
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) != 0)
-		return -errno;
+		*keep_tmp = true;
 	return -EEXIST;
 }
 
@@ -375,7 +381,7 @@ static int write_file(const char *path, struct iorzst_owned *own, const struct a
 	bool replace = own && own->written;
 	const char *base;
 	char *dir = NULL, *tmp = NULL;
-	bool published = false;
+	bool published = false, keep_tmp = false;
 	struct stat st;
 	int rc;
 
@@ -417,7 +423,7 @@ static int write_file(const char *path, struct iorzst_owned *own, const struct a
 		rc = -errno;
 	w.fd = -1;
 	if (!rc)
-		rc = replace ? replace_own(tmp, path, own) : publish(tmp, path);
+		rc = replace ? replace_own(tmp, path, own, &keep_tmp) : publish(tmp, path);
 	if (!rc) {
 		published = true;
 		if (own) {
@@ -431,7 +437,7 @@ static int write_file(const char *path, struct iorzst_owned *own, const struct a
 cleanup:
 	if (w.fd >= 0)
 		close(w.fd);
-	if (tmp && !published)
+	if (tmp && !published && !keep_tmp)
 		unlink(tmp);
 	free(tmp);
 	free(dir);
