@@ -804,21 +804,6 @@ static int flame_finish(void *ctx, const struct tracer_stats *st)
 	return 0;
 }
 
-/* A whole number from environment variable name, def when unset; 0 or
- * -EINVAL after saying what is wrong. */
-static int env_number(const char *name, long def, long min, long max, long *out)
-{
-	const char *v = getenv(name);
-
-	*out = def;
-	if (v && util_parse_long(v, min, max, out)) {
-		fprintf(stderr, "ior: %s must be a whole number from %ld to %ld, not '%s'\n", name,
-			min, max, v);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int run_flamegraph(const struct cli *c, int argc, char **argv)
 {
 	char out[4096], cmdline[8192];
@@ -840,10 +825,14 @@ static int run_flamegraph(const struct cli *c, int argc, char **argv)
 		return 2;
 	}
 	long cap, interval_s;
+	char why[160];
 
-	if (env_number("IOR_AGG_CAP", AGG_DEFAULT_CAP, 1, UINT32_MAX / 2, &cap) ||
-	    env_number("IOR_SNAPSHOT_S", FLAME_SNAPSHOT_S, 0, 86400, &interval_s))
+	if (util_env_long("IOR_AGG_CAP", AGG_DEFAULT_CAP, 1, UINT32_MAX / 2, &cap, why, sizeof(why)) ||
+	    util_env_long("IOR_SNAPSHOT_S", FLAME_SNAPSHOT_S, 0, 86400, &interval_s, why,
+			  sizeof(why))) {
+		fprintf(stderr, "ior: %s\n", why);
 		return 1;
+	}
 	f.interval_ns = (uint64_t)interval_s * 1000000000u;
 	join_cmdline(cmdline, sizeof(cmdline), argc, argv);
 	f.agg = agg_new((size_t)cap);

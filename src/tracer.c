@@ -616,23 +616,6 @@ static int load_object(struct tracer *t, const struct tracer_opts *o, bool fast,
 	return ret;
 }
 
-/* A whole number from environment variable name, or def when it is unset. */
-static int env_count(const char *name, long def, long min, long max, long *out, char *err,
-		     size_t errlen)
-{
-	const char *v = getenv(name);
-
-	*out = def;
-	if (!v)
-		return 0;
-	if (util_parse_long(v, min, max, out)) {
-		say(err, errlen, "%s must be a whole number from %ld to %ld, not '%s'", name, min,
-		    max, v);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size_t errlen)
 {
 	uint32_t rb_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : TRACER_DEFAULT_RINGBUF;
@@ -653,11 +636,11 @@ int tracer_new(const struct tracer_opts *o, struct tracer **out, char *err, size
 		return -ENOTSUP;
 	}
 	/* knobs for tuning and for tests that need a full map or a small cache */
-	if (o->kernel_agg && env_count("IOR_AGG_ENTRIES", TRACER_DEFAULT_AGG_ENTRIES, 0, 1l << 17,
+	if (o->kernel_agg && util_env_long("IOR_AGG_ENTRIES", TRACER_DEFAULT_AGG_ENTRIES, 0, 1l << 17,
 				       &agg_entries, err, errlen))
 		return -EINVAL;
-	if (env_count("IOR_PATHCACHE_CAP", PATHCACHE_CAP, 1, 1l << 24, &cache_cap, err, errlen) ||
-	    env_count("IOR_SLOTS", TRACER_DEFAULT_SLOTS, 1, 1l << 20, &slots, err, errlen))
+	if (util_env_long("IOR_PATHCACHE_CAP", PATHCACHE_CAP, 1, 1l << 24, &cache_cap, err, errlen) ||
+	    util_env_long("IOR_SLOTS", TRACER_DEFAULT_SLOTS, 1, 1l << 20, &slots, err, errlen))
 		return -EINVAL;
 	if (slots & (slots - 1)) {
 		say(err, errlen, "IOR_SLOTS must be a power of two, not '%ld'", slots);

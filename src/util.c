@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -291,6 +292,20 @@ size_t util_escape_used(char *dst, size_t cap, const char *src, size_t len, unsi
 	dst[o] = '\0';
 	*used_out = i;
 	return o;
+}
+
+int util_env_long(const char *name, long def, long min, long max, long *out, char *err,
+		  size_t errlen)
+{
+	const char *v = getenv(name);
+
+	*out = def;
+	if (v && util_parse_long(v, min, max, out)) {
+		snprintf(err, errlen, "%s must be a whole number from %ld to %ld, not '%s'", name,
+			 min, max, v);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 bool util_is_stream(const char *path)

@@ -40,6 +40,14 @@ int util_parse_long(const char *s, long min, long max, long *out);
 int util_parse_seconds(const char *s, uint64_t *ns);
 
 /*
+ * The whole number in environment variable name, strictly parsed and in
+ * [min, max], in *out; def when the variable is unset. Returns 0, or
+ * -EINVAL with one sentence naming the variable and its range in err.
+ */
+int util_env_long(const char *name, long def, long min, long max, long *out, char *err,
+		  size_t errlen);
+
+/*
  * True when path names (through symlinks) a character device, a FIFO or a
  * socket: a stream to write to, which no output of ior counts as a file it
  * would overwrite (/dev/stdout, /dev/null, a named pipe).
