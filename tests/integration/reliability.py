@@ -1137,27 +1137,14 @@ def iorzst_meta(path):
     r = subprocess.run(["zstd", "-dcq", path], capture_output=True, timeout=30)
     check(r.returncode == 0, "zstd cannot decompress %s: %s" % (path, r.stderr))
     data, pos, meta = r.stdout, 10, {}
-
-    def varint():
-        nonlocal pos
-        v = shift = 0
-        while True:
-            b = data[pos]
-            pos += 1
-            v |= (b & 0x7f) << shift
-            shift += 7
-            if b < 0x80:
-                return v
-
     while pos < len(data):
         kind = data[pos]
-        pos += 1
-        n = varint()
+        n, pos = it.read_varint(data, pos + 1)
         end = pos + n
         if kind == 1:
             strings = []
             for _ in range(2):
-                length = varint()
+                length, pos = it.read_varint(data, pos)
                 strings.append(data[pos:pos + length].decode(errors="replace"))
                 pos += length
             meta[strings[0]] = strings[1]

@@ -121,6 +121,19 @@ def escape(raw, space_too=False):
     return "".join(out)
 
 
+def read_varint(data, i):
+    """The unsigned LEB128 varint at data[i] (.ior.zst records, Thrift compact
+    integers) and the index after it."""
+    n = shift = 0
+    while True:
+        c = data[i]
+        i += 1
+        n |= (c & 0x7F) << shift
+        shift += 7
+        if not c & 0x80:
+            return n, i
+
+
 def quote(raw):
     """The path column for raw bytes, or '-' for None."""
     return "-" if raw is None else '"' + escape(raw) + '"'

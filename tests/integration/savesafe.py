@@ -56,17 +56,6 @@ TMPFS_KEPT_MIN = 0.75   # docs/parquet-saves.md: what a full disk keeps
 
 # ---- reading files ------------------------------------------------------------
 
-def thrift_varint(b, i):
-    n = shift = 0
-    while True:
-        c = b[i]
-        i += 1
-        n |= (c & 0x7F) << shift
-        shift += 7
-        if not c & 0x80:
-            return n, i
-
-
 def thrift_skip(b, i, t):
     """Skips a Thrift compact value of type t at b[i]; returns the next index."""
     if t in (1, 2):                 # booleans live in the field header
@@ -74,18 +63,18 @@ def thrift_skip(b, i, t):
     if t == 3:
         return i + 1
     if t in (4, 5, 6):
-        return thrift_varint(b, i)[1]
+        return it.read_varint(b, i)[1]
     if t == 7:
         return i + 8
     if t == 8:
-        n, i = thrift_varint(b, i)
+        n, i = it.read_varint(b, i)
         return i + n
     if t in (9, 10):
         h = b[i]
         i += 1
         n, et = h >> 4, h & 15
         if n == 15:
-            n, i = thrift_varint(b, i)
+            n, i = it.read_varint(b, i)
         for _ in range(n):
             i = thrift_skip(b, i, et)
         return i
@@ -96,7 +85,7 @@ def thrift_skip(b, i, t):
             if h == 0:
                 return i
             if h >> 4 == 0:
-                i = thrift_varint(b, i)[1]
+                i = it.read_varint(b, i)[1]
             i = thrift_skip(b, i, h & 15)
     raise TestFailure("footer: Thrift type %d" % t)
 
@@ -117,7 +106,7 @@ def footer_rows(fd):
         if field is None:
             raise TestFailure("footer: long field header")
         if field == 3 and h & 15 == 6:
-            z, _ = thrift_varint(b, i)
+            z, _ = it.read_varint(b, i)
             return (z >> 1) ^ -(z & 1)
         i = thrift_skip(b, i, h & 15)
     raise TestFailure("footer without num_rows")
